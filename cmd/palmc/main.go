@@ -1,0 +1,56 @@
+// Command palmc simulates dendritic cortical microcircuits that learn their
+// feedback weights with Phaseless Alignment Learning. See README.md.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// usageError marks errors of the command line or the params file: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usage(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "palmc:", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "palmc",
+		Short: "Simulate cortical microcircuits that learn their feedback weights (PAL)",
+		Long: `palmc simulates the dendritic cortical microcircuit of Sacramento et al. with
+Phaseless Alignment Learning (PAL), backprop (BP) or feedback alignment (FA),
+reading the params.json files of the published numpy code and giving the same
+numbers, faster.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
+	})
+	root.AddCommand(newRunCmd())
+	return root
+}

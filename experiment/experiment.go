@@ -1,0 +1,481 @@
+// Package experiment runs the published tasks on a set of networks
+// (SPEC §6): students built from their seeds, for fw_bw a teacher whose
+// output becomes the target, the step input, settling and epochs with
+// shuffling, and seeds in parallel on a bounded number of workers.
+//
+// The result of a seed does not depend on the number of workers: every
+// network owns its generator and reads only shared, immutable input.
+package experiment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"palmc/microcircuit"
+	"palmc/params"
+	"palmc/record"
+	"palmc/rng"
+)
+
+// Options controls a run.
+type Options struct {
+	// Task is bw_only or fw_bw.
+	Task params.Task
+	// Compare records the angles to backprop (SPEC §8).
+	Compare bool
+	// Workers bounds the number of seeds simulated at once; 0 means
+	// runtime.NumCPU().
+	Workers int
+	// Progress, if not nil, is called from the simulating goroutines with
+	// the state of one network; it must be safe for concurrent use.
+	Progress func(Progress)
+	// ProgressEvery is the number of steps between Progress calls (0: 10000).
+	ProgressEvery int
+}
+
+// Progress reports how far one network has come.
+type Progress struct {
+	// Name is "teacher" or "seed<S>".
+	Name string
+	// Epoch is the current epoch (0 while settling), Epochs the total.
+	Epoch, Epochs int
+	// Step and Steps count the network's steps, settling included.
+	Step, Steps int
+	// Done is set on the last report of a network.
+	Done bool
+}
+
+// Net is the outcome for one network.
+type Net struct {
+	// Name is "teacher" or "seed<S>".
+	Name string
+	// Seed is the network's seed (the teacher's is drawn, SPEC §6).
+	Seed int64
+	// Network is the final state.
+	Network *microcircuit.Network
+	// Recorder holds the recorded series.
+	Recorder *record.Recorder
+	// Steps is the number of steps made, settling included.
+	Steps int
+	// Wall is the time the network took.
+	Wall time.Duration
+	// Err is set when the network could not finish.
+	Err error
+
+	input *Input
+}
+
+// studentInputs returns the input each student sees, followed by the input
+// as it is after the run. In bw_only the published code runs the students
+// one after another on one shared input and each student's first shuffle
+// reorders the first step of every hold in place (see Input): student k
+// settles on the input as the students before it left it. That shuffle is
+// the first draw of the student's own generator, so all inputs are known
+// before any simulation and do not depend on the order of execution.
+func studentInputs(in *Input, p *params.Params, task params.Task) []*Input {
+	out := make([]*Input, 0, len(p.RandomSeed)+1)
+	for _, s := range p.RandomSeed {
+		out = append(out, in)
+		if task != params.BwOnly || p.Epochs == 0 {
+			continue
+		}
+		order := make([]int, in.Samples)
+		for i := range order {
+			order[i] = i
+		}
+		rng.New(uint32(s)).ShuffleInts(order)
+		in = in.permuted(order)
+	}
+	return append(out, in)
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Params *params.Params
+	Task   params.Task
+	// Input is the step input shared by all networks.
+	Input *Input
+	// Teacher is nil for bw_only.
+	Teacher *Net
+	// TargetSequence is the teacher's output uP_breve before each step of
+	// its pass over the input (fw_bw only), Input.Steps() rows of nN.
+	TargetSequence []float64
+	// Students in the order of random_seed.
+	Students []*Net
+}
+
+// Nets returns the teacher (if any) followed by the students.
+func (r *Result) Nets() []*Net {
+	var out []*Net
+	if r.Teacher != nil {
+		out = append(out, r.Teacher)
+	}
+	return append(out, r.Students...)
+}
+
+// Input is the step signal: Samples rows of Width rates, each held for
+// Hold steps.
+//
+// The published bw_only code shuffles a strided view of the shared input in
+// place, so the first step of each hold sees the shuffled row while the
+// other steps keep the drawn one; First holds the rows seen at the first
+// step (equal to Rows until such a shuffle).
+type Input struct {
+	Rows    []float64
+	First   []float64
+	Samples int
+	Width   int
+	Hold    int
+}
+
+// Steps returns the length of the input sequence in steps.
+func (in *Input) Steps() int { return in.Samples * in.Hold }
+
+// Row returns sample i as drawn.
+func (in *Input) Row(i int) []float64 { return in.Rows[i*in.Width : (i+1)*in.Width] }
+
+// FirstRow returns the row of sample i seen at the first step of its hold.
+func (in *Input) FirstRow(i int) []float64 { return in.First[i*in.Width : (i+1)*in.Width] }
+
+// At returns the input of step t of the sequence.
+func (in *Input) At(t int) []float64 {
+	if t%in.Hold == 0 {
+		return in.FirstRow(t / in.Hold)
+	}
+	return in.Row(t / in.Hold)
+}
+
+// NewInput draws the step input of the published code:
+// RandomState(seed).uniform(0, 1, size=(samples, width)).
+func NewInput(seed uint32, samples, width, hold int) *Input {
+	in := &Input{Rows: make([]float64, samples*width), Samples: samples, Width: width, Hold: hold}
+	rng.New(seed).FillUniform(in.Rows, 0, 1)
+	in.First = in.Rows
+	return in
+}
+
+// permuted returns a copy of in whose first-step rows are those of in in
+// the given order.
+func (in *Input) permuted(order []int) *Input {
+	out := *in
+	out.First = make([]float64, len(in.First))
+	for i, o := range order {
+		copy(out.First[i*in.Width:(i+1)*in.Width], in.FirstRow(o))
+	}
+	return &out
+}
+
+// Config returns the network configuration of p; teacher selects the
+// teacher's initial ranges, no taur and the self-predicting state.
+func Config(p *params.Params, teacher bool) (microcircuit.Config, error) {
+	N := p.N()
+	c := microcircuit.Config{
+		Layers: append([]int(nil), p.Layers...),
+		Dt:     p.Dt, Taur: p.Taur,
+		Gl: p.Gl, Gbas: p.Gbas, Gapi: p.Gapi, Gden: p.Gden, GnI: p.GnI, Gntgt: p.Gntgt,
+		EtaFW: p.EtaFW, EtaBW: p.EtaBW, EtaIP: p.EtaIP, EtaPI: p.EtaPI, Alpha: p.Alpha,
+		InitWPP: p.InitWPPRange, InitWIP: p.InitWIPRange, InitBPP: p.InitBPPRange, InitBPI: p.InitBPIRange,
+		InitInSPS:  p.InitInSPS,
+		NoiseScale: p.NoiseScale,
+		TauHP:      p.TauHP, TauLO: p.TauLO, Tauxi: p.Tauxi,
+		PyrHiPass:         p.PyrHiPass,
+		InterLowPass:      p.InterLowPass,
+		DWPPLowPass:       p.DWPPLowPass,
+		DWPPRLowPass:      p.DWPPRLowPass,
+		DWPPPostLowPass:   p.DWPPPostLowPass,
+		GateRegularizer:   p.GateRegularizer,
+		VarphiRegularizer: p.VarphiRegularizer,
+		DWPPUseActivation: p.DWPPUseActivation,
+	}
+	for j := 0; j < N; j++ {
+		a, err := microcircuit.ParseActivation(p.Activation[j])
+		if err != nil {
+			return c, err
+		}
+		c.Activations = append(c.Activations, a)
+	}
+	switch p.ModelType {
+	case "BP":
+		c.Model = microcircuit.BP
+	case "FA":
+		c.Model = microcircuit.FA
+	case "PAL", "LDRL":
+		c.Model = microcircuit.PAL
+	default:
+		return c, fmt.Errorf("experiment: model_type %q is not supported", p.ModelType)
+	}
+	if c.Model == microcircuit.PAL {
+		c.NoiseHoldSteps = p.NoiseHoldSteps()
+		switch p.NoiseType {
+		case "OU":
+			c.NoiseType = microcircuit.OU
+		case "hold_white_noise":
+			c.NoiseType = microcircuit.HoldWhiteNoise
+		default:
+			return c, fmt.Errorf("experiment: noise_type %q is not supported", p.NoiseType)
+		}
+		switch p.NoiseMode {
+		case "const":
+			c.NoiseMode = microcircuit.NoiseConst
+		case "uP":
+			c.NoiseMode = microcircuit.NoiseUP
+		case "uP_breve":
+			c.NoiseMode = microcircuit.NoiseUPBreve
+		case "vapi":
+			c.NoiseMode = microcircuit.NoiseVapi
+		default:
+			return c, fmt.Errorf("experiment: noise_mode %q is not supported", p.NoiseMode)
+		}
+	}
+	if teacher {
+		c.InitWPP, c.InitWIP = p.InitTeacherWPPRange, p.InitTeacherWIPRange
+		c.InitBPP, c.InitBPI = p.InitTeacherBPPRange, p.InitTeacherBPIRange
+		c.Taur = 1
+		c.InitInSPS = true
+	}
+	return c, nil
+}
+
+// TeacherSeed returns the teacher's seed drawn by the published code:
+// randint(100000, 999999) right after seeding with the first student seed.
+func TeacherSeed(firstStudent int64) int64 {
+	return rng.New(uint32(firstStudent)).Randint(100000, 999999)
+}
+
+// Run performs the task on the networks of p. It returns an error before
+// any simulation when p cannot be run; a network that fails later has its
+// Err set and the others finish.
+func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
+	if err := p.Validate(opts.Task); err != nil {
+		return nil, err
+	}
+	if opts.Task != params.BwOnly && opts.Task != params.FwBw {
+		return nil, fmt.Errorf("experiment: unknown task %q (bw_only or fw_bw)", opts.Task)
+	}
+	scfg, err := Config(p, false)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Params: p, Task: opts.Task}
+	hold := p.StepsPerSample()
+	settle := p.SettlingSteps()
+	var tnet *microcircuit.Network
+	inputSeed := uint32(p.RandomSeed[0])
+	if opts.Task == params.FwBw {
+		tcfg, err := Config(p, true)
+		if err != nil {
+			return nil, err
+		}
+		ts := TeacherSeed(p.RandomSeed[0])
+		tnet, err = microcircuit.New(tcfg, uint32(ts))
+		if err != nil {
+			return nil, err
+		}
+		res.Teacher = &Net{Name: "teacher", Seed: ts, Network: tnet}
+		inputSeed = uint32(ts)
+	}
+	res.Input = NewInput(inputSeed, p.DatasetSize, p.Layers[0], hold)
+	inputs := studentInputs(res.Input, p, opts.Task)
+	res.Input = inputs[len(inputs)-1]
+
+	students := make([]*Net, len(p.RandomSeed))
+	for i, s := range p.RandomSeed {
+		n, err := microcircuit.New(scfg, uint32(s))
+		if err != nil {
+			return nil, err
+		}
+		if tnet != nil {
+			if p.CopyTeacherWeights {
+				n.CopyWeightsFrom(tnet)
+			}
+			if p.CopyTeacherVoltages {
+				n.CopyVoltagesFrom(tnet)
+			}
+		}
+		students[i] = &Net{Name: fmt.Sprintf("seed%d", s), Seed: s, Network: n}
+	}
+	res.Students = students
+
+	var targets [][]float64
+	if res.Teacher != nil {
+		res.TargetSequence, err = runTeacher(ctx, res.Teacher, p, res.Input, settle, opts)
+		if err != nil {
+			return res, err
+		}
+		nN := p.Layers[p.N()]
+		targets = make([][]float64, p.DatasetSize)
+		for i := range targets {
+			t := (i+1)*hold - 1
+			targets[i] = res.TargetSequence[t*nN : (t+1)*nN]
+		}
+	}
+
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	jobs := make(chan *Net)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for net := range jobs {
+				net.Err = runStudent(ctx, net, p, net.input, targets, settle, opts)
+			}
+		}()
+	}
+	for i, net := range students {
+		net.input = inputs[i]
+		jobs <- net
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	var errs []error
+	for _, net := range students {
+		if net.Err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", net.Name, net.Err))
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps int, teacher bool) error {
+	vars := map[string]bool{}
+	for k, v := range p.Rec {
+		vars[k] = v
+	}
+	compare := opts.Compare
+	if teacher {
+		vars["uP_breve"] = true
+		compare = false
+	}
+	r, err := record.New(net.Network, record.Options{
+		Every: p.RecPerSteps, Vars: vars, Compare: compare, Steps: steps, TargetSteps: targetSteps,
+	})
+	net.Recorder = r
+	return err
+}
+
+// stepper steps one network, counting and reporting.
+type stepper struct {
+	net    *Net
+	opts   Options
+	every  int
+	steps  int
+	epochs int
+	epoch  int
+	ctx    context.Context
+}
+
+func newStepper(ctx context.Context, net *Net, opts Options, steps, epochs int) *stepper {
+	every := opts.ProgressEvery
+	if every <= 0 {
+		every = 10000
+	}
+	return &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, ctx: ctx}
+}
+
+func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
+	n := s.net.Network
+	n.Step(r0, target, sw, s.net.Recorder.Next())
+	s.net.Steps++
+	if s.net.Steps%s.every == 0 {
+		if s.opts.Progress != nil {
+			s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps})
+		}
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *stepper) done() {
+	if s.opts.Progress != nil {
+		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps, Done: true})
+	}
+}
+
+func settle(s *stepper, in *Input, steps int) error {
+	for t := 0; t < steps; t++ {
+		if err := s.step(in.At(t), nil, microcircuit.Switches{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func runTeacher(ctx context.Context, net *Net, p *params.Params, in *Input, settleSteps int, opts Options) ([]float64, error) {
+	start := time.Now()
+	defer func() { net.Wall = time.Since(start) }()
+	total := settleSteps + in.Steps()
+	if err := recorderFor(net, p, opts, total, 0, true); err != nil {
+		return nil, err
+	}
+	s := newStepper(ctx, net, opts, total, 1)
+	if err := settle(s, in, settleSteps); err != nil {
+		return nil, err
+	}
+	s.epoch = 1
+	n := net.Network
+	nN := p.Layers[p.N()]
+	seq := make([]float64, 0, in.Steps()*nN)
+	for t := 0; t < in.Steps(); t++ {
+		seq = append(seq, n.UPBreve[p.N()-1]...)
+		if err := s.step(in.At(t), nil, microcircuit.Switches{}); err != nil {
+			return nil, err
+		}
+	}
+	s.done()
+	return seq, nil
+}
+
+func runStudent(ctx context.Context, net *Net, p *params.Params, in *Input, targets [][]float64, settleSteps int, opts Options) error {
+	start := time.Now()
+	defer func() { net.Wall = time.Since(start) }()
+	epochSteps := in.Steps()
+	total := settleSteps + p.Epochs*epochSteps
+	targetSteps := 0
+	if targets != nil {
+		targetSteps = p.Epochs * epochSteps
+	}
+	if err := recorderFor(net, p, opts, total, targetSteps, false); err != nil {
+		return err
+	}
+	s := newStepper(ctx, net, opts, total, p.Epochs)
+	if err := settle(s, in, settleSteps); err != nil {
+		return err
+	}
+	sw := microcircuit.Switches{LearnLat: true, LearnBW: true, LearnFW: targets != nil}
+	order := make([]int, in.Samples)
+	for i := range order {
+		order[i] = i
+	}
+	n := net.Network
+	for e := 1; e <= p.Epochs; e++ {
+		s.epoch = e
+		n.Rand.ShuffleInts(order)
+		for _, i := range order {
+			r0 := in.FirstRow(i)
+			var tgt []float64
+			if targets != nil {
+				tgt = targets[i]
+			}
+			for h := 0; h < in.Hold; h++ {
+				if err := s.step(r0, tgt, sw); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	s.done()
+	return nil
+}

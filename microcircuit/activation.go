@@ -1,0 +1,137 @@
+package microcircuit
+
+import (
+	"fmt"
+	"math"
+)
+
+// Activation is a rate function phi of a population together with its
+// derivative phi' (SPEC §2). The formulas follow the published numpy code
+// literally (soft_relu is log(1+exp(x)), not log1p), so that rates agree to
+// round-off.
+type Activation int
+
+// The activations a layer may use.
+const (
+	Linear Activation = iota
+	ReLU
+	SoftReLU
+	Logistic
+	Tanh
+	HardSigmoid
+)
+
+var activationNames = [...]string{"linear", "relu", "soft_relu", "logistic", "tanh", "hard_sigmoid"}
+
+// String returns the name used in params.json.
+func (a Activation) String() string {
+	if a < 0 || int(a) >= len(activationNames) {
+		return fmt.Sprintf("Activation(%d)", int(a))
+	}
+	return activationNames[a]
+}
+
+// ParseActivation returns the activation of the given params.json name.
+func ParseActivation(name string) (Activation, error) {
+	for i, n := range activationNames {
+		if n == name {
+			return Activation(i), nil
+		}
+	}
+	return 0, fmt.Errorf("microcircuit: unknown activation %q", name)
+}
+
+// Phi returns phi(x).
+func (a Activation) Phi(x float64) float64 {
+	switch a {
+	case Linear:
+		return x
+	case ReLU:
+		if x > 0 {
+			return x
+		}
+		return 0
+	case SoftReLU:
+		return math.Log(1 + math.Exp(x))
+	case Logistic:
+		return 1 / (1 + math.Exp(-x))
+	case Tanh:
+		return math.Tanh(x)
+	case HardSigmoid:
+		return math.Max(0, math.Min(1, x/6+0.5))
+	}
+	panic("microcircuit: invalid activation")
+}
+
+// Deriv returns phi'(x). For relu and hard_sigmoid the derivative is 0 at
+// the kinks, as numpy's heaviside(x, 0) gives.
+func (a Activation) Deriv(x float64) float64 {
+	switch a {
+	case Linear:
+		return 1
+	case ReLU:
+		if x > 0 {
+			return 1
+		}
+		return 0
+	case SoftReLU:
+		return 1 / (1 + math.Exp(-x))
+	case Logistic:
+		y := 1 / (1 + math.Exp(-x))
+		return y * (1 - y)
+	case Tanh:
+		y := math.Tanh(x)
+		return 1 - y*y
+	case HardSigmoid:
+		y := x/6 + 0.5
+		if y > 0 && 1-y > 0 {
+			return 1
+		}
+		return 0
+	}
+	panic("microcircuit: invalid activation")
+}
+
+// PhiTo sets dst[i] = phi(x[i]).
+func (a Activation) PhiTo(dst, x []float64) {
+	x = x[:len(dst)]
+	switch a {
+	case Linear:
+		copy(dst, x)
+	case Logistic:
+		for i, v := range x {
+			dst[i] = 1 / (1 + math.Exp(-v))
+		}
+	default:
+		for i, v := range x {
+			dst[i] = a.Phi(v)
+		}
+	}
+}
+
+// PhiScaledTo sets dst[i] = phi(c·x[i]).
+func (a Activation) PhiScaledTo(dst []float64, c float64, x []float64) {
+	x = x[:len(dst)]
+	switch a {
+	case Linear:
+		for i, v := range x {
+			dst[i] = c * v
+		}
+	case Logistic:
+		for i, v := range x {
+			dst[i] = 1 / (1 + math.Exp(-(c * v)))
+		}
+	default:
+		for i, v := range x {
+			dst[i] = a.Phi(c * v)
+		}
+	}
+}
+
+// DerivTo sets dst[i] = phi'(x[i]).
+func (a Activation) DerivTo(dst, x []float64) {
+	x = x[:len(dst)]
+	for i, v := range x {
+		dst[i] = a.Deriv(v)
+	}
+}

@@ -1,0 +1,319 @@
+package plot
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Array is an n-dimensional float64 array in row-major order. The first
+// dimension of a recorded variable counts the records.
+type Array struct {
+	Shape []int
+	Data  []float64
+}
+
+// Run is what the plots need besides the arrays.
+type Run struct {
+	// Arrays holds the contents of results.npz, keyed "<net>/<var>/<layer>"
+	// or "<net>/<var>" (without ".npy"), <net> being "teacher" or
+	// "seed<S>".
+	Arrays map[string]Array
+	// Dt is the length of one step in ms.
+	Dt float64
+	// RecPerSteps is the number of steps between records.
+	RecPerSteps int
+	// SettlingSteps is the number of settling steps at the start of each
+	// network's run; they are recorded but not plotted.
+	SettlingSteps int
+	// StepsPerSample is the number of steps per presentation (Tpres/dt); the
+	// MSE is averaged over 10 presentations.
+	StepsPerSample int
+}
+
+// teacherNet is the network name of the teacher in results.npz.
+const teacherNet = "teacher"
+
+// notPlotted are variables that are not time series of the run.
+var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequence": true}
+
+// key is a parsed results.npz key.
+type key struct {
+	net, v, layer string // layer is "" for "<net>/<var>"
+}
+
+func parseKey(k string) (key, bool) {
+	parts := strings.Split(strings.TrimSuffix(k, ".npy"), "/")
+	switch len(parts) {
+	case 2:
+		return key{net: parts[0], v: parts[1]}, true
+	case 3:
+		return key{net: parts[0], v: parts[1], layer: parts[2]}, true
+	}
+	return key{}, false
+}
+
+// name is the key within a network: "<var>/<layer>" or "<var>".
+func (k key) name() string {
+	if k.layer == "" {
+		return k.v
+	}
+	return k.v + "/" + k.layer
+}
+
+// seedNumber returns S of a student network "seed<S>".
+func seedNumber(net string) (int64, bool) {
+	s, ok := strings.CutPrefix(net, "seed")
+	if !ok || s == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// sortSeeds sorts student networks by seed number ("seed7" before
+// "seed10"); this order gives them their colours.
+func sortSeeds(nets []string) {
+	sort.Slice(nets, func(i, j int) bool {
+		a, _ := seedNumber(nets[i])
+		b, _ := seedNumber(nets[j])
+		if a != b {
+			return a < b
+		}
+		return nets[i] < nets[j]
+	})
+}
+
+// plottable reports whether a variable is drawn as a time series.
+func plottable(v string) bool {
+	return !notPlotted[v] && !strings.HasPrefix(v, "final_")
+}
+
+// job is one figure to draw.
+type job struct {
+	file string
+	draw func(path string) error
+}
+
+// painter holds what every figure of a run shares.
+type painter struct {
+	run   Run
+	seeds []string // student networks, sorted by seed number
+	unit  timeUnit
+}
+
+// All writes every plot the arrays of run allow into dir (created if need
+// be) as PNG files and returns their file names, sorted.
+//
+// For every "<var>/<layer>" (or "<var>") that a student network has, it
+// draws "<var>_<layer>.png" (or "<var>.png") with all students, one colour
+// per seed, and the teacher dashed in black where it has the same key.
+// It adds "BPI+BPP_<k>.png" where the students have both BPI/k and BPP/k,
+// and "<angle>_<k>_mean.png" (mean ± std over seeds) for every angle to
+// backprop. Keys "seed", "stimulus", "target_sequence" and "final_*" are
+// not plotted.
+func All(run Run, dir string) ([]string, error) {
+	if run.RecPerSteps <= 0 {
+		return nil, fmt.Errorf("plot: RecPerSteps must be positive, got %d", run.RecPerSteps)
+	}
+	if !(run.Dt > 0) {
+		return nil, fmt.Errorf("plot: Dt must be positive, got %v", run.Dt)
+	}
+	// Accept keys as npz.Reader lists them, with a ".npy" suffix.
+	for k := range run.Arrays {
+		if strings.HasSuffix(k, ".npy") {
+			arrays := make(map[string]Array, len(run.Arrays))
+			for k, a := range run.Arrays {
+				arrays[strings.TrimSuffix(k, ".npy")] = a
+			}
+			run.Arrays = arrays
+			break
+		}
+	}
+	p := &painter{run: run}
+
+	// Student networks, sorted by seed number, and the variables they have.
+	seen := map[string]bool{}
+	names := map[string]key{} // "<var>/<layer>" of the students
+	maxMs := 0.0
+	for k, a := range run.Arrays {
+		pk, ok := parseKey(k)
+		if !ok || !plottable(pk.v) {
+			continue
+		}
+		if pk.net != teacherNet {
+			if _, ok := seedNumber(pk.net); !ok {
+				continue
+			}
+			if !seen[pk.net] {
+				seen[pk.net] = true
+				p.seeds = append(p.seeds, pk.net)
+			}
+			names[pk.name()] = key{v: pk.v, layer: pk.layer}
+		}
+		if len(a.Shape) > 0 {
+			steps := recordSteps(a.Shape[0], targetOnly[pk.v], run.RecPerSteps, run.SettlingSteps)
+			if n := len(steps); n > 0 {
+				maxMs = math.Max(maxMs, float64(steps[n-1]-run.SettlingSteps)*run.Dt)
+			}
+		}
+	}
+	sortSeeds(p.seeds)
+	p.unit = chooseUnit(maxMs)
+
+	var jobs []job
+	add := func(file string, draw func(path string) error) {
+		jobs = append(jobs, job{file: file, draw: draw})
+	}
+	for name, k := range names {
+		k := k
+		file := fileName(k.v, k.layer)
+		switch {
+		case k.v == "MSE":
+			add(file, func(path string) error { return p.mse(path, name) })
+		case strings.HasPrefix(k.v, "angle_"):
+			add(file, func(path string) error { return p.angle(path, name, k) })
+			add(fileName(k.v, k.layer)[:len(file)-len(".png")]+"_mean.png",
+				func(path string) error { return p.angleMean(path, name, k) })
+		default:
+			add(file, func(path string) error { return p.lines(path, k, p.get(name)) })
+		}
+		if k.v == "BPI" {
+			if _, ok := names["BPP/"+k.layer]; ok {
+				sk := key{v: "BPI+BPP", layer: k.layer}
+				add(fileName(sk.v, sk.layer), func(path string) error {
+					return p.lines(path, sk, p.sum("BPI/"+k.layer, "BPP/"+k.layer))
+				})
+			}
+		}
+	}
+	sort.Slice(jobs, func(i, j int) bool { return jobs[i].file < jobs[j].file })
+
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := jobs[i].draw(filepath.Join(dir, jobs[i].file)); err != nil {
+					errs[i] = fmt.Errorf("plot: %s: %w", jobs[i].file, err)
+				}
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	files := make([]string, len(jobs))
+	for i, j := range jobs {
+		files[i] = j.file
+	}
+	return files, nil
+}
+
+// fileName is "<var>_<layer>.png", or "<var>.png" without a layer.
+func fileName(v, layer string) string {
+	if layer == "" {
+		return v + ".png"
+	}
+	return v + "_" + layer + ".png"
+}
+
+// get returns a function that looks up name ("<var>/<layer>") in a network.
+func (p *painter) get(name string) func(net string) (Array, bool) {
+	return func(net string) (Array, bool) {
+		a, ok := p.run.Arrays[net+"/"+name]
+		return a, ok
+	}
+}
+
+// sum returns a function that gives the entry-wise sum of two keys of a
+// network, when it has both with the same shape.
+func (p *painter) sum(a, b string) func(net string) (Array, bool) {
+	return func(net string) (Array, bool) {
+		x, ok1 := p.run.Arrays[net+"/"+a]
+		y, ok2 := p.run.Arrays[net+"/"+b]
+		if !ok1 || !ok2 || !sameShape(x.Shape, y.Shape) || len(x.Data) != len(y.Data) {
+			return Array{}, false
+		}
+		s := Array{Shape: x.Shape, Data: make([]float64, len(x.Data))}
+		for i := range s.Data {
+			s.Data[i] = x.Data[i] + y.Data[i]
+		}
+		return s, true
+	}
+}
+
+func sameShape(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// view is the part of a recorded array that is drawn: the records after
+// settling, decimated, with their times in the figure's unit.
+type view struct {
+	a    Array
+	size int       // values per record
+	rows []int     // records drawn
+	t    []float64 // their times
+}
+
+// view selects the records of a (a series of variable v) to draw.
+func (p *painter) view(a Array, v string) view {
+	n := 0
+	if len(a.Shape) > 0 {
+		n = a.Shape[0]
+	}
+	size := 1
+	for _, d := range a.Shape[min(1, len(a.Shape)):] {
+		size *= d
+	}
+	if size == 0 || len(a.Data) < n*size {
+		n = 0
+	}
+	steps := recordSteps(n, targetOnly[v], p.run.RecPerSteps, p.run.SettlingSteps)
+	idx, tms := timeAxis(steps, p.run.SettlingSteps, p.run.Dt)
+	rows := decimate(idx, maxPoints)
+	t := make([]float64, len(rows))
+	j := 0
+	for i, r := range rows {
+		for idx[j] != r {
+			j++
+		}
+		t[i] = tms[j] * p.unit.perMs
+	}
+	return view{a: a, size: size, rows: rows, t: t}
+}
+
+// col returns component c of every drawn record.
+func (v view) col(c int) []float64 {
+	y := make([]float64, len(v.rows))
+	for i, r := range v.rows {
+		y[i] = v.a.Data[r*v.size+c]
+	}
+	return y
+}

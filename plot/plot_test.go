@@ -1,0 +1,392 @@
+package plot
+
+import (
+	"encoding/json"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// goldenRun reads a golden reference.npz and the params.json beside it.
+func goldenRun(t *testing.T, name string) Run {
+	t.Helper()
+	dir := filepath.Join("..", "testdata", "golden", name)
+	arrays, err := ReadNPZ(filepath.Join(dir, "reference.npz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "params.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Dt           float64 `json:"dt"`
+		Tpres        float64 `json:"Tpres"`
+		SettlingTime float64 `json:"settling_time"`
+		RecPerSteps  int     `json:"rec_per_steps"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	return Run{
+		Arrays:         arrays,
+		Dt:             p.Dt,
+		RecPerSteps:    p.RecPerSteps,
+		SettlingSteps:  int(math.Round(p.SettlingTime / p.Dt)),
+		StepsPerSample: int(math.Round(p.Tpres / p.Dt)),
+	}
+}
+
+// expectedFiles derives the file names All should write from the keys.
+func expectedFiles(arrays map[string]Array) []string {
+	set := map[string]bool{}
+	has := map[string]bool{}
+	for k := range arrays {
+		parts := strings.Split(k, "/")
+		if !strings.HasPrefix(parts[0], "seed") {
+			continue
+		}
+		v := parts[1]
+		if v == "seed" || v == "stimulus" || strings.HasPrefix(v, "final_") {
+			continue
+		}
+		has[strings.Join(parts[1:], "/")] = true
+		name := strings.Join(parts[1:], "_")
+		set[name+".png"] = true
+		if strings.HasPrefix(v, "angle_") {
+			set[name+"_mean.png"] = true
+		}
+	}
+	for n := range has {
+		if l, ok := strings.CutPrefix(n, "BPI/"); ok && has["BPP/"+l] {
+			set["BPI+BPP_"+l+".png"] = true
+		}
+	}
+	var out []string
+	for f := range set {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// outDir is a temporary folder, or $PALMC_PLOT_DIR/<name> to keep the
+// pictures for a look.
+func outDir(t *testing.T, name string) string {
+	if d := os.Getenv("PALMC_PLOT_DIR"); d != "" {
+		return filepath.Join(d, name)
+	}
+	return t.TempDir()
+}
+
+func checkPNGs(t *testing.T, dir string, files []string) {
+	t.Helper()
+	for _, f := range files {
+		fh, err := os.Open(filepath.Join(dir, f))
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		st, _ := fh.Stat()
+		if st.Size() == 0 {
+			t.Errorf("%s is empty", f)
+		}
+		img, err := png.Decode(fh)
+		fh.Close()
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if b := img.Bounds(); b.Dx() != 900 || b.Dy() != 600 {
+			t.Errorf("%s: size %dx%d, want 900x600", f, b.Dx(), b.Dy())
+		}
+	}
+}
+
+func TestAllGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		must    []string // files that must be among the expected ones
+		mustNot []string
+	}{
+		{"pal_fw_tiny",
+			[]string{"MSE.png", "WPP_0.png", "WPP_1.png", "BPI+BPP_0.png", "error.png", "target_0.png",
+				"input.png", "angle_WPPT_BPP_0_mean.png", "epsilon_0.png", "uP_breve_1.png"},
+			[]string{"target_sequence.png", "stimulus.png", "seed.png", "final_WPP_0.png"}},
+		{"pal_bw_deep",
+			[]string{"WPP_3.png", "BPI+BPP_2.png", "angle_BPP_RHS_2_mean.png", "lat_mismatch_2.png"},
+			[]string{"MSE.png", "error.png"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := goldenRun(t, tc.name)
+			want := expectedFiles(run.Arrays)
+			for _, f := range tc.must {
+				if !contains(want, f) {
+					t.Errorf("expected set lacks %s", f)
+				}
+			}
+			for _, f := range tc.mustNot {
+				if contains(want, f) {
+					t.Errorf("expected set has %s", f)
+				}
+			}
+			dir := outDir(t, tc.name)
+			got, err := All(run, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("files:\n got %v\nwant %v", got, want)
+			}
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != len(want) {
+				t.Errorf("%d files in %s, want %d", len(entries), dir, len(want))
+			}
+			checkPNGs(t, dir, got)
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTimeAxisLeavesOutSettling(t *testing.T) {
+	run := goldenRun(t, "pal_fw_tiny") // 160 records, 40 of them settling
+	const S, every, dt = 2000, 50, 0.01
+	if run.SettlingSteps != S || run.RecPerSteps != every || run.Dt != dt {
+		t.Fatalf("params: %+v", run)
+	}
+	n := run.Arrays["seed123/uP/0"].Shape[0]
+	idx, tms := timeAxis(recordSteps(n, false, every, S), S, dt)
+	if len(idx) != n-S/every || idx[0] != S/every {
+		t.Errorf("kept %d records from %d, want %d from %d", len(idx), idx[0], n-S/every, S/every)
+	}
+	if !(tms[0] > 0) || math.Abs(tms[0]-every*dt) > 1e-12 {
+		t.Errorf("first time %v ms, want %v", tms[0], every*dt)
+	}
+	if last := tms[len(tms)-1]; math.Abs(last-float64(n*every-S)*dt) > 1e-9 {
+		t.Errorf("last time %v ms, want %v", last, float64(n*every-S)*dt)
+	}
+
+	// Target-only series have no settling records: all are kept, and the
+	// last one lines up with the last full record.
+	m := run.Arrays["seed123/MSE"].Shape[0]
+	idx, tm := timeAxis(recordSteps(m, true, every, S), S, dt)
+	if len(idx) != m || !(tm[0] > 0) || math.Abs(tm[len(tm)-1]-tms[len(tms)-1]) > 1e-9 {
+		t.Errorf("MSE: %d of %d records, times %v … %v", len(idx), m, tm[0], tm[len(tm)-1])
+	}
+
+	// Settling that is not a multiple of the record interval.
+	idx, tms = timeAxis(recordSteps(10, false, 10, 25), 25, 1)
+	if idx[0] != 2 || tms[0] != 5 {
+		t.Errorf("settling 25, every 10: first record %d at %v, want 2 at 5", idx[0], tms[0])
+	}
+	steps := recordSteps(3, true, 10, 25)
+	if steps[0] != 30 {
+		t.Errorf("first target step %d, want 30", steps[0])
+	}
+	// No settling.
+	if _, tms = timeAxis(recordSteps(2, false, 10, 0), 0, 0.5); tms[0] != 5 {
+		t.Errorf("no settling: first time %v, want 5", tms[0])
+	}
+
+	// The painter's view does the same, in the chosen unit.
+	p := &painter{run: run, unit: chooseUnit(60)}
+	v := p.view(run.Arrays["seed123/uP/0"], "uP")
+	if len(v.t) != n-S/every || !(v.t[0] > 0) {
+		t.Errorf("view: %d times from %v", len(v.t), v.t[0])
+	}
+}
+
+func TestChooseUnit(t *testing.T) {
+	if u := chooseUnit(60); u.name != "ms" || u.perMs != 1 {
+		t.Errorf("60 ms: %+v", u)
+	}
+	if u := chooseUnit(600000); u.name != "s" || u.perMs != 1e-3 {
+		t.Errorf("600 s: %+v", u)
+	}
+}
+
+func TestMSEWindow(t *testing.T) {
+	for _, c := range []struct{ sps, every, want int }{
+		{100, 50, 20}, // pal_fw_tiny: Tpres 1, dt 0.01
+		{100, 1, 1000},
+		{100, 2000, 1}, // fewer records than presentations: at least 1
+		{0, 50, 1},
+		{100, 0, 1},
+	} {
+		if got := mseWindow(c.sps, c.every); got != c.want {
+			t.Errorf("mseWindow(%d, %d) = %d, want %d", c.sps, c.every, got, c.want)
+		}
+	}
+	got := movingAverage([]float64{1, 2, 3, 4, 5, 6}, 3)
+	want := []float64{1, 1.5, 2, 3, 4, 5}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("movingAverage = %v, want %v", got, want)
+	}
+	got = movingAverage([]float64{1, math.NaN(), 3}, 2)
+	if got[0] != 1 || got[1] != 1 || got[2] != 3 {
+		t.Errorf("movingAverage with NaN = %v", got)
+	}
+	// Long series: no drift from the running sum.
+	x := make([]float64, 100000)
+	for i := range x {
+		x[i] = 1e6 * float64(i%7)
+	}
+	x = append(x, make([]float64, 50)...)
+	if avg := movingAverage(x, 20); avg[len(avg)-1] != 0 {
+		t.Errorf("trailing zeros average to %v", avg[len(avg)-1])
+	}
+}
+
+func TestDecimate(t *testing.T) {
+	idx := make([]int, 12001)
+	for i := range idx {
+		idx[i] = i + 7
+	}
+	d := decimate(idx, maxPoints)
+	if len(d) > maxPoints || len(d) < maxPoints/2 {
+		t.Errorf("kept %d of %d", len(d), len(idx))
+	}
+	if d[0] != 7 || d[1]-d[0] != 3 {
+		t.Errorf("kept %v …, want every 3rd from 7", d[:3])
+	}
+	if d := decimate(idx[:5000], maxPoints); len(d) != 5000 {
+		t.Errorf("5000 points decimated to %d", len(d))
+	}
+	if d := decimate(idx, 0); len(d) != len(idx) {
+		t.Errorf("no limit: %d", len(d))
+	}
+}
+
+func TestReadNPZSeed(t *testing.T) {
+	run := goldenRun(t, "pal_fw_tiny")
+	s, ok := run.Arrays["seed456/seed"]
+	if !ok || len(s.Shape) != 0 || len(s.Data) != 1 || s.Data[0] != 456 {
+		t.Errorf("seed456/seed = %+v", s)
+	}
+	if a := run.Arrays["seed123/WPP/0"]; !reflect.DeepEqual(a.Shape, []int{160, 1, 1}) || len(a.Data) != 160 {
+		t.Errorf("WPP/0 shape %v, %d values", a.Shape, len(a.Data))
+	}
+}
+
+// TestAllSynthetic covers long series, large matrices, several seeds in
+// numeric order, NaN angles and an MSE that reaches zero.
+func TestAllSynthetic(t *testing.T) {
+	const R = 12000
+	arrays := map[string]Array{}
+	for si, net := range []string{"seed7", "seed10", "seed100"} {
+		w := Array{Shape: []int{R, 2, 2}, Data: make([]float64, R*4)}
+		for i := range w.Data {
+			w.Data[i] = math.Sin(float64(i)/1000 + float64(si))
+		}
+		arrays[net+"/WPP/0"] = w
+		big := Array{Shape: []int{20, 30, 30}, Data: make([]float64, 20*900)}
+		for i := range big.Data {
+			big.Data[i] = float64(i%900) / 900
+		}
+		arrays[net+"/BPP/0"] = big
+		mse := Array{Shape: []int{R - 10}, Data: make([]float64, R-10)}
+		for i := range mse.Data {
+			mse.Data[i] = math.Max(0, 1-float64(i)/5000)
+		}
+		arrays[net+"/MSE"] = mse
+		ang := Array{Shape: []int{R}, Data: make([]float64, R)}
+		for i := range ang.Data {
+			ang.Data[i] = 80 * math.Exp(-float64(i)/3000)
+			if i < 100 {
+				ang.Data[i] = math.NaN()
+			}
+		}
+		arrays[net+"/angle_WPPT_BPP/0"] = ang
+	}
+	arrays["seed7/seed"] = Array{Data: []float64{7}}
+	run := Run{Arrays: arrays, Dt: 0.1, RecPerSteps: 10, SettlingSteps: 100, StepsPerSample: 50}
+	dir := outDir(t, "synthetic")
+	got, err := All(run, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"BPP_0.png", "MSE.png", "WPP_0.png", "angle_WPPT_BPP_0.png", "angle_WPPT_BPP_0_mean.png"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("files %v, want %v", got, want)
+	}
+	checkPNGs(t, dir, got)
+
+	p := &painter{run: run, unit: chooseUnit(R * 10 * 0.1)}
+	if p.unit.name != "s" {
+		t.Errorf("unit %q for 12 s", p.unit.name)
+	}
+	if v := p.view(arrays["seed7/WPP/0"], "WPP"); len(v.t) > maxPoints || len(v.t) < maxPoints/2 || !(v.t[0] > 0) {
+		t.Errorf("view of %d records: %d points from %v", R, len(v.t), v.t[0])
+	}
+}
+
+func TestSeedOrderAndErrors(t *testing.T) {
+	if _, err := All(Run{Dt: 1}, t.TempDir()); err == nil {
+		t.Error("RecPerSteps 0 accepted")
+	}
+	if _, err := All(Run{RecPerSteps: 1}, t.TempDir()); err == nil {
+		t.Error("Dt 0 accepted")
+	}
+	got, err := All(Run{Dt: 1, RecPerSteps: 1}, t.TempDir())
+	if err != nil || len(got) != 0 {
+		t.Errorf("no arrays: %v, %v", got, err)
+	}
+
+	nets := []string{"seed100", "seed10", "seed7", "seed-3"}
+	sortSeeds(nets)
+	if want := []string{"seed-3", "seed7", "seed10", "seed100"}; !reflect.DeepEqual(nets, want) {
+		t.Errorf("seed order %v, want %v", nets, want)
+	}
+
+	// Keys as npz lists them (".npy"), a network that is neither a student
+	// nor the teacher, and teacher-only variables are handled.
+	u := Array{Shape: []int{5, 2}, Data: []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+	got, err = All(Run{Arrays: map[string]Array{
+		"seed1/uP/0.npy":   u,
+		"seed1/seed.npy":   {Data: []float64{1}},
+		"teacher/uP/0.npy": u,
+		"teacher/vapi/0":   u,
+		"other/uI/0.npy":   u,
+		"seed1/final_uP/0": {Shape: []int{2}, Data: []float64{1, 2}},
+		"seed1/stimulus":   u,
+		"seed1/MSE.npy":    {Shape: []int{2}, Data: []float64{0, -1}},
+		"seed1/angle_X/0":  {Shape: []int{5}, Data: []float64{math.NaN(), 1, math.Inf(1), 3, 200}},
+		"seed1/noise":      {Shape: []int{0, 3}},
+	}, Dt: 1, RecPerSteps: 1, SettlingSteps: 2, StepsPerSample: 1}, t.TempDir())
+	want := []string{"MSE.png", "angle_X_0.png", "angle_X_0_mean.png", "noise.png", "uP_0.png"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestTitles(t *testing.T) {
+	for k, want := range map[key]string{
+		{v: "WPP", layer: "0"}:      "WPP[0]: input → layer 0",
+		{v: "WPP", layer: "2"}:      "WPP[2]: layer 1 → layer 2",
+		{v: "dWIP", layer: "1"}:     "dWIP[1]: layer 1 → interneurons 1",
+		{v: "BPP", layer: "0"}:      "BPP[0]: layer 1 → apical of layer 0",
+		{v: "BPI+BPP", layer: "1"}:  "BPI[1] + BPP[1]",
+		{v: "uP_breve", layer: "1"}: "uP_breve[1]",
+		{v: "input"}:                "input",
+	} {
+		if got := title(k); got != want {
+			t.Errorf("title(%v) = %q, want %q", k, got, want)
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package plot
+
+import (
+	"math"
+	"strconv"
+
+	gplot "gonum.org/v1/plot"
+)
+
+// linearTicks labels about six round values (steps of 1, 2, 2.5 or 5 times
+// a power of ten) with unlabelled minor ticks in between.
+type linearTicks struct{}
+
+func (linearTicks) Ticks(lo, hi float64) []gplot.Tick {
+	if !(hi > lo) || !isFinite(lo) || !isFinite(hi) {
+		return []gplot.Tick{{Value: lo, Label: formatTick(lo, 1)}}
+	}
+	raw := (hi - lo) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	var step float64
+	var minors int
+	for _, c := range []struct {
+		m float64
+		n int
+	}{{1, 5}, {2, 4}, {2.5, 5}, {5, 5}, {10, 5}} {
+		if step = c.m * mag; step >= raw*0.999 {
+			minors = c.n
+			break
+		}
+	}
+	minor := step / float64(minors)
+	var ticks []gplot.Tick
+	first := math.Ceil(lo/minor-1e-9) * minor
+	for i := 0; ; i++ {
+		v := first + float64(i)*minor
+		if v > hi+minor*1e-9 {
+			break
+		}
+		if k := math.Round(v / step); math.Abs(v-k*step) < minor*1e-6 {
+			v = k * step
+			ticks = append(ticks, gplot.Tick{Value: v, Label: formatTick(v, step)})
+		} else {
+			ticks = append(ticks, gplot.Tick{Value: v})
+		}
+	}
+	return ticks
+}
+
+// formatTick writes v with as many decimals as the step needs.
+func formatTick(v, step float64) string {
+	if v == 0 {
+		return "0"
+	}
+	a := math.Abs(v)
+	if a >= 1e6 || a < 1e-4 || step < 1e-5 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	prec := 0
+	for s := step; prec < 8 && math.Abs(s-math.Round(s)) > 1e-9*step; s *= 10 {
+		prec++
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+// logTicks labels the decades of a log axis, and also 2× and 5× (or every
+// digit) when the axis spans few decades; the other digits get minor
+// ticks.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
+	if !(lo > 0) || !(hi > lo) {
+		return nil
+	}
+	span := math.Log10(hi / lo)
+	labelled := func(d int) bool { return d == 1 }
+	switch {
+	case span < 1.2:
+		labelled = func(int) bool { return true }
+	case span < 2.5:
+		labelled = func(d int) bool { return d == 1 || d == 2 || d == 5 }
+	}
+	every := max(1, int(math.Ceil(span/8))) // at most ~8 labelled decades
+	var ticks []gplot.Tick
+	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
+		p := math.Pow(10, float64(e))
+		for d := 1; d <= 9; d++ {
+			v := float64(d) * p
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := gplot.Tick{Value: v}
+			if labelled(d) && (d != 1 || e%every == 0) {
+				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
+			}
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
+// logRange widens [lo, hi] (lo > 0) a little and rounds it outwards to
+// values that logTicks labels, so that a log axis shows at least two
+// labels.
+func logRange(lo, hi float64) (float64, float64) {
+	lo, hi = lo/1.1, hi*1.1
+	digits := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	switch span := math.Log10(hi / lo); {
+	case span >= 2.5:
+		digits = []float64{1}
+	case span >= 1.2:
+		digits = []float64{1, 2, 5}
+	}
+	down := func(x float64) float64 {
+		p := math.Pow(10, math.Floor(math.Log10(x)))
+		best := p
+		for _, d := range digits {
+			if d*p <= x*(1+1e-12) {
+				best = d * p
+			}
+		}
+		return best
+	}
+	up := func(x float64) float64 {
+		p := math.Pow(10, math.Floor(math.Log10(x)))
+		for _, d := range digits {
+			if d*p >= x*(1-1e-12) {
+				return d * p
+			}
+		}
+		return 10 * p
+	}
+	return down(lo), up(hi)
+}
