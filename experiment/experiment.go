@@ -35,6 +35,12 @@ type Options struct {
 	Progress func(Progress)
 	// ProgressEvery is the number of steps between Progress calls (0: 10000).
 	ProgressEvery int
+	// SharedInput reproduces the published code run in one process (its
+	// notebooks, and the reference recordings in testdata/golden): in
+	// bw_only the students share one input that each one's first shuffle
+	// reorders in place. By default every student gets its own copy, as
+	// with the published runner.py, whose seeds run in separate processes.
+	SharedInput bool
 }
 
 // Progress reports how far one network has come.
@@ -65,21 +71,29 @@ type Net struct {
 	Wall time.Duration
 	// Err is set when the network could not finish.
 	Err error
-
-	input *Input
+	// Input is the input the network ran on.
+	Input *Input
+	// Stimulus is the input as the published code leaves it for this
+	// network (see assignInputs); the results file stores it.
+	Stimulus *Input
 }
 
-// studentInputs returns the input each student sees, followed by the input
-// as it is after the run. In bw_only the published code runs the students
-// one after another on one shared input and each student's first shuffle
-// reorders the first step of every hold in place (see Input): student k
-// settles on the input as the students before it left it. That shuffle is
-// the first draw of the student's own generator, so all inputs are known
-// before any simulation and do not depend on the order of execution.
-func studentInputs(in *Input, p *params.Params, task params.Task) []*Input {
-	out := make([]*Input, 0, len(p.RandomSeed)+1)
-	for _, s := range p.RandomSeed {
-		out = append(out, in)
+// assignInputs gives every student the input it runs on and the input as
+// the published code leaves it for that network (its "stimulus").
+//
+// In bw_only the published code shuffles a strided view of its input in
+// place, so each student's first shuffle reorders the first step of every
+// hold (see Input). With the published runner.py every seed runs in its own
+// process on its own copy of the input: each student settles on the drawn
+// input and leaves it reordered by its own first shuffle. Run in one process
+// (shared), the students run one after another on one input, and student k
+// settles on the input as the students before it left it. The first
+// shuffle is the first draw of a student's own generator, so either way all
+// inputs are known before any simulation and do not depend on the order of
+// execution or the number of workers.
+func assignInputs(students []*Net, in *Input, p *params.Params, task params.Task, shared bool) *Input {
+	for _, net := range students {
+		net.Input, net.Stimulus = in, in
 		if task != params.BwOnly || p.Epochs == 0 {
 			continue
 		}
@@ -87,17 +101,25 @@ func studentInputs(in *Input, p *params.Params, task params.Task) []*Input {
 		for i := range order {
 			order[i] = i
 		}
-		rng.New(uint32(s)).ShuffleInts(order)
-		in = in.permuted(order)
+		rng.New(uint32(net.Seed)).ShuffleInts(order)
+		net.Stimulus = in.permuted(order)
+		if shared {
+			in = net.Stimulus
+		}
 	}
-	return append(out, in)
+	if shared {
+		for _, net := range students {
+			net.Stimulus = in
+		}
+	}
+	return in
 }
 
 // Result is the outcome of a run.
 type Result struct {
 	Params *params.Params
 	Task   params.Task
-	// Input is the step input shared by all networks.
+	// Input is the step input as drawn.
 	Input *Input
 	// Teacher is nil for bw_only.
 	Teacher *Net
@@ -279,8 +301,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		inputSeed = uint32(ts)
 	}
 	res.Input = NewInput(inputSeed, p.DatasetSize, p.Layers[0], hold)
-	inputs := studentInputs(res.Input, p, opts.Task)
-	res.Input = inputs[len(inputs)-1]
+	if res.Teacher != nil {
+		res.Teacher.Input, res.Teacher.Stimulus = res.Input, res.Input
+	}
 
 	students := make([]*Net, len(p.RandomSeed))
 	for i, s := range p.RandomSeed {
@@ -299,6 +322,7 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		students[i] = &Net{Name: fmt.Sprintf("seed%d", s), Seed: s, Network: n}
 	}
 	res.Students = students
+	assignInputs(students, res.Input, p, opts.Task, opts.SharedInput)
 
 	var targets [][]float64
 	if res.Teacher != nil {
@@ -325,12 +349,11 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for net := range jobs {
-				net.Err = runStudent(ctx, net, p, net.input, targets, settle, opts)
+				net.Err = runStudent(ctx, net, p, targets, settle, opts)
 			}
 		}()
 	}
-	for i, net := range students {
-		net.input = inputs[i]
+	for _, net := range students {
 		jobs <- net
 	}
 	close(jobs)
@@ -438,7 +461,8 @@ func runTeacher(ctx context.Context, net *Net, p *params.Params, in *Input, sett
 	return seq, nil
 }
 
-func runStudent(ctx context.Context, net *Net, p *params.Params, in *Input, targets [][]float64, settleSteps int, opts Options) error {
+func runStudent(ctx context.Context, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
+	in := net.Input
 	start := time.Now()
 	defer func() { net.Wall = time.Since(start) }()
 	epochSteps := in.Steps()

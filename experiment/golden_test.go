@@ -38,6 +38,8 @@ func goldenCases(t *testing.T) []string {
 }
 
 // runCase runs one golden case in memory and returns its entries by key.
+// The reference recordings were made with the published code in one
+// process, so the students share their input (Options.SharedInput).
 func runCase(t testing.TB, dir string, workers int) map[string]store.Array {
 	raw, err := os.ReadFile(filepath.Join(dir, "case.json"))
 	if err != nil {
@@ -52,7 +54,7 @@ func runCase(t testing.TB, dir string, workers int) map[string]store.Array {
 		t.Fatal(err)
 	}
 	res, err := experiment.Run(context.Background(), p, experiment.Options{
-		Task: params.Task(c.Task), Compare: c.Compare, Workers: workers})
+		Task: params.Task(c.Task), Compare: c.Compare, Workers: workers, SharedInput: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -173,14 +173,13 @@ func All(run Run, dir string) ([]string, error) {
 		jobs = append(jobs, job{file: file, draw: draw})
 	}
 	for name, k := range names {
-		k := k
 		file := fileName(k.v, k.layer)
 		switch {
 		case k.v == "MSE":
 			add(file, func(path string) error { return p.mse(path, name) })
 		case strings.HasPrefix(k.v, "angle_"):
 			add(file, func(path string) error { return p.angle(path, name, k) })
-			add(fileName(k.v, k.layer)[:len(file)-len(".png")]+"_mean.png",
+			add(strings.TrimSuffix(file, ".png")+"_mean.png",
 				func(path string) error { return p.angleMean(path, name, k) })
 		default:
 			add(file, func(path string) error { return p.lines(path, k, p.get(name)) })

@@ -390,3 +390,52 @@ func TestTitles(t *testing.T) {
 		}
 	}
 }
+
+func TestLogRange(t *testing.T) {
+	for _, c := range []struct{ lo, hi, wantLo, wantHi float64 }{
+		{0.55, 0.87, 0.5, 0.9},
+		{2.4e-5, 1, 1e-5, 1},
+		{0.03, 0.9, 0.02, 1},
+		{0.5, 0.5, 0.2, 1},
+	} {
+		lo, hi := logRange(c.lo, c.hi)
+		if math.Abs(lo/c.wantLo-1) > 1e-9 || math.Abs(hi/c.wantHi-1) > 1e-9 {
+			t.Errorf("logRange(%v, %v) = %v, %v; want %v, %v", c.lo, c.hi, lo, hi, c.wantLo, c.wantHi)
+		}
+		labels := 0
+		for _, tk := range (logTicks{}).Ticks(lo, hi) {
+			if tk.Label != "" {
+				labels++
+			}
+		}
+		if labels < 2 {
+			t.Errorf("[%v, %v]: %d labels", lo, hi, labels)
+		}
+	}
+	for _, tk := range (logTicks{}).Ticks(0.5, 0.9) {
+		if len(tk.Label) > 4 {
+			t.Errorf("label %q", tk.Label)
+		}
+	}
+}
+
+func TestLinearTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (linearTicks{}).Ticks(0, 60) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if want := []string{"0", "10", "20", "30", "40", "50", "60"}; !reflect.DeepEqual(labels, want) {
+		t.Errorf("labels %v, want %v", labels, want)
+	}
+	labels = nil
+	for _, tk := range (linearTicks{}).Ticks(-0.96, -0.67) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if want := []string{"-0.95", "-0.90", "-0.85", "-0.80", "-0.75", "-0.70"}; !reflect.DeepEqual(labels, want) {
+		t.Errorf("labels %v, want %v", labels, want)
+	}
+}

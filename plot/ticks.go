@@ -98,11 +98,12 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 	return ticks
 }
 
-// logRange widens [lo, hi] (lo > 0) a little and rounds it outwards to
-// values that logTicks labels, so that a log axis shows at least two
-// labels.
+// logRange rounds [lo, hi] (lo > 0) outwards to values that logTicks
+// labels, so that a log axis shows at least two labels.
 func logRange(lo, hi float64) (float64, float64) {
-	lo, hi = lo/1.1, hi*1.1
+	if !(hi > lo) {
+		lo, hi = lo/2, hi*2
+	}
 	digits := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
 	switch span := math.Log10(hi / lo); {
 	case span >= 2.5:

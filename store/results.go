@@ -14,8 +14,17 @@ import (
 // "<net>/final_<X>/<layer>", and "teacher/target_sequence".
 func ResultsEntries(res *experiment.Result) []Entry {
 	var out []Entry
-	stim := stimulus(res.Input)
+	stims := map[*experiment.Input]*Array{}
 	for _, net := range res.Nets() {
+		in := net.Stimulus
+		if in == nil {
+			in = res.Input
+		}
+		stim, ok := stims[in]
+		if !ok {
+			stim = stimulus(in)
+			stims[in] = stim
+		}
 		pre := net.Name + "/"
 		seed := net.Seed
 		out = append(out, Entry{Key: pre + "seed", Int: &seed})

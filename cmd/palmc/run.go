@@ -24,6 +24,7 @@ type runFlags struct {
 	out     string
 	workers int
 	quiet   bool
+	shared  bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -50,6 +51,7 @@ with keys "<net>/<var>/<layer>" as the published reference recordings.`,
 	fl.StringVar(&f.out, "out", "", "output folder (default: the folder of --params)")
 	fl.IntVar(&f.workers, "workers", 0, "seeds simulated at once (default: number of cores)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress output")
+	fl.BoolVar(&f.shared, "shared-input", false, "bw_only: seeds share one input, as the published code run in one process\n(its notebooks); default: each seed has its own, as the published runner.py")
 	return cmd
 }
 
@@ -93,7 +95,8 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	res, err := experiment.Run(ctx, p, experiment.Options{Task: task, Compare: compare, Workers: f.workers})
+	res, err := experiment.Run(ctx, p, experiment.Options{
+		Task: task, Compare: compare, Workers: f.workers, SharedInput: f.shared})
 	if res == nil {
 		return err
 	}
