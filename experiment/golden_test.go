@@ -58,15 +58,7 @@ func runCase(t testing.TB, dir string, workers int) map[string]store.Array {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]store.Array{}
-	for _, e := range store.ResultsEntries(res) {
-		if e.Int != nil {
-			got[e.Key] = store.Array{Data: []float64{float64(*e.Int)}}
-		} else {
-			got[e.Key] = *e.Array
-		}
-	}
-	return got
+	return store.Arrays(store.ResultsEntries(res))
 }
 
 // maxRelDiff compares got with want under the golden tolerance and returns

@@ -17,15 +17,7 @@ func entries(t *testing.T, p *params.Params, opts experiment.Options) map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.Array{}
-	for _, e := range store.ResultsEntries(res) {
-		if e.Int != nil {
-			out[e.Key] = store.Array{Data: []float64{float64(*e.Int)}}
-		} else {
-			out[e.Key] = *e.Array
-		}
-	}
-	return out
+	return store.Arrays(store.ResultsEntries(res))
 }
 
 func sameBits(t *testing.T, what string, a, b map[string]store.Array, prefix string) {

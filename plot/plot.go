@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"palmc/store"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -15,10 +16,7 @@ import (
 
 // Array is an n-dimensional float64 array in row-major order. The first
 // dimension of a recorded variable counts the records.
-type Array struct {
-	Shape []int
-	Data  []float64
-}
+type Array = store.Array
 
 // Run is what the plots need besides the arrays.
 type Run struct {

@@ -6,14 +6,17 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"unsafe"
 
+	"github.com/sbinet/npyio/npy"
 	"github.com/sbinet/npyio/npz"
 )
 
@@ -43,27 +46,28 @@ func (a Array) typed() any {
 	return reflect.SliceAt(t, unsafe.Pointer(&a.Data[0]), a.Shape[0]).Interface()
 }
 
-// Entry is one key of an npz file: a float64 array or an int64 scalar.
+// Entry is one key of an npz file. Value is an Array, an int64, a string
+// or a []uint32.
 type Entry struct {
 	Key   string
-	Array *Array
-	Int   *int64
+	Value any
 }
 
-// WriteNPZ writes the entries to path atomically (SPEC-compatible .npz:
-// one .npy per key, key names without the .npy suffix as numpy shows them).
+// WriteNPZ writes the entries to path atomically; numpy.load opens the file
+// and shows the keys as given.
 func WriteNPZ(path string, entries []Entry) error {
 	return WriteAtomic(path, func(w io.Writer) error {
 		z := npz.NewWriter(w)
 		for _, e := range entries {
-			var v any
-			switch {
-			case e.Array != nil:
-				v = e.Array.typed()
-			case e.Int != nil:
-				v = *e.Int
+			v := e.Value
+			switch a := v.(type) {
+			case Array:
+				v = a.typed()
+			case *Array:
+				v = a.typed()
+			case int64, string, []uint32:
 			default:
-				return fmt.Errorf("store: entry %q has no value", e.Key)
+				return fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
 			}
 			if err := z.Write(e.Key, v); err != nil {
 				return fmt.Errorf("store: writing %q: %w", e.Key, err)
@@ -73,45 +77,80 @@ func WriteNPZ(path string, entries []Entry) error {
 	})
 }
 
-// ReadNPZ reads every float64 and int64 array of an npz file.
+// ReadNPZ reads every numeric array of an npz file (float64, int64 and
+// uint32, all returned as float64, which holds them exactly).
 func ReadNPZ(path string) (map[string]Array, error) {
+	arrays, _, err := readNPZ(path)
+	return arrays, err
+}
+
+// readNPZ reads the numeric arrays and the strings of an npz file.
+func readNPZ(path string) (map[string]Array, map[string]string, error) {
 	f, err := npz.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	out := map[string]Array{}
+	arrays, texts := map[string]Array{}, map[string]string{}
 	keys := f.Keys()
 	sort.Strings(keys)
 	for _, k := range keys {
-		h := f.Header(k)
-		name := k
-		if filepath.Ext(name) == ".npy" {
-			name = name[:len(name)-4]
+		name := strings.TrimSuffix(k, ".npy")
+		fail := func(err error) error { return fmt.Errorf("store: %s: %s: %w", path, name, err) }
+		// npyio's npz reader reads compressed members with single Read
+		// calls and can come back short; read each member whole first.
+		rc, err := f.Open(k)
+		if err != nil {
+			return nil, nil, fail(err)
 		}
-		shape := append([]int(nil), h.Descr.Shape...)
-		switch h.Descr.Type {
-		case "<f8":
+		raw, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, nil, fail(err)
+		}
+		r, err := npy.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, nil, fail(err)
+		}
+		shape := append([]int(nil), r.Header.Descr.Shape...)
+		switch typ := r.Header.Descr.Type; {
+		case typ == "<f8":
 			var data []float64
-			if err := f.Read(k, &data); err != nil {
-				return nil, fmt.Errorf("store: %s: %s: %w", path, k, err)
+			if err := r.Read(&data); err != nil {
+				return nil, nil, fail(err)
 			}
-			out[name] = Array{Shape: shape, Data: data}
-		case "<i8":
+			arrays[name] = Array{Shape: shape, Data: data}
+		case typ == "<i8":
 			var data []int64
-			if err := f.Read(k, &data); err != nil {
-				return nil, fmt.Errorf("store: %s: %s: %w", path, k, err)
+			if err := r.Read(&data); err != nil {
+				return nil, nil, fail(err)
 			}
-			fd := make([]float64, len(data))
-			for i, v := range data {
-				fd[i] = float64(v)
+			arrays[name] = Array{Shape: shape, Data: floats(data)}
+		case typ == "<u4":
+			var data []uint32
+			if err := r.Read(&data); err != nil {
+				return nil, nil, fail(err)
 			}
-			out[name] = Array{Shape: shape, Data: fd}
+			arrays[name] = Array{Shape: shape, Data: floats(data)}
+		case strings.HasPrefix(typ, "<U") && len(shape) == 0:
+			var s string
+			if err := r.Read(&s); err != nil {
+				return nil, nil, fail(err)
+			}
+			texts[name] = strings.TrimRight(s, "\x00")
 		default:
-			return nil, fmt.Errorf("store: %s: %s: unsupported dtype %s", path, k, h.Descr.Type)
+			return nil, nil, fail(fmt.Errorf("unsupported dtype %s", typ))
 		}
 	}
-	return out, nil
+	return arrays, texts, nil
+}
+
+func floats[T int64 | uint32](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
 
 // WriteAtomic writes a file through a temporary file in the same folder and
@@ -139,4 +178,21 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// Arrays returns the numeric entries as arrays by key; an int64 becomes a
+// 0-dimensional array. Other entries are left out.
+func Arrays(entries []Entry) map[string]Array {
+	out := map[string]Array{}
+	for _, e := range entries {
+		switch v := e.Value.(type) {
+		case Array:
+			out[e.Key] = v
+		case *Array:
+			out[e.Key] = *v
+		case int64:
+			out[e.Key] = Array{Data: []float64{float64(v)}}
+		}
+	}
+	return out
 }

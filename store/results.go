@@ -26,18 +26,16 @@ func ResultsEntries(res *experiment.Result) []Entry {
 			stims[in] = stim
 		}
 		pre := net.Name + "/"
-		seed := net.Seed
-		out = append(out, Entry{Key: pre + "seed", Int: &seed})
-		out = append(out, Entry{Key: pre + "stimulus", Array: stim})
+		out = append(out, Entry{pre + "seed", net.Seed}, Entry{pre + "stimulus", stim})
 		if net == res.Teacher && res.TargetSequence != nil {
 			nN := res.Params.Layers[len(res.Params.Layers)-1]
-			out = append(out, Entry{Key: pre + "target_sequence", Array: &Array{
+			out = append(out, Entry{pre + "target_sequence", &Array{
 				Shape: []int{len(res.TargetSequence) / nN, nN}, Data: res.TargetSequence}})
 		}
 		if net.Recorder != nil {
 			for _, s := range net.Recorder.Series() {
 				shape := append([]int{s.Len()}, s.Shape...)
-				out = append(out, Entry{Key: pre + s.Name, Array: &Array{Shape: shape, Data: s.Data}})
+				out = append(out, Entry{pre + s.Name, &Array{Shape: shape, Data: s.Data}})
 			}
 		}
 		out = append(out, FinalEntries(pre, net.Network)...)
@@ -49,26 +47,30 @@ func ResultsEntries(res *experiment.Result) []Entry {
 // "<prefix>final_<X>/<layer>".
 func FinalEntries(prefix string, n *microcircuit.Network) []Entry {
 	var out []Entry
-	mats := func(name string, ms []microcircuit.Mat) {
-		for i, m := range ms {
-			out = append(out, Entry{Key: fmt.Sprintf("%sfinal_%s/%d", prefix, name, i),
-				Array: &Array{Shape: []int{m.Rows, m.Cols}, Data: m.Data}})
+	for _, f := range []struct {
+		name string
+		ms   []microcircuit.Mat
+	}{{"WPP", n.WPP}, {"WIP", n.WIP}, {"BPP", n.BPP}, {"BPI", n.BPI}} {
+		for i, m := range f.ms {
+			out = append(out, Entry{fmt.Sprintf("%sfinal_%s/%d", prefix, f.name, i), matArray(m)})
 		}
 	}
-	vecs := func(name string, vs [][]float64) {
-		for i, v := range vs {
-			out = append(out, Entry{Key: fmt.Sprintf("%sfinal_%s/%d", prefix, name, i),
-				Array: &Array{Shape: []int{len(v)}, Data: v}})
+	for _, f := range []struct {
+		name string
+		vs   [][]float64
+	}{{"uP", n.UP}, {"uI", n.UI}} {
+		for i, v := range f.vs {
+			out = append(out, Entry{fmt.Sprintf("%sfinal_%s/%d", prefix, f.name, i), vecArray(v)})
 		}
 	}
-	mats("WPP", n.WPP)
-	mats("WIP", n.WIP)
-	mats("BPP", n.BPP)
-	mats("BPI", n.BPI)
-	vecs("uP", n.UP)
-	vecs("uI", n.UI)
 	return out
 }
+
+func matArray(m microcircuit.Mat) *Array {
+	return &Array{Shape: []int{m.Rows, m.Cols}, Data: m.Data}
+}
+
+func vecArray(v []float64) *Array { return &Array{Shape: []int{len(v)}, Data: v} }
 
 // stimulus expands the input into one row per step.
 func stimulus(in *experiment.Input) *Array {

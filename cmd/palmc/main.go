@@ -5,7 +5,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -19,19 +21,22 @@ func (e usageError) Unwrap() error { return e.err }
 func usage(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	os.Exit(runWith(os.Args[1:], os.Stderr))
 }
 
-func run(args []string) int {
+// runWith runs palmc with the given arguments and returns the exit code:
+// 0 on success, 2 for bad usage or params, 1 for other failures.
+func runWith(args []string, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
+	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "palmc:", err)
+	fmt.Fprintln(stderr, "palmc:", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || isCobraUsage(err) {
 		return 2
 	}
 	return 1
@@ -51,6 +56,14 @@ numbers, faster.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newRunCmd())
+	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd())
 	return root
+}
+
+// isCobraUsage recognises cobra's own errors for unknown commands and
+// arguments, which it returns without a type of their own.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.Contains(msg, "accepts") && strings.Contains(msg, "arg(s)")
 }

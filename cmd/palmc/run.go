@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -22,6 +24,7 @@ type runFlags struct {
 	task    string
 	compare string
 	out     string
+	load    string
 	workers int
 	quiet   bool
 	shared  bool
@@ -32,13 +35,21 @@ func newRunCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run --params FILE --task bw_only|fw_bw",
 		Short: "Run a task on the networks of a params.json",
-		Long: `Run a task on every seed of a params.json and write the results.
+		Long: `Run a task on every seed of a params.json and write the run folder.
 
   bw_only  learn the backward weights; no teacher
   fw_bw    a teacher network gives targets; forward and backward weights learn
 
-Results go to DIR/results.npz (default DIR: the folder of the params file),
-with keys "<net>/<var>/<layer>" as the published reference recordings.`,
+The run folder (default: the folder of the params file) receives
+  results.npz   every recorded variable, keys "<net>/<var>/<layer>"
+  model.npz     the full state of every network after the run, with the params
+  summary.json  seeds, steps, wall time, final MSE and angles
+  plots/        one PNG per recorded variable and layer
+
+With --load, the plots are redrawn from a saved run without simulating.`,
+		Example: `  palmc run --params run01/params.json --task fw_bw
+  palmc run --params run01/params.json --task bw_only --compare BP --workers 2
+  palmc run --params run01/params.json --task bw_only --load run01/model.npz`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, f)
@@ -48,7 +59,8 @@ with keys "<net>/<var>/<layer>" as the published reference recordings.`,
 	fl.StringVar(&f.params, "params", "", "params.json to run (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only or fw_bw (required)")
 	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop")
-	fl.StringVar(&f.out, "out", "", "output folder (default: the folder of --params)")
+	fl.StringVar(&f.out, "out", "", "run folder (default: the folder of --params)")
+	fl.StringVar(&f.load, "load", "", "redraw the plots of a saved run from its model.npz, without simulating")
 	fl.IntVar(&f.workers, "workers", 0, "seeds simulated at once (default: number of cores)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress output")
 	fl.BoolVar(&f.shared, "shared-input", false, "bw_only: seeds share one input, as the published code run in one process\n(its notebooks); default: each seed has its own, as the published runner.py")
@@ -56,6 +68,7 @@ with keys "<net>/<var>/<layer>" as the published reference recordings.`,
 }
 
 func runRun(cmd *cobra.Command, f runFlags) error {
+	log := cmd.ErrOrStderr()
 	if f.params == "" {
 		return usage("run: --params is required")
 	}
@@ -63,11 +76,9 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 	if task != params.BwOnly && task != params.FwBw {
 		return usage("run: --task %q: must be bw_only or fw_bw", f.task)
 	}
-	compare := false
-	switch f.compare {
-	case "":
-	case "BP":
-		compare = true
+	compareWith := f.compare
+	switch compareWith {
+	case "", "BP":
 	default:
 		return usage("run: --compare %q: only BP is supported", f.compare)
 	}
@@ -79,43 +90,106 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 		return usageError{err}
 	}
 	for _, w := range warnings {
-		fmt.Fprintln(cmd.ErrOrStderr(), "palmc: warning:", w)
+		fmt.Fprintln(log, "palmc: warning:", w)
 	}
 	out := f.out
 	if out == "" {
 		out = filepath.Dir(f.params)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return usage("run: --out %q: %v", out, err)
+	if err := prepareOut(out); err != nil {
+		return err
 	}
-	if err := checkWritable(out); err != nil {
-		return usage("run: --out %q: not writable: %v", out, err)
+	if f.load != "" {
+		return replot(f.load, out, log)
 	}
 
+	workers := f.workers
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	names := netNames(p, task)
+	pr := newProgress(log, f.quiet, names)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
 	res, err := experiment.Run(ctx, p, experiment.Options{
-		Task: task, Compare: compare, Workers: f.workers, SharedInput: f.shared})
+		Task: task, Compare: compareWith == "BP", Workers: workers, SharedInput: f.shared,
+		Progress: pr.update,
+	})
+	pr.wait()
 	if res == nil {
 		return err
 	}
-	path := filepath.Join(out, "results.npz")
-	if werr := store.WriteNPZ(path, store.ResultsEntries(res)); werr != nil {
+	wall := time.Since(start)
+	if werr := writeRunFolder(out, res, newSummary(res, compareWith, wall, workers), log); werr != nil {
 		return errors.Join(err, werr)
 	}
 	if !f.quiet {
-		fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s (%d networks) in %.1fs\n", path, len(res.Nets()), time.Since(start).Seconds())
+		fmt.Fprintf(log, "palmc: %d networks, %d steps each, done in %s\n", len(res.Nets()), res.Students[0].Steps, wall.Round(10*time.Millisecond))
 	}
 	return err
 }
 
-func checkWritable(dir string) error {
+// netNames lists the networks of a run in order, teacher first.
+func netNames(p *params.Params, task params.Task) []string {
+	var names []string
+	if task == params.FwBw {
+		names = append(names, "teacher")
+	}
+	for _, s := range p.RandomSeed {
+		names = append(names, fmt.Sprintf("seed%d", s))
+	}
+	return names
+}
+
+// prepareOut makes the run folder and checks that it can be written.
+func prepareOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usage("--out %q: %v", dir, err)
+	}
 	f, err := os.CreateTemp(dir, ".palmc-write-test*")
 	if err != nil {
-		return err
+		return usage("--out %q: not writable: %v", dir, err)
 	}
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// replot redraws the plots of the run whose model file is given, reading
+// the results.npz beside it, into out/plots.
+func replot(modelPath, out string, log io.Writer) error {
+	m, err := store.ReadModel(modelPath)
+	if err != nil {
+		return usage("--load %q: %v", modelPath, err)
+	}
+	resultsPath := filepath.Join(filepath.Dir(modelPath), resultsFile)
+	arrays, err := store.ReadNPZ(resultsPath)
+	if err != nil {
+		return fmt.Errorf("--load: reading %s: %w", resultsPath, err)
+	}
+	files, err := drawPlots(arrays, m.Params, filepath.Join(out, plotsDir))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "palmc: redrew %d plots of %s in %s\n", len(files), modelPath, filepath.Join(out, plotsDir))
+	return nil
+}
+
+func newPlotCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "plot RUNDIR",
+		Short: "Redraw the plots of a run folder from its saved files",
+		Long: `Redraw every plot of a run folder from its results.npz and model.npz,
+without simulating. The plots go to RUNDIR/plots.`,
+		Example: "  palmc plot run01",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := args[0]
+			if err := prepareOut(dir); err != nil {
+				return err
+			}
+			return replot(filepath.Join(dir, modelFile), dir, cmd.ErrOrStderr())
+		},
+	}
 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"palmc/experiments"
+	"palmc/params"
+)
+
+func newExampleCmd() *cobra.Command {
+	var quiet bool
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "example [DIR]",
+		Short: "Run the built-in example into a run folder (default palmc-example)",
+		Long: `Write the built-in example's params.json into DIR (default palmc-example) and
+run it: PAL learns the backward weights of the paper's Fig. 3a-c network
+(three seeds, 50 epochs, a few seconds), compared with backprop. Then look at
+DIR/plots, DIR/summary.json and DIR/results.npz.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := "palmc-example"
+			if len(args) == 1 {
+				dir = args[0]
+			}
+			if err := prepareOut(dir); err != nil {
+				return err
+			}
+			b, err := experiments.Params(experiments.Example)
+			if err != nil {
+				return err
+			}
+			path := filepath.Join(dir, "params.json")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
+			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet})
+			if err == nil && !quiet {
+				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: see %s (angles to backprop: angle_WPPT_BPP_*_mean.png)\n", filepath.Join(dir, plotsDir))
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress output")
+	cmd.Flags().IntVar(&workers, "workers", 0, "seeds simulated at once (default: number of cores)")
+	return cmd
+}
+
+func newParamsCmd() *cobra.Command {
+	var out, name string
+	cmd := &cobra.Command{
+		Use:   "params [--out FILE] [--experiment NAME]",
+		Short: "Print or write a commented params.json template or a paper experiment",
+		Long: `Print a commented params.json template that documents every field with its
+unit and default, or, with --experiment, one of palmc's experiment files
+(the paper's figures and the built-in example). --out writes it to a file.`,
+		Example: `  palmc params --out run01/params.json
+  palmc params --experiment fig3abc --out run_fig3/params.json
+  palmc params --list`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if list, _ := cmd.Flags().GetBool("list"); list {
+				for _, n := range experiments.Names() {
+					fmt.Fprintln(cmd.OutOrStdout(), n)
+				}
+				return nil
+			}
+			b := params.Template()
+			if name != "" {
+				var err error
+				if b, err = experiments.Params(name); err != nil {
+					return usage("params: --experiment %q: unknown; palmc params --list shows them", name)
+				}
+			}
+			if out == "" {
+				_, err := cmd.OutOrStdout().Write(b)
+				return err
+			}
+			if err := prepareOut(filepath.Dir(out)); err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, b, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	cmd.Flags().StringVar(&name, "experiment", "", "an experiment of palmc's experiments/ folder instead of the template")
+	cmd.Flags().Bool("list", false, "list the experiments")
+	return cmd
+}

@@ -1,0 +1,236 @@
+package store
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"palmc/experiment"
+	"palmc/microcircuit"
+	"palmc/params"
+	"palmc/rng"
+)
+
+// A model file (model.npz) holds the full state of every network after a
+// run, teacher first, together with the params used:
+//
+//	params                 the params.json text (a numpy string)
+//	task                   bw_only or fw_bw
+//	nets                   network names in order, comma-separated
+//	<net>/seed             the network's seed
+//	<net>/steps            steps made, settling included
+//	<net>/<var>/<i>        every state variable: WPP, WIP, BPP, BPI, their
+//	                       increments dWPP… and dWPP_LO, the voltages uP,
+//	                       uP_old, uP_breve, rP_breve, vbas, uI, vden, vapi,
+//	                       noise, rP_breve_HI, the filters r_LO and post_LO…
+//	<net>/r0, <net>/r0_old the input of the last and the previous step
+//	<net>/rng_key, rng_pos, rng_has_gauss, rng_gauss, noise_counter
+//	                       the network's generator and noise counter
+//
+// Restoring a network from it and stepping on gives the same numbers as if
+// the run had gone on.
+
+type vecField struct {
+	name string
+	get  func(n *microcircuit.Network) [][]float64
+}
+
+type matField struct {
+	name string
+	get  func(n *microcircuit.Network) []microcircuit.Mat
+}
+
+var vecFields = []vecField{
+	{"uP", func(n *microcircuit.Network) [][]float64 { return n.UP }},
+	{"uP_old", func(n *microcircuit.Network) [][]float64 { return n.UPOld }},
+	{"uP_breve", func(n *microcircuit.Network) [][]float64 { return n.UPBreve }},
+	{"rP_breve", func(n *microcircuit.Network) [][]float64 { return n.RPBreve }},
+	{"rP_breve_old", func(n *microcircuit.Network) [][]float64 { return n.RPBreveOld }},
+	{"vbas", func(n *microcircuit.Network) [][]float64 { return n.VBas }},
+	{"vbas_old", func(n *microcircuit.Network) [][]float64 { return n.VBasOld }},
+	{"uI", func(n *microcircuit.Network) [][]float64 { return n.UI }},
+	{"uI_old", func(n *microcircuit.Network) [][]float64 { return n.UIOld }},
+	{"uI_breve", func(n *microcircuit.Network) [][]float64 { return n.UIBreve }},
+	{"rI_breve", func(n *microcircuit.Network) [][]float64 { return n.RIBreve }},
+	{"rI_breve_old", func(n *microcircuit.Network) [][]float64 { return n.RIBreveOld }},
+	{"vden", func(n *microcircuit.Network) [][]float64 { return n.VDen }},
+	{"vden_old", func(n *microcircuit.Network) [][]float64 { return n.VDenOld }},
+	{"vapi", func(n *microcircuit.Network) [][]float64 { return n.VApi }},
+	{"vapi_old", func(n *microcircuit.Network) [][]float64 { return n.VApiOld }},
+	{"vapi_noise", func(n *microcircuit.Network) [][]float64 { return n.VApiNoise }},
+	{"noise", func(n *microcircuit.Network) [][]float64 { return n.Noise }},
+	{"rP_breve_HI", func(n *microcircuit.Network) [][]float64 { return n.RPBreveHI }},
+	{"r_LO", func(n *microcircuit.Network) [][]float64 { return n.PreLO }},
+	{"post_LO", func(n *microcircuit.Network) [][]float64 { return n.PostLO }},
+	{"r0", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0} }},
+	{"r0_old", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0Old} }},
+}
+
+var matFields = []matField{
+	{"WPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.WPP }},
+	{"WIP", func(n *microcircuit.Network) []microcircuit.Mat { return n.WIP }},
+	{"BPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.BPP }},
+	{"BPI", func(n *microcircuit.Network) []microcircuit.Mat { return n.BPI }},
+	{"dWPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWPP }},
+	{"dWIP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWIP }},
+	{"dBPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DBPP }},
+	{"dBPI", func(n *microcircuit.Network) []microcircuit.Mat { return n.DBPI }},
+	{"dWPP_LO", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWPPLO }},
+}
+
+// NetworkEntries returns the full state of n under "<prefix><var>/<i>".
+func NetworkEntries(prefix string, n *microcircuit.Network) []Entry {
+	var out []Entry
+	for _, f := range vecFields {
+		for i, v := range f.get(n) {
+			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.name, i), vecArray(v)})
+		}
+	}
+	for _, f := range matFields {
+		for i, m := range f.get(n) {
+			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.name, i), matArray(m)})
+		}
+	}
+	st := n.Rand.State()
+	gauss := st.Gauss
+	out = append(out,
+		Entry{prefix + "rng_key", st.Key[:]},
+		Entry{prefix + "rng_pos", int64(st.Pos)},
+		Entry{prefix + "rng_has_gauss", b2i(st.HasGauss)},
+		Entry{prefix + "rng_gauss", &Array{Data: []float64{gauss}}},
+		Entry{prefix + "noise_counter", int64(n.NoiseCounter)},
+	)
+	return out
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// RestoreNetwork sets the state of n, a network of the same shape, from
+// arrays written by NetworkEntries.
+func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Network) error {
+	get := func(key string, size int) ([]float64, error) {
+		a, ok := arrays[prefix+key]
+		if !ok {
+			return nil, fmt.Errorf("store: %s%s missing", prefix, key)
+		}
+		if len(a.Data) != size {
+			return nil, fmt.Errorf("store: %s%s has %d values, want %d", prefix, key, len(a.Data), size)
+		}
+		return a.Data, nil
+	}
+	for _, f := range vecFields {
+		for i, v := range f.get(n) {
+			d, err := get(fmt.Sprintf("%s/%d", f.name, i), len(v))
+			if err != nil {
+				return err
+			}
+			copy(v, d)
+		}
+	}
+	for _, f := range matFields {
+		for i, m := range f.get(n) {
+			d, err := get(fmt.Sprintf("%s/%d", f.name, i), len(m.Data))
+			if err != nil {
+				return err
+			}
+			copy(m.Data, d)
+		}
+	}
+	var st rng.State
+	key, err := get("rng_key", len(st.Key))
+	if err != nil {
+		return err
+	}
+	for i, v := range key {
+		st.Key[i] = uint32(v)
+	}
+	var pos, has, gauss, counter float64
+	for k, p := range map[string]*float64{"rng_pos": &pos, "rng_has_gauss": &has, "rng_gauss": &gauss, "noise_counter": &counter} {
+		d, err := get(k, 1)
+		if err != nil {
+			return err
+		}
+		*p = d[0]
+	}
+	if pos < 0 || pos > 624 || math.Trunc(pos) != pos {
+		return fmt.Errorf("store: %srng_pos = %v out of range", prefix, pos)
+	}
+	st.Pos, st.HasGauss, st.Gauss = int(pos), has != 0, gauss
+	n.Rand.SetState(st)
+	n.NoiseCounter = int(counter)
+	return nil
+}
+
+// WriteModel writes the final state of every network of res, teacher
+// first, with the params used, to path (atomically).
+func WriteModel(path string, res *experiment.Result) error {
+	pj, err := res.Params.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	var names []string
+	entries := []Entry{{"params", string(pj)}, {"task", string(res.Task)}}
+	for _, net := range res.Nets() {
+		names = append(names, net.Name)
+		pre := net.Name + "/"
+		entries = append(entries, Entry{pre + "seed", net.Seed}, Entry{pre + "steps", int64(net.Steps)})
+		entries = append(entries, NetworkEntries(pre, net.Network)...)
+	}
+	entries = append(entries, Entry{"nets", strings.Join(names, ",")})
+	return WriteNPZ(path, entries)
+}
+
+// Model is a model file read back.
+type Model struct {
+	Params *params.Params
+	Task   params.Task
+	// Nets are the restored networks, teacher first.
+	Nets []*experiment.Net
+}
+
+// ReadModel reads a model file and rebuilds its networks.
+func ReadModel(path string) (*Model, error) {
+	arrays, texts, err := readNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	task := params.Task(texts["task"])
+	p, _, err := params.Parse([]byte(texts["params"]), task)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: params: %w", path, err)
+	}
+	m := &Model{Params: p, Task: task}
+	names := strings.Split(texts["nets"], ",")
+	if texts["nets"] == "" {
+		return nil, fmt.Errorf("store: %s: not a palmc model file (no nets)", path)
+	}
+	for _, name := range names {
+		pre := name + "/"
+		seed, ok := arrays[pre+"seed"]
+		if !ok || len(seed.Data) != 1 {
+			return nil, fmt.Errorf("store: %s: %sseed missing", path, pre)
+		}
+		cfg, err := experiment.Config(p, name == "teacher")
+		if err != nil {
+			return nil, err
+		}
+		n, err := microcircuit.New(cfg, uint32(seed.Data[0]))
+		if err != nil {
+			return nil, err
+		}
+		if err := RestoreNetwork(arrays, pre, n); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		net := &experiment.Net{Name: name, Seed: int64(seed.Data[0]), Network: n}
+		if s, ok := arrays[pre+"steps"]; ok && len(s.Data) == 1 {
+			net.Steps = int(s.Data[0])
+		}
+		m.Nets = append(m.Nets, net)
+	}
+	return m, nil
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"math"
+	"path/filepath"
+	"testing"
+
+	"palmc/experiment"
+	"palmc/microcircuit"
+	"palmc/params"
+)
+
+func runGolden(t *testing.T, name string, task params.Task) *experiment.Result {
+	t.Helper()
+	p, _, err := params.Load(filepath.Join("../testdata/golden", name, "params.json"), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := experiment.Run(context.Background(), p, experiment.Options{Task: task, Compare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// A network restored from a model file continues exactly as the original.
+func TestModelRoundTrip(t *testing.T) {
+	res := runGolden(t, "pal_fw_tiny", params.FwBw)
+	path := filepath.Join(t.TempDir(), "model.npz")
+	if err := WriteModel(path, res); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Nets) != len(res.Nets()) || m.Nets[0].Name != "teacher" || m.Task != params.FwBw {
+		t.Fatalf("read %d nets, first %q, task %q", len(m.Nets), m.Nets[0].Name, m.Task)
+	}
+	r0, target := []float64{0.3}, []float64{0.7}
+	sw := microcircuit.Switches{LearnFW: true, LearnLat: true, LearnBW: true}
+	for i, net := range res.Nets() {
+		a, b := net.Network, m.Nets[i].Network
+		if m.Nets[i].Steps != net.Steps || m.Nets[i].Seed != net.Seed {
+			t.Errorf("%s: steps %d seed %d, want %d %d", net.Name, m.Nets[i].Steps, m.Nets[i].Seed, net.Steps, net.Seed)
+		}
+		for s := 0; s < 2000; s++ {
+			a.Step(r0, target, sw, nil)
+			b.Step(r0, target, sw, nil)
+		}
+		for k := range a.BPP {
+			for j, v := range a.BPP[k].Data {
+				if math.Float64bits(v) != math.Float64bits(b.BPP[k].Data[j]) {
+					t.Fatalf("%s: BPP[%d][%d] = %v after restore, %v without", net.Name, k, j, b.BPP[k].Data[j], v)
+				}
+			}
+		}
+		for j := range a.UP {
+			for i, v := range a.UP[j] {
+				if v != b.UP[j][i] {
+					t.Fatalf("%s: uP[%d][%d] = %v after restore, %v without", net.Name, j, i, b.UP[j][i], v)
+				}
+			}
+		}
+	}
+}
+
+// Results written and read back keep every value (numpy reads the exact
+// bits; the Go reader may return -0 as 0, which compares equal).
+func TestResultsRoundTrip(t *testing.T) {
+	res := runGolden(t, "pal_bw_deep", params.BwOnly)
+	entries := ResultsEntries(res)
+	path := filepath.Join(t.TempDir(), "results.npz")
+	if err := WriteNPZ(path, entries); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadNPZ(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Arrays(entries)
+	if len(got) != len(want) {
+		t.Fatalf("read %d keys, wrote %d", len(got), len(want))
+	}
+	for k, w := range want {
+		g := got[k]
+		if len(g.Shape) != len(w.Shape) || len(g.Data) != len(w.Data) {
+			t.Fatalf("%s: shape %v, wrote %v", k, g.Shape, w.Shape)
+		}
+		for i := range w.Shape {
+			if g.Shape[i] != w.Shape[i] {
+				t.Fatalf("%s: shape %v, wrote %v", k, g.Shape, w.Shape)
+			}
+		}
+		for i, v := range w.Data {
+			if v != g.Data[i] && !(math.IsNaN(v) && math.IsNaN(g.Data[i])) {
+				t.Fatalf("%s[%d] = %v, wrote %v", k, i, g.Data[i], v)
+			}
+		}
+	}
+}

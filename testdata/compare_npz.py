@@ -1,0 +1,61 @@
+"""Compare a palmc results.npz with a reference.npz of the published code.
+
+usage: python3 compare_npz.py RESULTS REFERENCE
+
+Every key of the reference must be in the results with the same shape and
+dtype, and agree to |a-b| <= 1e-9*max(1,|b|). Angles where the reference is
+NaN (a cosine rounded past +-1) must be 0 or 180 in the results; where the
+reference cosine lies within 4 ulps of +-1, the cosines are compared to
+4 ulps. Prints one line per failure and exits 1 if there is any.
+"""
+import sys
+
+import numpy as np
+
+TOL = 1e-9
+BAND = 1.75e-6
+
+
+def main(results, reference):
+    got = np.load(results)
+    want = np.load(reference)
+    failures = []
+    worst = 0.0
+    for key in want.files:
+        if key not in got.files:
+            failures.append(f"{key}: missing")
+            continue
+        a, b = got[key], want[key]
+        if a.shape != b.shape or a.dtype != b.dtype:
+            failures.append(f"{key}: shape {a.shape} {a.dtype}, want {b.shape} {b.dtype}")
+            continue
+        a = a.astype(np.float64).ravel()
+        b = b.astype(np.float64).ravel()
+        ok = np.zeros(a.shape, dtype=bool)
+        if "/angle_" in key:
+            nan = np.isnan(b)
+            ok |= nan & ((a == 0) | (a == 180))
+            near = ~nan & ((b <= BAND) | (b >= 180 - BAND))
+            cd = np.abs(np.cos(np.radians(a)) - np.cos(np.radians(b)))
+            ok |= near & (cd <= 4 * 2.0**-53)
+            rest = ~nan & ~near
+        else:
+            rest = np.ones(a.shape, dtype=bool)
+        d = np.abs(a - b) / np.maximum(1, np.abs(b))
+        ok |= rest & (d <= TOL)
+        if rest.any():
+            worst = max(worst, float(np.nanmax(d[rest])))
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            failures.append(f"{key}[{i}] = {a[i]!r}, reference {b[i]!r}")
+    extra = sorted(set(got.files) - set(want.files))
+    for key in extra:
+        failures.append(f"{key}: not in the reference")
+    for f in failures:
+        print(f)
+    print(f"{len(want.files)} keys, {len(failures)} failures, largest relative difference {worst:.3g}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
