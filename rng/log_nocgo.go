@@ -4,12 +4,14 @@ package rng
 
 import "math"
 
-// log is math.Log when cgo is disabled. It agrees with the C library's log,
-// which numpy calls, for most but not all arguments, so normal draws may
-// then differ from numpy in the last bit.
-func log(x float64) float64 {
-	return math.Log(x)
+// logs sets x[i] = math.Log(x[i]) when cgo is disabled. math.Log agrees
+// with the C library's log, which numpy calls, for most but not all
+// arguments, so normal draws may then differ from numpy in the last bit.
+func logs(x []float64) {
+	for i, v := range x {
+		x[i] = math.Log(v)
+	}
 }
 
-// libmLog reports whether log is the C library's logarithm.
+// libmLog reports whether logs uses the C library's logarithm.
 const libmLog = false

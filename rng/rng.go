@@ -21,6 +21,18 @@ type RandomState struct {
 	pos      int
 	hasGauss bool
 	gauss    float64
+	// pairs is scratch for the polar method, which draws up to gaussBatch
+	// pairs at a time so that their logarithms take one call to the C
+	// library.
+	pairs polarPairs
+}
+
+// gaussBatch is the number of polar pairs drawn at a time.
+const gaussBatch = 128
+
+// polarPairs holds accepted polar pairs (x1, x2, r2 = x1²+x2²) and ln(r2).
+type polarPairs struct {
+	x1, x2, r2, ln [gaussBatch]float64
 }
 
 // State is a complete snapshot of a RandomState, as returned by
@@ -182,19 +194,78 @@ func (r *RandomState) Gauss() float64 {
 		r.gauss = 0
 		return g
 	}
-	var x1, x2, r2 float64
-	for {
-		x1 = 2*r.Float64() - 1
-		x2 = 2*r.Float64() - 1
-		r2 = float64(x1*x1) + float64(x2*x2)
-		if r2 < 1 && r2 != 0 {
-			break
+	r.polar(1)
+	p := &r.pairs
+	f := math.Sqrt(-2 * p.ln[0] / p.r2[0])
+	r.gauss = f * p.x1[0]
+	r.hasGauss = true
+	return f * p.x2[0]
+}
+
+// polar draws n <= gaussBatch accepted pairs of the polar method into
+// r.pairs and takes the logarithms of their r2 in one batch. The uniform
+// values are those of Float64, read straight from the state vector while
+// four words remain. A rejected pair is overwritten by the next one rather
+// than branched around: rejections are too frequent to predict.
+func (r *RandomState) polar(n int) {
+	p := &r.pairs
+	mt := &r.mt
+	n = min(n, gaussBatch)
+	for k := 0; k < n; {
+		var x1, x2 float64
+		if i := uint(r.pos); i < mtN-3 {
+			a, b := temper(mt[i])>>5, temper(mt[i+1])>>6
+			c, d := temper(mt[i+2])>>5, temper(mt[i+3])>>6
+			r.pos = int(i) + 4
+			x1 = 2*((float64(a)*67108864+float64(b))/9007199254740992) - 1
+			x2 = 2*((float64(c)*67108864+float64(d))/9007199254740992) - 1
+		} else {
+			x1 = 2*r.Float64() - 1
+			x2 = 2*r.Float64() - 1
+		}
+		r2 := float64(x1*x1) + float64(x2*x2)
+		p.x1[k], p.x2[k], p.r2[k], p.ln[k] = x1, x2, r2, r2
+		k += accept(r2)
+	}
+	logs(p.ln[:n])
+}
+
+// accept is 1 if r2 is inside the unit circle and not 0, else 0.
+func accept(r2 float64) int {
+	a, b := 0, 0
+	if r2 < 1 {
+		a = 1
+	}
+	if r2 != 0 {
+		b = 1
+	}
+	return a & b
+}
+
+// fillGauss fills dst with Gauss values in order, drawing the pairs in
+// batches.
+func (r *RandomState) fillGauss(dst []float64) {
+	if len(dst) > 0 && r.hasGauss {
+		dst[0] = r.gauss
+		r.hasGauss, r.gauss = false, 0
+		dst = dst[1:]
+	}
+	p := &r.pairs
+	for len(dst) > 0 {
+		n := min((len(dst)+1)/2, gaussBatch)
+		r.polar(n)
+		for k := range n {
+			f := math.Sqrt(-2 * p.ln[k] / p.r2[k])
+			dst[0] = f * p.x2[k]
+			if len(dst) == 1 {
+				r.gauss = f * p.x1[k]
+				r.hasGauss = true
+				return
+			}
+			dst[1] = f * p.x1[k]
+			dst = dst[2:]
 		}
 	}
-	f := math.Sqrt(-2 * log(r2) / r2)
-	r.gauss = f * x1
-	r.hasGauss = true
-	return f * x2
 }
 
 // Normal returns loc + scale*Gauss(), the same as numpy's normal(loc, scale).
@@ -206,8 +277,9 @@ func (r *RandomState) Normal(loc, scale float64) float64 {
 // normal(loc, scale, size=shape) for any shape with len(dst) elements, read
 // in row-major order.
 func (r *RandomState) FillNormal(dst []float64, loc, scale float64) {
-	for i := range dst {
-		dst[i] = loc + float64(scale*r.Gauss())
+	r.fillGauss(dst)
+	for i, g := range dst {
+		dst[i] = loc + float64(scale*g)
 	}
 }
 
@@ -218,9 +290,10 @@ func (r *RandomState) FillNormalScaled(dst []float64, loc float64, scale []float
 	if len(scale) != len(dst) {
 		panic("rng: length mismatch between dst and scale")
 	}
+	r.fillGauss(dst)
 	scale = scale[:len(dst)]
-	for i := range dst {
-		dst[i] = loc + float64(scale[i]*r.Gauss())
+	for i, g := range dst {
+		dst[i] = loc + float64(scale[i]*g)
 	}
 }
 
