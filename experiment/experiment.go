@@ -11,8 +11,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"palmc/microcircuit"
@@ -35,6 +38,10 @@ type Options struct {
 	Progress func(Progress)
 	// ProgressEvery is the number of steps between Progress calls (0: 10000).
 	ProgressEvery int
+	// Restore, if not nil, is called for every student after it is built
+	// and before it runs, to set its state from a checkpoint: network,
+	// recorder, Steps and Order.
+	Restore func(*Net) error
 	// SharedInput reproduces the published code run in one process (its
 	// notebooks, and the reference recordings in testdata/golden): in
 	// bw_only the students share one input that each one's first shuffle
@@ -76,7 +83,12 @@ type Net struct {
 	// Stimulus is the input as the published code leaves it for this
 	// network (see assignInputs); the results file stores it.
 	Stimulus *Input
+	// Order is the sample order of the current epoch (students).
+	Order []int
 }
+
+// Finished reports whether the network made all its steps.
+func (n *Net) Finished() bool { return n.Err == nil }
 
 // assignInputs gives every student the input it runs on and the input as
 // the published code leaves it for that network (its "stimulus").
@@ -269,8 +281,11 @@ func TeacherSeed(firstStudent int64) int64 {
 }
 
 // Run performs the task on the networks of p. It returns an error before
-// any simulation when p cannot be run; a network that fails later has its
-// Err set and the others finish.
+// any simulation when p cannot be run. A network that diverges stops with
+// a *DivergedError in its Err and the others finish. When ctx ends, every
+// network stops after its current step with ErrInterrupted, and its state
+// can be saved and restored (Options.Restore) to go on bit for bit.
+// The returned error joins the networks' errors.
 func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	if err := p.Validate(opts.Task); err != nil {
 		return nil, err
@@ -323,11 +338,40 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	}
 	res.Students = students
 	assignInputs(students, res.Input, p, opts.Task, opts.SharedInput)
+	total := settle + p.Epochs*res.Input.Steps()
+	targetSteps := 0
+	if opts.Task == params.FwBw {
+		targetSteps = p.Epochs * res.Input.Steps()
+	}
+	for _, net := range students {
+		if err := recorderFor(net, p, opts, total, targetSteps, false); err != nil {
+			return nil, err
+		}
+		if opts.Restore != nil {
+			if err := opts.Restore(net); err != nil {
+				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+			}
+		}
+	}
+
+	// stop turns the context's end into a flag that every network checks
+	// after each step, so that each finishes its current step.
+	var stop atomic.Bool
+	watchDone := make(chan struct{})
+	defer close(watchDone)
+	go func() {
+		select {
+		case <-ctx.Done():
+			stop.Store(true)
+		case <-watchDone:
+		}
+	}()
 
 	var targets [][]float64
 	if res.Teacher != nil {
-		res.TargetSequence, err = runTeacher(ctx, res.Teacher, p, res.Input, settle, opts)
+		res.TargetSequence, err = runTeacher(&stop, res.Teacher, p, res.Input, settle, opts)
 		if err != nil {
+			res.Teacher.Err = err
 			return res, err
 		}
 		nN := p.Layers[p.N()]
@@ -349,7 +393,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for net := range jobs {
-				net.Err = runStudent(ctx, net, p, targets, settle, opts)
+				if net.Err == nil { // a restored network may have diverged before
+					net.Err = runStudent(&stop, net, p, targets, settle, opts)
+				}
 			}
 		}()
 	}
@@ -358,14 +404,14 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	}
 	close(jobs)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
 	var errs []error
 	for _, net := range students {
-		if net.Err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", net.Name, net.Err))
+		if net.Err != nil && !errors.Is(net.Err, ErrInterrupted) {
+			errs = append(errs, net.Err)
 		}
+	}
+	if stop.Load() {
+		errs = append(errs, ErrInterrupted)
 	}
 	return res, errors.Join(errs...)
 }
@@ -387,7 +433,25 @@ func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps in
 	return err
 }
 
-// stepper steps one network, counting and reporting.
+// ErrInterrupted is the error of a network stopped by the context before
+// it finished; its state can be saved and the run resumed.
+var ErrInterrupted = errors.New("interrupted")
+
+// DivergedError reports the step at which a network's state stopped being
+// finite. The network stops there; the other seeds go on.
+type DivergedError struct {
+	Name  string
+	Seed  int64
+	Step  int
+	Found []string // non-finite variables, e.g. "uP[2]", "WPP[1]"
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("%s (seed %d) diverged at step %d: %s not finite", e.Name, e.Seed, e.Step, strings.Join(e.Found, ", "))
+}
+
+// stepper steps one network, counting, reporting, watching for divergence
+// and for the context's end.
 type stepper struct {
 	net    *Net
 	opts   Options
@@ -395,40 +459,92 @@ type stepper struct {
 	steps  int
 	epochs int
 	epoch  int
-	ctx    context.Context
+	stop   *atomic.Bool
 }
 
-func newStepper(ctx context.Context, net *Net, opts Options, steps, epochs int) *stepper {
+func newStepper(stop *atomic.Bool, net *Net, opts Options, steps, epochs int) *stepper {
 	every := opts.ProgressEvery
 	if every <= 0 {
 		every = 10000
 	}
-	return &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, ctx: ctx}
+	return &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, stop: stop}
 }
 
 func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 	n := s.net.Network
 	n.Step(r0, target, sw, s.net.Recorder.Next())
 	s.net.Steps++
-	if s.net.Steps%s.every == 0 {
-		if s.opts.Progress != nil {
-			s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps})
-		}
-		if err := s.ctx.Err(); err != nil {
-			return err
-		}
+	if !voltagesFinite(n) {
+		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: s.net.Steps, Found: nonFinite(n)}
+	}
+	if s.net.Steps%s.every == 0 && s.opts.Progress != nil {
+		s.report(false)
+	}
+	if s.stop.Load() {
+		return ErrInterrupted
 	}
 	return nil
 }
 
-func (s *stepper) done() {
+func (s *stepper) report(done bool) {
 	if s.opts.Progress != nil {
-		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps, Done: true})
+		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps, Done: done})
 	}
 }
 
+// voltagesFinite checks the somatic voltages, which every other variable
+// reaches within a few steps; it is cheap enough for every step.
+func voltagesFinite(n *microcircuit.Network) bool {
+	sum := 0.0
+	for _, u := range n.UP {
+		for _, v := range u {
+			sum += v
+		}
+	}
+	for _, u := range n.UI {
+		for _, v := range u {
+			sum += v
+		}
+	}
+	return !math.IsNaN(sum) && !math.IsInf(sum, 0)
+}
+
+// nonFinite names every variable of n that holds a NaN or an infinity.
+func nonFinite(n *microcircuit.Network) []string {
+	var out []string
+	bad := func(x []float64) bool {
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range []struct {
+		name string
+		ms   []microcircuit.Mat
+	}{{"WPP", n.WPP}, {"WIP", n.WIP}, {"BPP", n.BPP}, {"BPI", n.BPI}} {
+		for i, m := range f.ms {
+			if bad(m.Data) {
+				out = append(out, fmt.Sprintf("%s[%d]", f.name, i))
+			}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		vs   [][]float64
+	}{{"uP", n.UP}, {"uI", n.UI}, {"vbas", n.VBas}, {"vapi", n.VApi}, {"vden", n.VDen}, {"noise", n.Noise}} {
+		for i, v := range f.vs {
+			if bad(v) {
+				out = append(out, fmt.Sprintf("%s[%d]", f.name, i))
+			}
+		}
+	}
+	return out
+}
+
 func settle(s *stepper, in *Input, steps int) error {
-	for t := 0; t < steps; t++ {
+	for t := s.net.Steps; t < steps; t++ {
 		if err := s.step(in.At(t), nil, microcircuit.Switches{}); err != nil {
 			return err
 		}
@@ -436,14 +552,14 @@ func settle(s *stepper, in *Input, steps int) error {
 	return nil
 }
 
-func runTeacher(ctx context.Context, net *Net, p *params.Params, in *Input, settleSteps int, opts Options) ([]float64, error) {
+func runTeacher(stop *atomic.Bool, net *Net, p *params.Params, in *Input, settleSteps int, opts Options) ([]float64, error) {
 	start := time.Now()
 	defer func() { net.Wall = time.Since(start) }()
 	total := settleSteps + in.Steps()
 	if err := recorderFor(net, p, opts, total, 0, true); err != nil {
 		return nil, err
 	}
-	s := newStepper(ctx, net, opts, total, 1)
+	s := newStepper(stop, net, opts, total, 1)
 	if err := settle(s, in, settleSteps); err != nil {
 		return nil, err
 	}
@@ -457,49 +573,59 @@ func runTeacher(ctx context.Context, net *Net, p *params.Params, in *Input, sett
 			return nil, err
 		}
 	}
-	s.done()
+	s.report(true)
 	return seq, nil
 }
 
-func runStudent(ctx context.Context, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
+// runStudent settles a student and trains it for the epochs of p. A
+// student restored from a checkpoint (net.Steps > 0) goes on where it
+// stopped: net.Order is the sample order of the epoch it was in.
+func runStudent(stop *atomic.Bool, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
 	in := net.Input
 	start := time.Now()
-	defer func() { net.Wall = time.Since(start) }()
+	defer func() { net.Wall += time.Since(start) }()
 	epochSteps := in.Steps()
 	total := settleSteps + p.Epochs*epochSteps
-	targetSteps := 0
-	if targets != nil {
-		targetSteps = p.Epochs * epochSteps
-	}
-	if err := recorderFor(net, p, opts, total, targetSteps, false); err != nil {
-		return err
-	}
-	s := newStepper(ctx, net, opts, total, p.Epochs)
+	s := newStepper(stop, net, opts, total, p.Epochs)
 	if err := settle(s, in, settleSteps); err != nil {
 		return err
 	}
 	sw := microcircuit.Switches{LearnLat: true, LearnBW: true, LearnFW: targets != nil}
-	order := make([]int, in.Samples)
-	for i := range order {
-		order[i] = i
+	if net.Order == nil {
+		net.Order = make([]int, in.Samples)
+		for i := range net.Order {
+			net.Order[i] = i
+		}
 	}
+	done := net.Steps - settleSteps // training steps made before
 	n := net.Network
-	for e := 1; e <= p.Epochs; e++ {
+	for e := done/epochSteps + 1; e <= p.Epochs; e++ {
 		s.epoch = e
-		n.Rand.ShuffleInts(order)
-		for _, i := range order {
+		within := 0
+		if e == done/epochSteps+1 {
+			within = done % epochSteps
+		}
+		if within == 0 {
+			n.Rand.ShuffleInts(net.Order)
+		}
+		for pos := within / in.Hold; pos < in.Samples; pos++ {
+			i := net.Order[pos]
 			r0 := in.FirstRow(i)
 			var tgt []float64
 			if targets != nil {
 				tgt = targets[i]
 			}
-			for h := 0; h < in.Hold; h++ {
+			h0 := 0
+			if pos == within/in.Hold {
+				h0 = within % in.Hold
+			}
+			for h := h0; h < in.Hold; h++ {
 				if err := s.step(r0, tgt, sw); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	s.done()
+	s.report(true)
 	return nil
 }

@@ -176,7 +176,13 @@ func (f *figure) line(t, y []float64, sty draw.LineStyle) error {
 	return nil
 }
 
-// segments splits (t, y) into runs of finite points.
+// maxSegment is the longest polyline stroked at once. The rasteriser's
+// cost grows with the square of the cells one stroke covers, so long noisy
+// lines are drawn as consecutive pieces that share their end points.
+const maxSegment = 64
+
+// segments splits (t, y) into runs of finite points of at most maxSegment
+// points each.
 func segments(t, y []float64) []plotter.XYs {
 	var out []plotter.XYs
 	var cur plotter.XYs
@@ -189,6 +195,13 @@ func segments(t, y []float64) []plotter.XYs {
 			continue
 		}
 		cur = append(cur, plotter.XY{X: t[i], Y: y[i]})
+		if len(cur) == maxSegment {
+			out = append(out, cur)
+			cur = plotter.XYs{cur[len(cur)-1]}
+		}
+	}
+	if len(cur) == 1 && len(out) > 0 {
+		cur = nil
 	}
 	if len(cur) > 0 {
 		out = append(out, cur)

@@ -339,3 +339,30 @@ func (r *Recorder) Series() []*Series {
 
 // Get returns the series of the given name, or nil.
 func (r *Recorder) Get(name string) *Series { return r.byName[name] }
+
+// All returns every series, recorded or not, sorted by name.
+func (r *Recorder) All() []*Series {
+	out := make([]*Series, 0, len(r.byName))
+	for _, s := range r.byName {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Restore sets the step count and the records of every series, as saved
+// from All and Steps, so that recording goes on where it stopped.
+func (r *Recorder) Restore(steps int, data map[string][]float64) error {
+	for name, d := range data {
+		s := r.byName[name]
+		if s == nil {
+			return fmt.Errorf("record: no series %q to restore", name)
+		}
+		if len(d)%s.Size() != 0 {
+			return fmt.Errorf("record: %s: %d values are not whole records of %d", name, len(d), s.Size())
+		}
+		s.Data = append(s.Data[:0], d...)
+	}
+	r.step = steps
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -54,7 +55,11 @@ func newSummary(res *experiment.Result, compareWith string, wall time.Duration, 
 		Epochs: p.Epochs, WallSeconds: wall.Seconds(), Workers: workers}
 	for _, net := range res.Nets() {
 		ns := netSummary{Name: net.Name, Seed: net.Seed, Steps: net.Steps, WallSeconds: net.Wall.Seconds(), Status: "ok"}
-		if net.Err != nil {
+		var div *experiment.DivergedError
+		switch {
+		case errors.As(net.Err, &div):
+			ns.Status, ns.Error = "diverged", net.Err.Error()
+		case net.Err != nil:
 			ns.Status, ns.Error = "failed", net.Err.Error()
 		}
 		if r := net.Recorder; r != nil {

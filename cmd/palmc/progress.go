@@ -52,14 +52,8 @@ func (l *lineProgress) update(p experiment.Progress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	if !p.Done {
-		if t, ok := l.last[p.Name]; ok && now.Sub(t) < l.every {
-			return
-		}
-		if _, ok := l.last[p.Name]; !ok {
-			l.last[p.Name] = now
-			return
-		}
+	if t, ok := l.last[p.Name]; ok && !p.Done && now.Sub(t) < l.every {
+		return
 	}
 	l.last[p.Name] = now
 	el := now.Sub(l.start)

@@ -28,6 +28,7 @@ type runFlags struct {
 	workers int
 	quiet   bool
 	shared  bool
+	resume  string
 }
 
 func newRunCmd() *cobra.Command {
@@ -46,8 +47,15 @@ The run folder (default: the folder of the params file) receives
   summary.json  seeds, steps, wall time, final MSE and angles
   plots/        one PNG per recorded variable and layer
 
-With --load, the plots are redrawn from a saved run without simulating.`,
+With --load, the plots are redrawn from a saved run without simulating.
+
+On SIGINT or SIGTERM every network finishes its current step, the run is
+saved to checkpoint.npz in the run folder and palmc exits; --resume DIR goes
+on from there and gives the results of a run that was never interrupted.
+A network whose state becomes NaN or infinite stops; the others finish, its
+results are saved, summary.json marks it and the exit code is 1.`,
 		Example: `  palmc run --params run01/params.json --task fw_bw
+  palmc run --resume run01
   palmc run --params run01/params.json --task bw_only --compare BP --workers 2
   palmc run --params run01/params.json --task bw_only --load run01/model.npz`,
 		Args: cobra.NoArgs,
@@ -63,12 +71,16 @@ With --load, the plots are redrawn from a saved run without simulating.`,
 	fl.StringVar(&f.load, "load", "", "redraw the plots of a saved run from its model.npz, without simulating")
 	fl.IntVar(&f.workers, "workers", 0, "seeds simulated at once (default: number of cores)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress output")
+	fl.StringVar(&f.resume, "resume", "", "continue the interrupted run of this run folder from its checkpoint.npz")
 	fl.BoolVar(&f.shared, "shared-input", false, "bw_only: seeds share one input, as the published code run in one process\n(its notebooks); default: each seed has its own, as the published runner.py")
 	return cmd
 }
 
 func runRun(cmd *cobra.Command, f runFlags) error {
 	log := cmd.ErrOrStderr()
+	if f.resume != "" {
+		return resumeRun(cmd, f)
+	}
 	if f.params == "" {
 		return usage("run: --params is required")
 	}
@@ -76,8 +88,7 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 	if task != params.BwOnly && task != params.FwBw {
 		return usage("run: --task %q: must be bw_only or fw_bw", f.task)
 	}
-	compareWith := f.compare
-	switch compareWith {
+	switch f.compare {
 	case "", "BP":
 	default:
 		return usage("run: --compare %q: only BP is supported", f.compare)
@@ -102,32 +113,71 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 	if f.load != "" {
 		return replot(f.load, out, log)
 	}
+	ro := store.RunOptions{Task: task, Compare: f.compare == "BP", SharedInput: f.shared}
+	return simulate(cmd, p, ro, f, out, nil)
+}
 
+// resumeRun continues the interrupted run of a run folder.
+func resumeRun(cmd *cobra.Command, f runFlags) error {
+	if f.params != "" || f.task != "" || f.load != "" {
+		return usage("run: --resume takes the params, task and options from the checkpoint; drop --params, --task and --load")
+	}
+	path := filepath.Join(f.resume, store.CheckpointFile)
+	cp, err := store.ReadCheckpoint(path)
+	if err != nil {
+		return usage("run: --resume %q: %v", f.resume, err)
+	}
+	if err := prepareOut(f.resume); err != nil {
+		return err
+	}
+	if err := simulate(cmd, cp.Params, cp.Options, f, f.resume, cp.Restore); err != nil {
+		return err
+	}
+	return os.Remove(path)
+}
+
+// simulate runs p and writes the run folder, or a checkpoint when
+// interrupted.
+func simulate(cmd *cobra.Command, p *params.Params, ro store.RunOptions, f runFlags, out string, restore func(*experiment.Net) error) error {
+	log := cmd.ErrOrStderr()
 	workers := f.workers
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	names := netNames(p, task)
-	pr := newProgress(log, f.quiet, names)
+	pr := newProgress(log, f.quiet, netNames(p, ro.Task))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
 	res, err := experiment.Run(ctx, p, experiment.Options{
-		Task: task, Compare: compareWith == "BP", Workers: workers, SharedInput: f.shared,
-		Progress: pr.update,
+		Task: ro.Task, Compare: ro.Compare, Workers: workers, SharedInput: ro.SharedInput,
+		Progress: pr.update, Restore: restore,
 	})
 	pr.wait()
 	if res == nil {
 		return err
 	}
+	if errors.Is(err, experiment.ErrInterrupted) {
+		path := filepath.Join(out, store.CheckpointFile)
+		if werr := store.WriteCheckpoint(path, res, ro); werr != nil {
+			return fmt.Errorf("interrupted, and the checkpoint could not be written: %w", werr)
+		}
+		return fmt.Errorf("interrupted; saved %s, continue with: palmc run --resume %s", path, out)
+	}
 	wall := time.Since(start)
+	compareWith := ""
+	if ro.Compare {
+		compareWith = "BP"
+	}
 	if werr := writeRunFolder(out, res, newSummary(res, compareWith, wall, workers), log); werr != nil {
 		return errors.Join(err, werr)
 	}
 	if !f.quiet {
-		fmt.Fprintf(log, "palmc: %d networks, %d steps each, done in %s\n", len(res.Nets()), res.Students[0].Steps, wall.Round(10*time.Millisecond))
+		fmt.Fprintf(log, "palmc: %d networks done in %s\n", len(res.Nets()), wall.Round(10*time.Millisecond))
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("%w (the results of every network are saved; summary.json marks the failed ones)", err)
+	}
+	return nil
 }
 
 // netNames lists the networks of a run in order, teacher first.

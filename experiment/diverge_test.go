@@ -1,0 +1,53 @@
+package experiment_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"palmc/experiment"
+	"palmc/params"
+)
+
+// A network whose state becomes NaN stops at that step with its seed, step
+// and variable named; the other seeds finish.
+func TestDivergedNetworkStopsOthersFinish(t *testing.T) {
+	p, _, err := params.Load("../testdata/golden/pal_bw_deep/params.json", params.BwOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := experiment.Run(context.Background(), p, experiment.Options{
+		Task: params.BwOnly, Workers: 2,
+		Restore: func(net *experiment.Net) error {
+			if net.Seed == 456 {
+				net.Network.BPP[1].Data[3] = math.Inf(1)
+			}
+			return nil
+		},
+	})
+	var div *experiment.DivergedError
+	if !errors.As(err, &div) {
+		t.Fatalf("Run returned %v, want a *DivergedError", err)
+	}
+	if div.Seed != 456 || div.Step < 1 || div.Step > 5 {
+		t.Errorf("diverged: seed %d at step %d, want seed 456 within the first steps", div.Seed, div.Step)
+	}
+	if !strings.Contains(div.Error(), "BPP[1]") || !strings.Contains(div.Error(), "seed 456") {
+		t.Errorf("message %q does not name the seed and the variable BPP[1]", div.Error())
+	}
+	total := p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	for _, net := range res.Students {
+		switch net.Seed {
+		case 123:
+			if net.Err != nil || net.Steps != total {
+				t.Errorf("seed123: err %v after %d steps, want none after %d", net.Err, net.Steps, total)
+			}
+		case 456:
+			if net.Steps != div.Step {
+				t.Errorf("seed456 made %d steps, diverged at %d", net.Steps, div.Step)
+			}
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"palmc/experiment"
+	"palmc/params"
+)
+
+// An interrupted run, saved and resumed, gives exactly the results of a
+// run that was never interrupted, for both tasks and at several stopping
+// points (while settling, inside an epoch, across epochs).
+func TestInterruptResumeBitIdentical(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		task   params.Task
+		stopAt []int // steps of the first student at which to interrupt
+	}{
+		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100}},
+		{"fa_fw_relu", params.FwBw, []int{200, 1700}},
+	} {
+		p, _, err := params.Load(filepath.Join("../testdata/golden", c.name, "params.json"), c.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := experiment.Options{Task: c.task, Compare: true, Workers: 2}
+		full, err := experiment.Run(context.Background(), p, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Arrays(ResultsEntries(full))
+
+		ro := RunOptions{Task: c.task, Compare: true}
+		dir := t.TempDir()
+		path := filepath.Join(dir, CheckpointFile)
+		var restore func(*experiment.Net) error
+		for round, stopAt := range c.stopAt {
+			ctx, cancel := context.WithCancel(context.Background())
+			var fired atomic.Bool
+			o := opts
+			o.ProgressEvery = 100
+			o.Restore = restore
+			o.Progress = func(pr experiment.Progress) {
+				if pr.Name != "teacher" && pr.Step >= stopAt && !fired.Swap(true) {
+					cancel()
+				}
+			}
+			res, err := experiment.Run(ctx, p, o)
+			cancel()
+			if !errors.Is(err, experiment.ErrInterrupted) {
+				t.Fatalf("%s round %d: Run returned %v, want ErrInterrupted", c.name, round, err)
+			}
+			if err := WriteCheckpoint(path, res, ro); err != nil {
+				t.Fatal(err)
+			}
+			cp, err := ReadCheckpoint(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cp.Options != ro {
+				t.Fatalf("checkpoint options %+v, want %+v", cp.Options, ro)
+			}
+			restore = cp.Restore
+		}
+		o := opts
+		o.Restore = restore
+		resumed, err := experiment.Run(context.Background(), p, o)
+		if err != nil {
+			t.Fatalf("%s: resumed run: %v", c.name, err)
+		}
+		got := Arrays(ResultsEntries(resumed))
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d keys after resume, %d without interruption", c.name, len(got), len(want))
+		}
+		for k, w := range want {
+			g := got[k]
+			if len(g.Data) != len(w.Data) {
+				t.Fatalf("%s: %s has %d values after resume, %d without", c.name, k, len(g.Data), len(w.Data))
+			}
+			for i, v := range w.Data {
+				if math.Float64bits(v) != math.Float64bits(g.Data[i]) {
+					t.Fatalf("%s: %s[%d] = %v after resume, %v without", c.name, k, i, g.Data[i], v)
+				}
+			}
+		}
+	}
+}
