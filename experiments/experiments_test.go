@@ -1,29 +1,164 @@
 package experiments
 
 import (
-	"strings"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"palmc/params"
 )
 
-// Every embedded params file loads without error or warning for its task.
+// tasks maps every experiment to the task it runs with (see README.md).
+var tasks = map[string]params.Task{
+	Example:                  params.BwOnly,
+	"fig3abc":                params.BwOnly,
+	"fig3def":                params.BwOnly,
+	"fig4ab-bp":              params.FwBw,
+	"fig4ab-fa":              params.FwBw,
+	"fig4ab-pal":             params.FwBw,
+	"fig6-tauxi10-u":         params.BwOnly,
+	"fig6-tauxi10-prosp-u":   params.BwOnly,
+	"fig6-tauxi100-u":        params.BwOnly,
+	"fig6-tauxi100-prosp-u":  params.BwOnly,
+	"fig6-tauxi1000-u":       params.BwOnly,
+	"fig6-tauxi1000-prosp-u": params.BwOnly,
+}
+
+// published is where the published params files of the paper are kept,
+// unchanged, for comparison: testdata/published/<name>/params.json. They
+// are not embedded (the embed pattern matches one level only).
+const published = "testdata/published"
+
+// Every embedded params file has a task and loads for it without error or
+// warning.
 func TestParamsLoad(t *testing.T) {
 	names := Names()
 	if len(names) == 0 {
 		t.Fatal("no experiments embedded")
 	}
 	for _, name := range names {
+		task, ok := tasks[name]
+		if !ok {
+			t.Errorf("%s: no task in the tasks table of experiments_test.go", name)
+			continue
+		}
 		b, err := Params(name)
 		if err != nil {
 			t.Fatal(err)
-		}
-		task := params.BwOnly
-		if strings.Contains(name, "fig4") {
-			task = params.FwBw
 		}
 		if _, warns, err := params.Parse(b, task); err != nil || len(warns) > 0 {
 			t.Errorf("%s: %v %v", name, err, warns)
 		}
 	}
+	for name := range tasks {
+		if !slices.Contains(names, name) {
+			t.Errorf("%s: in the tasks table but not embedded", name)
+		}
+	}
+}
+
+// The published copies are test data only: none of them is embedded.
+func TestParamsPublishedNotEmbedded(t *testing.T) {
+	for _, name := range Names() {
+		if filepath.Dir(name) != "." {
+			t.Errorf("%s: embedded from a nested folder", name)
+		}
+	}
+	if _, err := Params(filepath.Join(published, "fig3abc")); err == nil {
+		t.Error("testdata/published is embedded")
+	}
+}
+
+// Every experiment with a published counterpart has exactly the published
+// keys, in the published order, with the same values; only the comments
+// differ. Both files also decode to the same Params.
+func TestParamsMatchPublished(t *testing.T) {
+	dirs, err := os.ReadDir(published)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no published files in " + published)
+	}
+	for _, name := range Names() {
+		if _, err := os.Stat(filepath.Join(published, name, "params.json")); name != Example && err != nil {
+			t.Errorf("%s: no published counterpart: %v", name, err)
+		}
+	}
+	for _, d := range dirs {
+		name := d.Name()
+		t.Run(name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join(published, name, "params.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Params(name)
+			if err != nil {
+				t.Fatalf("published file without a palmc experiment: %v", err)
+			}
+			wk, wv := members(t, want)
+			gk, gv := members(t, got)
+			if !slices.Equal(gk, wk) {
+				t.Errorf("keys differ:\n got %v\nwant %v", gk, wk)
+			}
+			for i, k := range wk {
+				j := slices.Index(gk, k)
+				if j < 0 {
+					continue
+				}
+				if !reflect.DeepEqual(gv[j], wv[i]) {
+					t.Errorf("%s = %v, published %v", k, gv[j], wv[i])
+				}
+			}
+			task := tasks[name]
+			pw, _, err := params.Parse(want, task)
+			if err != nil {
+				t.Fatalf("published file: %v", err)
+			}
+			pg, _, err := params.Parse(got, task)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(pg, pw) {
+				t.Errorf("decoded params differ:\n got %+v\nwant %+v", pg, pw)
+			}
+		})
+	}
+}
+
+// members returns the keys of a JSON object in order, without "_comment",
+// and their values (numbers as float64). A repeated key is an error.
+func members(t *testing.T, data []byte) ([]string, []any) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %v %v", tok, err)
+	}
+	var keys []string
+	var vals []any
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := fmt.Sprint(tok)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			t.Fatalf("%s: %v", k, err)
+		}
+		if k == "_comment" {
+			continue
+		}
+		if slices.Contains(keys, k) {
+			t.Fatalf("%s: repeated key", k)
+		}
+		keys = append(keys, k)
+		vals = append(vals, v)
+	}
+	return keys, vals
 }

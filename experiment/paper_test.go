@@ -1,0 +1,105 @@
+package experiment_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/sbinet/npyio/npy"
+
+	"palmc/experiment"
+	"palmc/experiments"
+	"palmc/params"
+)
+
+// paperTol is the agreement asked of palmc with the published Fig. 3 data,
+// in degrees.
+const paperTol = 1e-6
+
+// readPaperData reads one of the published angle arrays, shape
+// (seeds, records, hidden layers).
+func readPaperData(t *testing.T, name string) ([]float64, []int) {
+	t.Helper()
+	f, err := os.Open("../testdata/paper/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := npy.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data []float64
+	if err := r.Read(&data); err != nil {
+		t.Fatal(err)
+	}
+	return data, r.Header.Descr.Shape
+}
+
+// checkFig3 runs palmc's own params of a Fig. 3 panel (bw_only, --compare
+// BP, seeds run on their own input as with the published runner.py) and
+// compares the recorded angles of every seed, record and hidden layer with
+// the published data, for the first `epochs` epochs.
+func checkFig3(t *testing.T, experimentName, suffix string, epochs int) {
+	b, err := experiments.Params(experimentName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := params.Parse(b, params.BwOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if epochs > 0 {
+		p.Epochs = epochs
+	}
+	res, err := experiment.Run(context.Background(), p, experiment.Options{Task: params.BwOnly, Compare: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for _, which := range []string{"WPPT_BPP", "BPP_RHS"} {
+		data, shape := readPaperData(t, fmt.Sprintf("data_angle_%s_%s.npy", which, suffix))
+		seeds, records, layers := shape[0], shape[1], shape[2]
+		if seeds != len(p.RandomSeed) || layers != p.H() {
+			t.Fatalf("%s: data shape %v for %d seeds, %d hidden layers", which, shape, len(p.RandomSeed), p.H())
+		}
+		for i, net := range res.Students {
+			for k := 0; k < layers; k++ {
+				s := net.Recorder.Get(fmt.Sprintf("angle_%s/%d", which, k))
+				n := s.Len()
+				if epochs == 0 && n != records {
+					t.Fatalf("%s %s/%d: %d records, the data has %d", net.Name, which, k, n, records)
+				}
+				for r := 0; r < n; r++ {
+					want := data[(i*records+r)*layers+k]
+					d := math.Abs(s.Data[r] - want)
+					if !(d <= paperTol) {
+						t.Fatalf("%s angle_%s/%d record %d: %.12g degrees, published %.12g (difference %.3g)",
+							net.Name, which, k, r, s.Data[r], want, d)
+					}
+					worst = math.Max(worst, d)
+				}
+			}
+		}
+	}
+	t.Logf("%s: %d seeds, largest deviation from the published data %.3g degrees", experimentName, len(res.Students), worst)
+}
+
+// Fig. 3a-c: all 10 seeds, all 1010 records, both published angles.
+func TestFig3abcMatchesPublishedData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 seeds × 1 M steps")
+	}
+	checkFig3(t, "fig3abc", "lin", 0)
+}
+
+// Fig. 3d-f: the first 50 of 500 epochs (the full run is a documented
+// command, see experiments/README.md).
+func TestFig3defFirst50EpochsMatchPublishedData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10 seeds × 0.5 M steps")
+	}
+	checkFig3(t, "fig3def", "nonlin", 50)
+}
