@@ -56,7 +56,7 @@ numbers, faster.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
-	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd())
+	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd(), newFigureCmd())
 	return root
 }
 
