@@ -65,6 +65,8 @@ type curve struct {
 	c      color.RGBA
 	label  string
 	dashed bool
+	// positive clips the band to positive values, for log axes.
+	positive bool
 }
 
 // addCurves adds the curves to p: all bands first, then all mean lines, so
@@ -72,7 +74,7 @@ type curve struct {
 func addCurves(p *gplot.Plot, cs []curve) error {
 	for _, pass := range []bool{true, false} {
 		for _, c := range cs {
-			if err := addBand(p, c.x, c.ys, c.c, c.label, c.dashed, pass); err != nil {
+			if err := addBand(p, c, pass); err != nil {
 				return err
 			}
 		}
@@ -83,8 +85,9 @@ func addCurves(p *gplot.Plot, cs []curve) error {
 // addBand adds the band (band true) or the mean line of mean ± std of ys
 // (one series per seed) against x, skipping records before epoch 0
 // (settling).
-func addBand(p *gplot.Plot, x []float64, ys [][]float64, c color.RGBA, label string, dashed, bandPass bool) error {
-	mean, std := meanStd(ys, len(x))
+func addBand(p *gplot.Plot, cv curve, bandPass bool) error {
+	x, c := cv.x, cv.c
+	mean, std := meanStd(cv.ys, len(x))
 	var xs, ms, ss []float64
 	for i := range x {
 		if x[i] >= 0 {
@@ -104,7 +107,11 @@ func addBand(p *gplot.Plot, x []float64, ys [][]float64, c color.RGBA, label str
 		}
 		for j := len(seg) - 1; j >= 0; j-- {
 			i := idx[seg[j]]
-			ring = append(ring, plotter.XY{X: xs[i], Y: ms[i] - ss[i]})
+			lo := ms[i] - ss[i]
+			if cv.positive {
+				lo = math.Max(lo, ms[i]/100)
+			}
+			ring = append(ring, plotter.XY{X: xs[i], Y: lo})
 		}
 		poly, err := plotter.NewPolygon(ring)
 		if err != nil {
@@ -118,7 +125,7 @@ func addBand(p *gplot.Plot, x []float64, ys [][]float64, c color.RGBA, label str
 		return nil
 	}
 	sty := draw.LineStyle{Color: c, Width: thickWidth}
-	if dashed {
+	if cv.dashed {
 		sty.Dashes = dashes
 	}
 	for _, s := range segments(pick(xs, idx), pick(ms, idx)) {
@@ -129,7 +136,7 @@ func addBand(p *gplot.Plot, x []float64, ys [][]float64, c color.RGBA, label str
 		l.LineStyle = sty
 		p.Add(l)
 	}
-	p.Legend.Add(label, &plotter.Line{LineStyle: sty})
+	p.Legend.Add(cv.label, &plotter.Line{LineStyle: sty})
 	return nil
 }
 
@@ -185,15 +192,29 @@ func cut(key string) (net, rest string, ok bool) {
 	return "", "", false
 }
 
-// savePanels draws the panels side by side into a PNG at path.
-func savePanels(path string, panels []*gplot.Plot, w, h vg.Length) error {
+// savePanels draws the panels in a grid of the given columns into a PNG
+// at path.
+func savePanels(path string, panels []*gplot.Plot, cols int, w, h vg.Length) error {
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(figDPI))
 	dc := draw.New(c)
 	dc = draw.Crop(dc, vg.Points(6), -vg.Points(8), vg.Points(4), -vg.Points(4))
-	t := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Points(18)}
-	canvases := gplot.Align([][]*gplot.Plot{panels}, t, dc)
-	for i, p := range panels {
-		p.Draw(canvases[0][i])
+	rows := (len(panels) + cols - 1) / cols
+	grid := make([][]*gplot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*gplot.Plot, cols)
+		for j := range grid[i] {
+			if k := i*cols + j; k < len(panels) {
+				grid[i][j] = panels[k]
+			}
+		}
+	}
+	t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(18), PadY: vg.Points(14)}
+	for i := range grid {
+		for j, p := range grid[i] {
+			if p != nil {
+				p.Draw(t.At(dc, j, i))
+			}
+		}
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -227,7 +248,7 @@ func Fig3(run Run, epochSteps int, path string) error {
 				break
 			}
 			cs = append(cs, curve{epochAxis(run, len(ys[0]), false, epochSteps), ys,
-				layerColors[k%len(layerColors)], fmt.Sprintf("hidden layer %d", k), false})
+				layerColors[k%len(layerColors)], fmt.Sprintf("hidden layer %d", k), false, false})
 		}
 		if len(cs) == 0 {
 			continue
@@ -243,7 +264,7 @@ func Fig3(run Run, epochSteps int, path string) error {
 	if len(panels) == 0 {
 		return fmt.Errorf("plot: Fig. 3 needs the angles of a run with --compare BP")
 	}
-	return savePanels(path, panels, vg.Length(len(panels))*4.2*vg.Inch, 3.6*vg.Inch)
+	return savePanels(path, panels, len(panels), vg.Length(len(panels))*4.2*vg.Inch, 3.6*vg.Inch)
 }
 
 // Fig4Run is one model's run for Fig. 4.
@@ -259,68 +280,92 @@ var modelColors = map[string]color.RGBA{
 	"BP": {0x20, 0x20, 0x20, 0xff}, "FA": {0xd6, 0x27, 0x28, 0xff}, "PAL": {0x1f, 0x77, 0xb4, 0xff},
 }
 
+// weightColors colour WPP[0], WPP[1] and BPP[0] in the weight panels.
+var weightColors = []color.RGBA{{0x1f, 0x77, 0xb4, 0xff}, {0x2c, 0xa0, 0x2c, 0xff}, {0xd6, 0x27, 0x28, 0xff}}
+
+// perEpoch averages the records of every epoch of a series whose records
+// start after settling (MSE): epochRecords records an epoch.
+func perEpoch(y []float64, epochRecords int) []float64 {
+	epochRecords = max(epochRecords, 1)
+	out := make([]float64, 0, len(y)/epochRecords)
+	for i := 0; i+epochRecords <= len(y); i += epochRecords {
+		s := 0.0
+		for _, v := range y[i : i+epochRecords] {
+			s += v
+		}
+		out = append(out, s/float64(epochRecords))
+	}
+	return out
+}
+
 // Fig4 draws the paper's Fig. 4a-b from fw_bw runs of BP, FA and PAL on
-// the [1, 1, 1] teacher task: (a) the MSE (moving average over 10
-// presentations, mean over seeds, log scale) against epochs, (b) the
-// forward weights WPP[0], WPP[1] and the backward weight BPP[0] against
-// epochs (mean ± std over seeds), with the teacher's forward weights
-// dashed in grey.
+// the [1, 1, 1] teacher task: the MSE of each model (mean over the records
+// of each epoch, then mean ± std over seeds, log scale), and for each model
+// the forward weights WPP[0], WPP[1] and the backward weight BPP[0]
+// (mean ± std over seeds), with the teacher's forward weights dashed.
 func Fig4(runs []Fig4Run, path string) error {
-	mse := panel("MSE", "epoch", "MSE (moving average)")
+	order := map[string]int{"BP": 0, "FA": 1, "PAL": 2}
+	sort.SliceStable(runs, func(i, j int) bool { return order[runs[i].Model] < order[runs[j].Model] })
+	mse := panel("MSE", "epoch", "MSE (mean over each epoch)")
 	mse.Y.Scale = gplot.LogScale{}
 	mse.Y.Tick.Marker = logTicks{}
-	mse.Legend.Left = false
-	w := panel("weights", "epoch", "weight")
-	w.Legend.Left = false
+	mse.Legend.Left, mse.Legend.Top = false, false
+	panels := []*gplot.Plot{mse}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	var mc, wc []curve
-	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Model < runs[j].Model })
+	var mc []curve
 	for _, r := range runs {
 		c, ok := modelColors[r.Model]
 		if !ok {
 			c = palette[4]
 		}
+		epochRecords := r.EpochSteps / max(r.Run.RecPerSteps, 1)
 		if ys := studentSeries(r.Run, "MSE"); len(ys) > 0 {
-			win := mseWindow(r.Run.StepsPerSample, r.Run.RecPerSteps)
 			for i := range ys {
-				ys[i] = movingAverage(ys[i], win)
+				ys[i] = perEpoch(ys[i], epochRecords)
 				for j, v := range ys[i] {
-					ys[i][j] = math.Max(v, 1e-12)
+					ys[i][j] = math.Max(v, 1e-15)
 					lo, hi = math.Min(lo, ys[i][j]), math.Max(hi, ys[i][j])
 				}
 			}
-			mc = append(mc, curve{epochAxis(r.Run, len(ys[0]), true, r.EpochSteps), ys, c, r.Model, false})
+			x := make([]float64, len(ys[0]))
+			for e := range x {
+				x[e] = float64(e + 1)
+			}
+			mc = append(mc, curve{x, ys, c, r.Model, false, true})
 		}
-		for _, wv := range []struct {
-			key    string
-			dashed bool
-		}{{"WPP/0", false}, {"WPP/1", false}, {"BPP/0", true}} {
-			ys := studentSeries(r.Run, wv.key)
+		w := panel(r.Model+": weights", "epoch", "weight")
+		w.Legend.Left = false
+		var wc []curve
+		for i, key := range []string{"WPP/0", "WPP/1", "BPP/0"} {
+			ys := studentSeries(r.Run, key)
 			if len(ys) == 0 || len(ys[0]) == 0 {
 				continue
 			}
-			wc = append(wc, curve{epochAxis(r.Run, len(ys[0]), false, r.EpochSteps), ys, c, r.Model + " " + wv.key, wv.dashed})
+			wc = append(wc, curve{epochAxis(r.Run, len(ys[0]), false, r.EpochSteps), ys, weightColors[i], key, false, false})
 		}
+		if err := addCurves(w, wc); err != nil {
+			return err
+		}
+		for _, key := range []string{"WPP/0", "WPP/1"} {
+			if a, ok := r.Run.Arrays["teacher/"+key]; ok && len(a.Data) > 0 {
+				v := a.Data[0]
+				tl := plotter.NewFunction(func(float64) float64 { return v })
+				tl.LineStyle = draw.LineStyle{Color: color.Gray{0x80}, Width: thinWidth, Dashes: dashes}
+				w.Add(tl)
+				if key == "WPP/0" {
+					w.Legend.Add("teacher WPP", tl)
+				}
+			}
+		}
+		w.X.Min = 0
+		panels = append(panels, w)
 	}
 	if err := addCurves(mse, mc); err != nil {
 		return err
 	}
-	if err := addCurves(w, wc); err != nil {
-		return err
-	}
-	if len(runs) > 0 {
-		for _, key := range []string{"WPP/0", "WPP/1"} {
-			if a, ok := runs[0].Run.Arrays["teacher/"+key]; ok && len(a.Data) > 0 {
-				tl := plotter.NewFunction(func(float64) float64 { return a.Data[0] })
-				tl.LineStyle = draw.LineStyle{Color: color.Gray{0x99}, Width: thinWidth, Dashes: dashes}
-				w.Add(tl)
-				w.Legend.Add("teacher "+key, tl)
-			}
-		}
-	}
 	if lo < hi {
 		mse.Y.Min, mse.Y.Max = logRange(lo, hi)
 	}
-	mse.X.Min, w.X.Min = 0, 0
-	return savePanels(path, []*gplot.Plot{mse, w}, 10*vg.Inch, 4*vg.Inch)
+	mse.X.Min = 0
+	return savePanels(path, panels, 2, 10*vg.Inch, 7.2*vg.Inch)
 }
