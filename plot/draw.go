@@ -23,10 +23,10 @@ const (
 	figDPI    = 150
 )
 
-// maxLines is the largest number of components (matrix entries, neurons)
-// drawn per network in one figure; larger arrays are shown by evenly
+// maxLines is the largest number of lines (matrix entries, neurons, summed
+// over the networks) drawn in one figure; larger arrays are shown by evenly
 // spaced components, and the title says how many.
-const maxLines = 400
+const maxLines = 300
 
 // palette gives student i (in the order of seed numbers) the colour
 // palette[i % len(palette)]: matplotlib's tab10 without its grey, which
@@ -171,10 +171,19 @@ func (f *figure) line(t, y []float64, sty draw.LineStyle) error {
 			return err
 		}
 		l.LineStyle = sty
-		f.p.Add(l)
+		f.p.Add(plainLine{l})
 	}
 	return nil
 }
+
+// plainLine is a line without glyph boxes: plotter.Line reports one per
+// point, which makes laying out a figure of thousands of long lines slow,
+// and a line needs no padding for glyphs.
+type plainLine struct{ l *plotter.Line }
+
+func (p plainLine) Plot(c draw.Canvas, plt *gplot.Plot) { p.l.Plot(c, plt) }
+
+func (p plainLine) DataRange() (xmin, xmax, ymin, ymax float64) { return p.l.DataRange() }
 
 // maxSegment is the longest polyline stroked at once. The rasteriser's
 // cost grows with the square of the cells one stroke covers, so long noisy
@@ -267,10 +276,11 @@ func seedLabel(net string) string {
 	return net
 }
 
-// components returns the components of a record to draw: all of them, or
-// maxLines evenly spaced ones.
-func components(size int) []int {
-	n := min(size, maxLines)
+// components returns the components of a record to draw for one of nets
+// networks: all of them, or evenly spaced ones so that the figure holds
+// about maxLines lines (at least 20 per network).
+func components(size, nets int) []int {
+	n := min(size, max(maxLines/max(nets, 1), 20))
 	cs := make([]int, n)
 	for i := range cs {
 		cs[i] = i * size / n
@@ -291,7 +301,7 @@ func (pt *painter) lines(path string, k key, get func(net string) (Array, bool))
 // linesFigure makes the figure of lines.
 func (pt *painter) linesFigure(k key, get func(net string) (Array, bool)) (*figure, error) {
 	f := pt.newFigure(title(k), yLabel(k.v))
-	maxSize := 0
+	maxSize, shown := 0, 0
 	drawNet := func(net string, sty draw.LineStyle, name string) error {
 		a, ok := get(net)
 		if !ok {
@@ -307,7 +317,8 @@ func (pt *painter) linesFigure(k key, get func(net string) (Array, bool)) (*figu
 			sty.Color = translucent(sty.Color, 0xa0)
 		}
 		maxSize = max(maxSize, v.size)
-		for _, c := range components(v.size) {
+		shown = len(components(v.size, len(pt.seeds)))
+		for _, c := range components(v.size, len(pt.seeds)) {
 			if err := f.line(v.t, v.col(c), sty); err != nil {
 				return err
 			}
@@ -325,8 +336,8 @@ func (pt *painter) linesFigure(k key, get func(net string) (Array, bool)) (*figu
 	if err := drawNet(teacherNet, tsty, "teacher"); err != nil {
 		return nil, err
 	}
-	if maxSize > maxLines {
-		f.p.Title.Text += fmt.Sprintf(" (%d of %d)", maxLines, maxSize)
+	if shown < maxSize {
+		f.p.Title.Text += fmt.Sprintf(" (%d of %d)", shown, maxSize)
 	}
 	f.p.X.Min = 0
 	margin(&f.p.Y)

@@ -4,7 +4,7 @@ import "math"
 
 // maxPoints is the largest number of records drawn per series; longer
 // series are decimated by keeping every m-th record.
-const maxPoints = 5000
+const maxPoints = 1000
 
 // targetOnly lists the variables recorded only at records that have a
 // target; they have no records during settling.
