@@ -1,0 +1,107 @@
+package main
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func pngFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range m {
+		names = append(names, filepath.Base(f))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// checkPNGs asserts that every file decodes as a non-trivial PNG.
+func checkPNGs(t *testing.T, dir string, names []string) {
+	t.Helper()
+	for _, n := range names {
+		f, err := os.Open(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Errorf("%s: %v", n, err)
+			continue
+		}
+		if b := img.Bounds(); b.Dx() < 300 || b.Dy() < 200 {
+			t.Errorf("%s: %v is too small", n, b)
+		}
+	}
+}
+
+// A run leaves one plot per recorded variable and layer; --load and
+// palmc plot draw the same files again from the saved run, without
+// simulating (results and model are left untouched).
+func TestRunFolderPlotsAndReload(t *testing.T) {
+	dir := copyCase(t, "pal_fw_tiny")
+	if code, stderr := palmc(t, append(caseArgs(t, dir), "--workers", "2")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	plots := filepath.Join(dir, "plots")
+	names := pngFiles(t, plots)
+	// pal_fw_tiny records every variable of a [1,1,1] PAL network with the
+	// angles: one plot per variable and layer, BPI+BPP, and angle means.
+	want := []string{"MSE.png", "error.png", "input.png", "target_0.png", "WPP_0.png", "WPP_1.png",
+		"WIP_0.png", "BPP_0.png", "BPI_0.png", "BPI+BPP_0.png", "dWPP_0.png", "dWPP_1.png", "dWIP_0.png",
+		"dBPP_0.png", "dBPI_0.png", "uP_0.png", "uP_1.png", "uP_breve_0.png", "uP_breve_1.png",
+		"rP_breve_0.png", "rP_breve_1.png", "rP_breve_HI_0.png", "rP_breve_HI_1.png", "uI_0.png",
+		"uI_breve_0.png", "rI_breve_0.png", "vbas_0.png", "vbas_1.png", "vapi_0.png", "vapi_noise_0.png",
+		"noise_0.png", "noise_1.png", "epsilon_0.png", "epsilon_LO_0.png", "lat_mismatch_0.png",
+		"angle_WPPT_BPP_0.png", "angle_WPPT_BPP_0_mean.png", "angle_BPP_RHS_0.png",
+		"angle_BPP_RHS_0_mean.png", "angle_jacobians_BP_0.png", "angle_jacobians_BP_0_mean.png"}
+	sort.Strings(want)
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("plots:\n got %v\nwant %v", names, want)
+	}
+	checkPNGs(t, plots, names)
+	for _, f := range []string{"results.npz", "model.npz", "summary.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s missing or empty: %v", f, err)
+		}
+	}
+
+	stamp := func() (time.Time, time.Time) {
+		r, _ := os.Stat(filepath.Join(dir, "results.npz"))
+		m, _ := os.Stat(filepath.Join(dir, "model.npz"))
+		return r.ModTime(), m.ModTime()
+	}
+	r0, m0 := stamp()
+	for _, args := range [][]string{
+		{"run", "--params", filepath.Join(dir, "params.json"), "--task", "fw_bw", "--load", filepath.Join(dir, "model.npz")},
+		{"plot", dir},
+	} {
+		if err := os.RemoveAll(plots); err != nil {
+			t.Fatal(err)
+		}
+		code, stderr := palmc(t, args...)
+		if code != 0 {
+			t.Fatalf("palmc %v: exit %d: %s", args, code, stderr)
+		}
+		again := pngFiles(t, plots)
+		if strings.Join(again, " ") != strings.Join(names, " ") {
+			t.Errorf("palmc %v drew %v, the run drew %v", args, again, names)
+		}
+		checkPNGs(t, plots, again)
+		if r, m := stamp(); !r.Equal(r0) || !m.Equal(m0) {
+			t.Errorf("palmc %v rewrote results.npz or model.npz", args)
+		}
+		if strings.Contains(stderr, "step ") {
+			t.Errorf("palmc %v simulated: %s", args, stderr)
+		}
+	}
+}
