@@ -23,12 +23,14 @@ type progress interface {
 	wait()
 }
 
-func newProgress(w io.Writer, quiet bool, names []string) progress {
+// newProgress returns the display for networks of the given names and
+// step totals.
+func newProgress(w io.Writer, quiet bool, names []string, totals []int) progress {
 	if quiet {
 		return nopProgress{}
 	}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb" {
-		return newBars(w, names)
+		return newBars(w, names, totals)
 	}
 	return &lineProgress{w: w, every: 5 * time.Second, last: map[string]time.Time{}, start: time.Now()}
 }
@@ -78,20 +80,21 @@ type bars struct {
 	mu   sync.Mutex
 	bars map[string]*mpb.Bar
 	ep   map[string]*experiment.Progress
+	last map[string]time.Time
 }
 
-func newBars(w io.Writer, names []string) *bars {
+func newBars(w io.Writer, names []string, totals []int) *bars {
 	b := &bars{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond)),
-		bars: map[string]*mpb.Bar{}, ep: map[string]*experiment.Progress{}}
+		bars: map[string]*mpb.Bar{}, ep: map[string]*experiment.Progress{}, last: map[string]time.Time{}}
 	width := 0
 	for _, n := range names {
 		width = max(width, len(n))
 	}
-	for _, n := range names {
-		n := n
+	for i, n := range names {
 		st := &experiment.Progress{Name: n}
 		b.ep[n] = st
-		b.bars[n] = b.p.AddBar(1,
+		b.last[n] = time.Now()
+		b.bars[n] = b.p.AddBar(int64(totals[i]),
 			mpb.PrependDecorators(
 				decor.Name(n, decor.WC{W: width + 1, C: decor.DindentRight}),
 				decor.Any(func(decor.Statistics) string {
@@ -115,17 +118,16 @@ func newBars(w io.Writer, names []string) *bars {
 func (b *bars) update(p experiment.Progress) {
 	b.mu.Lock()
 	bar, st := b.bars[p.Name], b.ep[p.Name]
-	prev := int64(0)
-	if st != nil {
-		prev = int64(st.Step)
-		*st = p
-	}
-	b.mu.Unlock()
-	if bar == nil {
+	if st == nil {
+		b.mu.Unlock()
 		return
 	}
-	bar.SetTotal(int64(p.Steps), false)
-	bar.EwmaIncrInt64(int64(p.Step)-prev, 0)
+	*st = p
+	now := time.Now()
+	dur := now.Sub(b.last[p.Name])
+	b.last[p.Name] = now
+	b.mu.Unlock()
+	bar.EwmaSetCurrent(int64(p.Step), dur)
 	if p.Done {
 		bar.SetTotal(int64(p.Step), true)
 	}

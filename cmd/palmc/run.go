@@ -144,7 +144,15 @@ func simulate(cmd *cobra.Command, p *params.Params, ro store.RunOptions, f runFl
 	if workers == 0 {
 		workers = runtime.NumCPU()
 	}
-	pr := newProgress(log, f.quiet, netNames(p, ro.Task))
+	names := netNames(p, ro.Task)
+	totals := make([]int, len(names))
+	for i, n := range names {
+		totals[i] = p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
+		if n == "teacher" {
+			totals[i] = p.SettlingSteps() + p.DatasetSize*p.StepsPerSample()
+		}
+	}
+	pr := newProgress(log, f.quiet, names, totals)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
