@@ -27,10 +27,11 @@
 //
 // Step runs the phases of the published code in its order (SPEC §4):
 // keepPrevious, prospective, dendrites, drawNoise (PAL, while learning
-// BPP), somaIncrements, weightIncrements, apply, the observer, highPass
-// (PAL). Effective time constants are τ_P = 1/(gl+gbas+gapi) for hidden
-// layers, 1/(gl+gbas+gntgt) for the output and τ_I = 1/(gl+gden+gnI); the
-// soma moves by du = dt·(τ·(conductance-weighted inputs) - u)/τ.
+// BPP), soma (the somatic increments, added at once), plasticity (the
+// weight increments, added where their switch is on), the observer,
+// highPass (PAL). Effective time constants are τ_P = 1/(gl+gbas+gapi) for
+// hidden layers, 1/(gl+gbas+gntgt) for the output and τ_I = 1/(gl+gden+gnI);
+// the soma moves by du = dt·(τ·(conductance-weighted inputs) - u)/τ.
 //
 // Plasticity, with e = phi(u_breve) - phi(c·v_bas,old) the post factor
 // (c = gbas/(gl+gbas+gapi) hidden, gbas/(gl+gbas) output):
@@ -41,4 +42,27 @@
 //	dBPP[k] = dt·eta_bw[k]·outer(noise[k], r_pre) - dt·alpha[k]·eta_bw[k]·R   (PAL)
 //
 // BP sets BPP = WPPᵀ and BPI = -BPP each step; FA keeps BPP fixed.
+//
+// The increments are stored in DWPP, DWIP, DBPP and DBPI only in a step
+// with an observer, which is when they are recorded; other steps add them
+// to the weights as they compute them, and skip those that are neither
+// applied nor recorded. The filters that the published code advances every
+// step (the low-passed dWPP factors) still advance every step.
+//
+// # Speed
+//
+// A step allocates nothing. Its buffers are reused, the old and current
+// rates and dendrites trade places instead of being copied, and the
+// voltages and rates of all populations are consecutive parts of one array
+// each, so that prospective voltages and logistic rates are computed in
+// one pass. On amd64 CPUs with AVX2 and FMA, the heavy loops run in the
+// kernels of kernels_amd64.s (build tag purego: the Go loops):
+//
+//   - the logistic rates, whose exponential repeats math.Exp's amd64
+//     routine operation by operation: the same bits, four at a time;
+//   - the prospective voltages, the somatic step and the outer-product
+//     weight updates, with the operations of the Go loops: the same bits;
+//   - the matrix-vector products of the dendrites, which sum in four lanes
+//     of fused multiply-adds: equal to the Go loops' row sums to round-off,
+//     as numpy's BLAS is (see mat.go).
 package microcircuit

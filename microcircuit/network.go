@@ -19,7 +19,8 @@ type Network struct {
 	// R0 is this step's input rate, R0Old the previous step's.
 	R0, R0Old []float64
 
-	// Weights and their latest increments.
+	// Weights, and their increments in the last step that had an observer
+	// (see Step).
 	WPP, WIP, BPP, BPI     []Mat
 	DWPP, DWIP, DBPP, DBPI []Mat
 
@@ -38,28 +39,37 @@ type Network struct {
 	// valid during Step, for observers.
 	Target []float64
 
+	// u, uOld, uBreve, r and rOld hold UP and UI, UPOld and UIOld, UPBreve
+	// and UIBreve, RPBreve and RIBreve, RPBreveOld and RIBreveOld: each
+	// pair's vectors are consecutive parts of one array, the pyramidal
+	// layers first, so that the prospective voltages and rates of all
+	// populations are computed in one pass each.
+	u, uOld, uBreve, r, rOld []float64
+	// hi holds RPBreveHI in the layout of the pyramidal part of r.
+	hi []float64
+
 	// Derived constants, computed once in New.
-	taueffP   []float64 // per pyramidal layer; the output uses taueffP_out
-	taueffI   float64
-	taueffOut float64 // 1/(gl+gbas+gntgt)
-	taueffNo  float64 // 1/(gl+gbas)
-	cBas      []float64
-	cDen      float64
-	cSPSHid   float64
-	cSPSOut   float64
+	tauBreve    []float64 // taur·taueff of every element of u
+	allLogistic bool      // every population has the logistic activation
+	taueffP     []float64 // per pyramidal layer; the output uses taueffP_out
+	taueffI     float64
+	taueffOut   float64 // 1/(gl+gbas+gntgt)
+	taueffNo    float64 // 1/(gl+gbas)
+	cBas        []float64
+	cDen        float64
+	cSPSHid     float64
+	cSPSOut     float64
 
 	// Scratch buffers, reused every step.
-	post, pre []([]float64)
-	postI     []([]float64)
-	negVapi   []([]float64)
-	duP       []([]float64)
-	duI       []([]float64)
-	rPre      []([]float64)
-	gate      []([]float64)
-	dPhiA     []([]float64)
-	dPhiB     []([]float64)
-	absScale  []([]float64)
-	white     []([]float64)
+	post     []([]float64) // dWPP post factor per pyramidal layer
+	postI    []([]float64) // dWIP post factor, low-passed vden input
+	negVapi  []([]float64) // -vapi_old, the dBPI post factor
+	apiI     []([]float64) // BPI·rI_breve, the interneuron part of vapi
+	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
+	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
+	draws    []bool        // which hidden layers draw noise this step
+	white    []float64     // white noise values of all drawing layers
+	absScale []float64     // their per-neuron scales
 }
 
 // New builds a network from seed s as the published initialisation does
@@ -113,25 +123,60 @@ func vecs(sizes []int) [][]float64 {
 	return out
 }
 
+// joinedVecs returns vectors of the sizes a and b that are consecutive
+// parts of one array, which it returns too.
+func joinedVecs(a, b []int) (all []float64, va, vb [][]float64) {
+	total := 0
+	for _, s := range a {
+		total += s
+	}
+	for _, s := range b {
+		total += s
+	}
+	all = make([]float64, total)
+	rest := all
+	split := func(sizes []int) [][]float64 {
+		out := make([][]float64, len(sizes))
+		for i, s := range sizes {
+			out[i], rest = rest[:s:s], rest[s:]
+		}
+		return out
+	}
+	va = split(a)
+	vb = split(b)
+	return all, va, vb
+}
+
 func (n *Network) alloc() {
 	L := n.Cfg.Layers
 	N, H := n.Cfg.N(), n.Cfg.H()
 	pyr := L[1:]
 	inter := L[2:]
 	hid := L[1:N]
-	for _, p := range []*[][]float64{&n.UP, &n.UPOld, &n.UPBreve, &n.RPBreve, &n.RPBreveOld,
-		&n.VBas, &n.VBasOld, &n.Noise, &n.RPBreveHI, &n.PostLO, &n.post, &n.duP, &n.dPhiA, &n.absScale, &n.white} {
+	for _, p := range []*[][]float64{
+		&n.VBas, &n.VBasOld, &n.Noise, &n.PostLO, &n.post, &n.dPhiA} {
 		*p = vecs(pyr)
 	}
-	for _, p := range []*[][]float64{&n.UI, &n.UIOld, &n.UIBreve, &n.RIBreve, &n.RIBreveOld,
-		&n.VDen, &n.VDenOld, &n.postI, &n.duI, &n.rPre, &n.gate, &n.dPhiB} {
+	for _, p := range []*[][]float64{&n.VDen, &n.VDenOld, &n.postI, &n.dPhiB} {
 		*p = vecs(inter)
 	}
-	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi} {
+	n.u, n.UP, n.UI = joinedVecs(pyr, inter)
+	n.uOld, n.UPOld, n.UIOld = joinedVecs(pyr, inter)
+	n.uBreve, n.UPBreve, n.UIBreve = joinedVecs(pyr, inter)
+	n.r, n.RPBreve, n.RIBreve = joinedVecs(pyr, inter)
+	n.hi, n.RPBreveHI, _ = joinedVecs(pyr, nil)
+	n.rOld, n.RPBreveOld, n.RIBreveOld = joinedVecs(pyr, inter)
+	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi, &n.apiI} {
 		*p = vecs(hid)
 	}
+	hidden := 0
+	for _, s := range hid {
+		hidden += s
+	}
+	n.draws = make([]bool, H)
+	n.white = make([]float64, hidden)
+	n.absScale = make([]float64, hidden)
 	n.PreLO = vecs(L[:N])
-	n.pre = make([][]float64, N)
 	n.R0 = make([]float64, L[0])
 	n.R0Old = make([]float64, L[0])
 	n.WPP, n.DWPP, n.DWPPLO = make([]Mat, N), make([]Mat, N), make([]Mat, N)
@@ -168,6 +213,21 @@ func (n *Network) derive() {
 	n.cDen = c.Gden / (c.Gl + c.Gden)
 	n.cSPSHid = c.Gbas * (c.Gl + c.Gden) / (c.Gden * (c.Gl + c.Gbas + c.Gapi))
 	n.cSPSOut = c.Gbas * (c.Gl + c.Gden) / (c.Gden * (c.Gl + c.Gbas))
+	n.tauBreve = make([]float64, len(n.u))
+	tau := n.tauBreve
+	for j, v := range n.UP {
+		for i := range v {
+			tau[i] = c.Taur * n.taueffP[j]
+		}
+		tau = tau[len(v):]
+	}
+	for i := range tau {
+		tau[i] = c.Taur * n.taueffI
+	}
+	n.allLogistic = true
+	for _, a := range c.Activations[:N] {
+		n.allLogistic = n.allLogistic && a == Logistic
+	}
 }
 
 // resetDerivedState sets the state that follows from the voltages at the

@@ -23,138 +23,177 @@ type Observer interface {
 // optional target for the output layer (nil: none). obs, if not nil, is
 // called at the recording point of the step. The phases run in the order of
 // the published code, which the recorded numbers depend on.
+//
+// The increments DWPP, DWIP, DBPP and DBPI are stored only in a step with
+// an observer; other steps add them to the weights without storing them,
+// and skip those that are neither applied nor observed (see plasticity).
 func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
+	pal := n.Cfg.Model == PAL
 	n.Target = target
 	n.keepPrevious()
 	n.prospective(r0)
 	n.dendrites()
-	if n.Cfg.Model == PAL && sw.LearnBW {
+	if pal && sw.LearnBW {
 		n.drawNoise()
 	}
-	n.somaIncrements(target, sw)
-	n.weightIncrements()
-	n.apply(sw)
+	n.soma(target, sw)
+	n.plasticity(sw, obs != nil)
 	if obs != nil {
 		obs.Observe(n)
 	}
-	if n.Cfg.Model == PAL {
+	if pal {
 		n.highPass()
 	}
 }
 
-// keepPrevious stores the rates, input and dendrites of the previous step.
+// keepPrevious keeps the rates, input and dendrites of the previous step
+// (SPEC §4 A). Every one of them is overwritten in full later in the step,
+// so the current and the old buffers trade places instead of being copied;
+// only low-passed interneuron dendrites, which build on their previous
+// value, are copied.
 func (n *Network) keepPrevious() {
-	for j := range n.RPBreve {
-		copy(n.RPBreveOld[j], n.RPBreve[j])
-		copy(n.VBasOld[j], n.VBas[j])
+	n.RPBreve, n.RPBreveOld = n.RPBreveOld, n.RPBreve
+	n.RIBreve, n.RIBreveOld = n.RIBreveOld, n.RIBreve
+	n.r, n.rOld = n.rOld, n.r
+	n.VBas, n.VBasOld = n.VBasOld, n.VBas
+	n.VApi, n.VApiOld = n.VApiOld, n.VApi
+	n.R0, n.R0Old = n.R0Old, n.R0
+	if n.Cfg.Model == PAL && n.Cfg.InterLowPass {
+		for k := range n.VDen {
+			copy(n.VDenOld[k], n.VDen[k])
+		}
+	} else {
+		n.VDen, n.VDenOld = n.VDenOld, n.VDen
 	}
-	for k := range n.RIBreve {
-		copy(n.RIBreveOld[k], n.RIBreve[k])
-		copy(n.VDenOld[k], n.VDen[k])
-		copy(n.VApiOld[k], n.VApi[k])
-	}
-	copy(n.R0Old, n.R0)
 }
 
 // prospective computes u_breve = u_old + taur·taueff·(u - u_old)/dt and the
-// rates phi(u_breve), stores the input and moves u into u_old.
+// rates phi(u_breve), moves u into u_old and stores the input (SPEC §4 B).
 func (n *Network) prospective(r0 []float64) {
-	dt, taur := n.Cfg.Dt, n.Cfg.Taur
-	for j := range n.UP {
-		breve(n.UPBreve[j], n.UP[j], n.UPOld[j], taur*n.taueffP[j], dt)
-		n.Cfg.Activations[j].PhiTo(n.RPBreve[j], n.UPBreve[j])
-		copy(n.UPOld[j], n.UP[j])
-	}
-	for k := range n.UI {
-		breve(n.UIBreve[k], n.UI[k], n.UIOld[k], taur*n.taueffI, dt)
-		n.Cfg.Activations[k+1].PhiTo(n.RIBreve[k], n.UIBreve[k])
-		copy(n.UIOld[k], n.UI[k])
+	c := &n.Cfg
+	breve(n.uBreve, n.u, n.uOld, n.tauBreve, c.Dt)
+	if n.allLogistic {
+		Logistic.PhiTo(n.r, n.uBreve)
+	} else {
+		for j := range n.UP {
+			c.Activations[j].PhiTo(n.RPBreve[j], n.UPBreve[j])
+		}
+		for k := range n.UI {
+			c.Activations[k+1].PhiTo(n.RIBreve[k], n.UIBreve[k])
+		}
 	}
 	copy(n.R0, r0)
 }
 
-func breve(dst, u, uOld []float64, tau, dt float64) {
+// breve sets dst = uOld + tau·(u - uOld)/dt, then uOld = u.
+func breve(dst, u, uOld, tau []float64, dt float64) {
+	if useAVX2 && len(dst) >= 4 {
+		breveAVX2(&dst[0], &u[0], &uOld[0], &tau[0], len(dst), dt)
+		return
+	}
 	u = u[:len(dst)]
 	uOld = uOld[:len(dst)]
-	for i := range dst {
-		dst[i] = uOld[i] + tau*(u[i]-uOld[i])/dt
+	tau = tau[:len(dst)]
+	for i, v := range u {
+		o := uOld[i]
+		dst[i] = o + tau[i]*(v-o)/dt
+		uOld[i] = v
 	}
 }
 
-// dendrites computes the basal, interneuron-dendritic and apical potentials.
+// dendrites computes the basal, interneuron-dendritic and apical potentials
+// (SPEC §4 C).
 func (n *Network) dendrites() {
+	c := &n.Cfg
 	n.WPP[0].mulVec(n.VBas[0], n.R0)
 	for j := 1; j < len(n.WPP); j++ {
 		n.WPP[j].mulVec(n.VBas[j], n.RPBreve[j-1])
 	}
-	pal := n.Cfg.Model == PAL
+	pal := c.Model == PAL
 	for k := range n.WIP {
-		if pal && n.Cfg.InterLowPass {
-			tmp := n.postI[k]
+		if pal && c.InterLowPass {
+			tmp, vden := n.postI[k], n.VDen[k]
 			n.WIP[k].mulVec(tmp, n.RPBreve[k])
-			a := n.Cfg.Dt / n.Cfg.TauLO
+			a := c.Dt / c.TauLO
 			for i, v := range tmp {
-				n.VDen[k][i] += a * (v - n.VDen[k][i])
+				vden[i] += a * (v - vden[i])
 			}
 		} else {
 			n.WIP[k].mulVec(n.VDen[k], n.RPBreve[k])
 		}
 		vapi := n.VApi[k]
-		tmp := n.negVapi[k]
-		n.BPP[k].mulVec(vapi, n.RPBreve[k+1])
-		n.BPI[k].mulVec(tmp, n.RIBreve[k])
-		for i := range vapi {
-			vapi[i] += tmp[i]
-		}
+		mulVec2(vapi, n.apiI[k], n.BPP[k], n.RPBreve[k+1], n.BPI[k], n.RIBreve[k])
 		if pal {
-			noise := n.Noise[k]
+			noise, vn := n.Noise[k][:len(vapi)], n.VApiNoise[k][:len(vapi)]
 			for i, v := range vapi {
-				n.VApiNoise[k][i] = v + noise[i]
+				vn[i] = v + noise[i]
 			}
 		}
 	}
 }
 
-// drawNoise draws PAL's apical noise of every hidden layer (SPEC §5).
+// drawNoise draws PAL's apical noise of every hidden layer (SPEC §5). The
+// shared counter decides first which layers draw; their white values are
+// then drawn in one batch, in layer order, which gives the same values as
+// drawing layer by layer.
 func (n *Network) drawNoise() {
 	c := &n.Cfg
-	for k := 0; k < c.H(); k++ {
-		noise := n.Noise[k]
-		if allZero(noise) || n.NoiseCounter%c.NoiseHoldSteps == 0 {
+	H := c.H()
+	m := 0
+	for k := 0; k < H; k++ {
+		n.draws[k] = n.NoiseCounter%c.NoiseHoldSteps == 0 || allZero(n.Noise[k])
+		if n.draws[k] {
 			n.NoiseCounter = 0
-			w := n.white[k]
-			switch c.NoiseMode {
-			case NoiseConst:
-				n.Rand.FillNormal(w, 0, 1)
-			default:
-				src := n.UP[k]
-				switch c.NoiseMode {
-				case NoiseUPBreve:
-					src = n.UPBreve[k]
-				case NoiseVapi:
-					src = n.VApi[k]
-				}
-				s := n.absScale[k]
-				for i, v := range src {
-					s[i] = math.Abs(v)
-				}
-				n.Rand.FillNormalScaled(w, 0, s)
-			}
-			scale := c.NoiseScale[k]
-			switch c.NoiseType {
-			case HoldWhiteNoise:
-				for i, v := range w {
-					noise[i] = scale * v
-				}
-			case OU:
-				a := 1 / c.Tauxi
-				b := math.Sqrt(c.Dt * c.Tauxi)
-				for i, v := range w {
-					noise[i] += a * (-c.Dt*noise[i] + b*(scale*v))
-				}
-			}
+			m += len(n.Noise[k])
 		}
 		n.NoiseCounter++
+	}
+	if m == 0 {
+		return
+	}
+	w := n.white[:m]
+	if c.NoiseMode == NoiseConst {
+		n.Rand.FillNormal(w, 0, 1)
+	} else {
+		s := n.absScale[:m]
+		for k := 0; k < H; k++ {
+			if !n.draws[k] {
+				continue
+			}
+			src := n.UP[k]
+			switch c.NoiseMode {
+			case NoiseUPBreve:
+				src = n.UPBreve[k]
+			case NoiseVapi:
+				src = n.VApi[k]
+			}
+			for i, v := range src {
+				s[i] = math.Abs(v)
+			}
+			s = s[len(src):]
+		}
+		n.Rand.FillNormalScaled(w, 0, n.absScale[:m])
+	}
+	for k := 0; k < H; k++ {
+		if !n.draws[k] {
+			continue
+		}
+		noise := n.Noise[k]
+		wk := w[:len(noise)]
+		w = w[len(noise):]
+		scale := c.NoiseScale[k]
+		switch c.NoiseType {
+		case HoldWhiteNoise:
+			for i, v := range wk {
+				noise[i] = scale * v
+			}
+		case OU:
+			a := 1 / c.Tauxi
+			b := math.Sqrt(c.Dt * c.Tauxi)
+			for i, v := range wk {
+				noise[i] += a * (-c.Dt*noise[i] + b*(scale*v))
+			}
+		}
 	}
 }
 
@@ -167,118 +206,210 @@ func allZero(x []float64) bool {
 	return true
 }
 
-// somaIncrements computes duP and duI from the dendritic potentials.
-func (n *Network) somaIncrements(target []float64, sw Switches) {
+// soma computes the somatic increments and adds them (SPEC §4 E and the
+// voltage part of G). Nothing between E and G reads the somatic voltages,
+// so each voltage moves as soon as its increment is known.
+func (n *Network) soma(target []float64, sw Switches) {
 	c := &n.Cfg
 	dt := c.Dt
 	N := c.N()
-	for k := range n.UI {
-		t := n.taueffI
-		for i, u := range n.UI[k] {
-			n.duI[k][i] = dt * (t*(c.Gden*n.VDen[k][i]+c.GnI*n.UPBreve[k+1][i]) - u) / t
-		}
+	for k, u := range n.UI {
+		somaStep(u, n.VDen[k], n.UPBreve[k+1], dt, n.taueffI, c.Gden, c.GnI)
 	}
 	for j := 0; j < N-1; j++ {
 		a := n.VApi[j]
 		if c.Model == PAL && sw.LearnBW {
 			a = n.VApiNoise[j]
 		}
-		t := n.taueffP[j]
-		for i, u := range n.UP[j] {
-			n.duP[j][i] = dt * (t*(c.Gbas*n.VBas[j][i]+c.Gapi*a[i]) - u) / t
+		somaStep(n.UP[j], n.VBas[j], a, dt, n.taueffP[j], c.Gbas, c.Gapi)
+	}
+	u, vbas := n.UP[N-1], n.VBas[N-1]
+	if target != nil {
+		somaStep(u, vbas, target, dt, n.taueffOut, c.Gbas, c.Gntgt)
+		return
+	}
+	vbas = vbas[:len(u)]
+	t, tn, gbas := n.taueffOut, n.taueffNo, c.Gbas
+	for i, v := range u {
+		u[i] = v + dt*(tn*gbas*vbas[i]-v)/t
+	}
+}
+
+// somaStep moves the voltages u of a population by
+// dt·(t·(g1·p + g2·q) - u)/t, the Euler step towards the voltage set by
+// two conductance-weighted inputs p and q with effective time constant t.
+func somaStep(u, p, q []float64, dt, t, g1, g2 float64) {
+	if useAVX2 && len(u) >= 4 {
+		somaAVX2(&u[0], &p[0], &q[0], len(u), dt, t, g1, g2)
+		return
+	}
+	p, q = p[:len(u)], q[:len(u)]
+	for i, v := range u {
+		u[i] = v + dt*(t*(g1*p[i]+g2*q[i])-v)/t
+	}
+}
+
+// plasticity computes the weight increments of SPEC §4 F and applies those
+// whose switch is on (G). In a step with an observer every increment is
+// computed into DWPP, DWIP, DBPI, DBPP and then added, as the published
+// code does. Otherwise an applied increment is added as it is computed,
+// without being stored, and one that is not applied is skipped, except for
+// the parts that advance a filter (PAL's low-passed dWPP factors). The
+// same arithmetic runs on both paths, so the weights do not depend on
+// whether a step is observed.
+func (n *Network) plasticity(sw Switches, observed bool) {
+	c := &n.Cfg
+	if c.Model == BP {
+		// BP's weight transport reads WPP before this step changes it.
+		n.copyForwardToBackward()
+		for k := range n.BPI {
+			n.BPI[k].SetScaled(-1, n.BPP[k])
 		}
 	}
-	out, vbas, du := n.UP[N-1], n.VBas[N-1], n.duP[N-1]
-	t := n.taueffOut
-	if target != nil {
-		for i, u := range out {
-			du[i] = dt * (t*(c.Gbas*vbas[i]+c.Gntgt*target[i]) - u) / t
-		}
-	} else {
-		for i, u := range out {
-			du[i] = dt * (n.taueffNo*c.Gbas*vbas[i] - u) / t
+	for j := range n.WPP {
+		n.forwardPlasticity(j, sw.LearnFW, observed)
+	}
+	for k := range n.WIP {
+		n.lateralPlasticity(k, sw.LearnLat, observed)
+	}
+	if c.Model == PAL {
+		for k := range n.BPP {
+			n.palPlasticity(k, sw.LearnBW, observed)
 		}
 	}
 }
 
-// weightIncrements computes dWPP, dWIP, dBPI and dBPP (SPEC §4 F).
-func (n *Network) weightIncrements() {
+// forwardPlasticity handles dWPP[j] = dt·eta_fw[j]·outer(e[j], p[j]) with
+// PAL's optional low-pass filters (SPEC §4 F, G).
+func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	c := &n.Cfg
-	dt := c.Dt
-	N, H := c.N(), c.H()
 	pal := c.Model == PAL
-	for j := 0; j < N; j++ {
-		e := n.post[j]
-		if c.DWPPUseActivation {
-			c.Activations[j].PhiScaledTo(e, n.cBas[j], n.VBasOld[j])
-			for i, r := range n.RPBreve[j] {
-				e[i] = r - e[i]
-			}
-		} else {
-			for i, u := range n.UPBreve[j] {
-				e[i] = u - n.cBas[j]*n.VBasOld[j][i]
-			}
-		}
-		p := n.R0Old
-		if j > 0 {
-			p = n.RPBreveOld[j-1]
-		}
-		if pal && c.DWPPRLowPass {
-			lo := n.PreLO[j]
-			a := dt / c.TauLO
-			for i, v := range p {
-				lo[i] += a * (v - lo[i])
-			}
-			p = lo
-		}
-		if pal && c.DWPPPostLowPass && !c.DWPPRLowPass {
-			lo := n.PostLO[j]
-			a := dt / c.TauLO
-			for i, v := range e {
-				lo[i] += a * (v - lo[i])
-			}
-			e = lo
-		}
-		n.pre[j] = p
-		n.DWPP[j].setOuter(dt*c.EtaFW[j], e, p)
+	p := n.R0Old
+	if j > 0 {
+		p = n.RPBreveOld[j-1]
 	}
-	for k := 0; k < H; k++ {
+	if pal && c.DWPPRLowPass {
+		lo := n.PreLO[j][:len(p)]
+		a := c.Dt / c.TauLO
+		for i, v := range p {
+			lo[i] += a * (v - lo[i])
+		}
+		p = lo
+	}
+	postLO := pal && c.DWPPPostLowPass && !c.DWPPRLowPass
+	if !learn && !observed && !postLO {
+		return
+	}
+	e := n.post[j]
+	if c.DWPPUseActivation {
+		c.Activations[j].PhiScaledTo(e, n.cBas[j], n.VBasOld[j])
+		r := n.RPBreve[j][:len(e)]
+		for i, v := range e {
+			e[i] = r[i] - v
+		}
+	} else {
+		u, vb := n.UPBreve[j][:len(e)], n.VBasOld[j][:len(e)]
+		cb := n.cBas[j]
+		for i := range e {
+			e[i] = u[i] - cb*vb[i]
+		}
+	}
+	if postLO {
+		lo := n.PostLO[j][:len(e)]
+		a := c.Dt / c.TauLO
+		for i, v := range e {
+			lo[i] += a * (v - lo[i])
+		}
+		e = lo
+	}
+	a := c.Dt * c.EtaFW[j]
+	lowPass := pal && c.DWPPLowPass
+	w := n.WPP[j]
+	switch {
+	case observed:
+		d := n.DWPP[j]
+		d.setOuter(a, e, p)
+		if learn && lowPass {
+			n.DWPPLO[j].addLowPass(c.Dt/c.TauLO, d)
+			w.add(n.DWPPLO[j])
+		} else if learn {
+			w.add(d)
+		}
+	case learn && lowPass:
+		w.addLowPassedOuter(n.DWPPLO[j], c.Dt/c.TauLO, a, e, p)
+	case learn:
+		w.addOuter(a, e, p)
+	}
+}
+
+// lateralPlasticity handles dWIP[k] and dBPI[k] (SPEC §4 F, G). With a zero
+// learning rate the published increment is a zero matrix: it is neither
+// computed nor added, and DWIP or DBPI is left at zero.
+func (n *Network) lateralPlasticity(k int, learn, observed bool) {
+	c := &n.Cfg
+	if eta := c.EtaIP[k]; eta == 0 {
+		if observed {
+			clear(n.DWIP[k].Data)
+		}
+	} else if learn || observed {
 		e := n.postI[k]
 		c.Activations[k+1].PhiScaledTo(e, n.cDen, n.VDenOld[k])
-		for i, r := range n.RIBreve[k] {
-			e[i] = r - e[i]
+		r := n.RIBreve[k][:len(e)]
+		for i, v := range e {
+			e[i] = r[i] - v
 		}
-		n.DWIP[k].setOuter(dt*c.EtaIP[k], e, n.RPBreveOld[k])
+		a := c.Dt * eta
+		if observed {
+			n.DWIP[k].setOuter(a, e, n.RPBreveOld[k])
+			if learn {
+				n.WIP[k].add(n.DWIP[k])
+			}
+		} else {
+			n.WIP[k].addOuter(a, e, n.RPBreveOld[k])
+		}
+	}
+	if eta := c.EtaPI[k]; eta == 0 {
+		if observed {
+			clear(n.DBPI[k].Data)
+		}
+	} else if learn || observed {
 		neg := n.negVapi[k]
 		for i, v := range n.VApiOld[k] {
 			neg[i] = -v
 		}
-		n.DBPI[k].setOuter(dt*c.EtaPI[k], neg, n.RIBreveOld[k])
-	}
-	switch c.Model {
-	case BP:
-		n.copyForwardToBackward()
-		for k := 0; k < H; k++ {
-			n.BPI[k].SetScaled(-1, n.BPP[k])
-		}
-	case PAL:
-		for k := 0; k < H; k++ {
-			n.palIncrement(k)
+		a := c.Dt * eta
+		if observed {
+			n.DBPI[k].setOuter(a, neg, n.RIBreveOld[k])
+			if learn {
+				n.BPI[k].add(n.DBPI[k])
+			}
+		} else {
+			n.BPI[k].addOuter(a, neg, n.RIBreveOld[k])
 		}
 	}
 }
 
-// palIncrement computes dBPP[k] = dt·eta_bw·outer(noise, r_pre) - dt·alpha·eta_bw·R.
-func (n *Network) palIncrement(k int) {
+// palPlasticity handles PAL's dBPP[k] = dt·eta_bw·outer(noise, r_pre) -
+// dt·alpha·eta_bw·R (SPEC §4 F, G).
+func (n *Network) palPlasticity(k int, learn, observed bool) {
 	c := &n.Cfg
-	dt := c.Dt
 	rPre := n.RPBreve[k+1]
 	if c.PyrHiPass {
 		rPre = n.RPBreveHI[k+1]
 	}
+	a := c.Dt * c.EtaBW[k]
+	reg := c.Dt * c.Alpha[k] * c.EtaBW[k]
+	if !observed && !c.VarphiRegularizer && !c.GateRegularizer {
+		if learn {
+			n.BPP[k].addOuterDecay(a, n.Noise[k], rPre, reg)
+		}
+		return
+	}
+	if !learn && !observed {
+		return
+	}
 	d, b := n.DBPP[k], n.BPP[k]
-	d.setOuter(dt*c.EtaBW[k], n.Noise[k], rPre)
-	reg := dt * c.Alpha[k] * c.EtaBW[k]
+	d.setOuter(a, n.Noise[k], rPre)
 	cols := d.Cols
 	switch {
 	case c.VarphiRegularizer && k == c.H()-1:
@@ -287,8 +418,8 @@ func (n *Network) palIncrement(k int) {
 		// at zero: that regulariser vanishes.
 	case c.VarphiRegularizer:
 		da, db := n.dPhiA[k], n.dPhiB[k]
-		c.Activations[k].DerivTo(da, n.UPBreve[k])
-		c.Activations[k+1].DerivTo(db, n.UPBreve[k+1])
+		c.Activations[k].DerivFromRateTo(da, n.UPBreve[k], n.RPBreve[k])
+		c.Activations[k+1].DerivFromRateTo(db, n.UPBreve[k+1], n.RPBreve[k+1])
 		for i := 0; i < d.Rows; i++ {
 			row, brow := d.Data[i*cols:(i+1)*cols], b.Data[i*cols:(i+1)*cols]
 			for j := range row {
@@ -311,57 +442,18 @@ func (n *Network) palIncrement(k int) {
 			d.Data[i] -= reg * v
 		}
 	}
-}
-
-// apply adds the increments of the switched-on families.
-func (n *Network) apply(sw Switches) {
-	c := &n.Cfg
-	for j := range n.UP {
-		u := n.UP[j]
-		for i, v := range n.duP[j] {
-			u[i] += v
-		}
-	}
-	for k := range n.UI {
-		u := n.UI[k]
-		for i, v := range n.duI[k] {
-			u[i] += v
-		}
-	}
-	if sw.LearnFW {
-		for j := range n.WPP {
-			if c.Model == PAL && c.DWPPLowPass {
-				lo, d := n.DWPPLO[j], n.DWPP[j]
-				a := c.Dt / c.TauLO
-				for i, v := range d.Data {
-					lo.Data[i] += a * (v - lo.Data[i])
-				}
-				n.WPP[j].add(lo)
-			} else {
-				n.WPP[j].add(n.DWPP[j])
-			}
-		}
-	}
-	if sw.LearnLat {
-		for k := range n.WIP {
-			n.WIP[k].add(n.DWIP[k])
-			n.BPI[k].add(n.DBPI[k])
-		}
-	}
-	if sw.LearnBW && c.Model == PAL {
-		for k := range n.BPP {
-			n.BPP[k].add(n.DBPP[k])
-		}
+	if learn {
+		b.add(d)
 	}
 }
 
-// highPass advances PAL's high-pass filter of the pyramidal rates.
+// highPass advances PAL's high-pass filter of the pyramidal rates,
+// hi += (r - r_old) - dt/tauHP·hi, over all layers at once.
 func (n *Network) highPass() {
 	a := n.Cfg.Dt / n.Cfg.TauHP
-	for j := range n.RPBreveHI {
-		hi, r, rOld := n.RPBreveHI[j], n.RPBreve[j], n.RPBreveOld[j]
-		for i := range hi {
-			hi[i] += (r[i] - rOld[i]) - a*hi[i]
-		}
+	hi := n.hi
+	r, rOld := n.r[:len(hi)], n.rOld[:len(hi)]
+	for i, h := range hi {
+		hi[i] = h + ((r[i] - rOld[i]) - a*h)
 	}
 }

@@ -1,6 +1,10 @@
 package rng
 
-import "math"
+import (
+	"math"
+
+	"palmc/rng/internal/libm"
+)
 
 // MT19937 parameters.
 const (
@@ -17,7 +21,9 @@ const (
 //
 // A RandomState is not safe for concurrent use.
 type RandomState struct {
-	mt       [mtN]uint32
+	mt [mtN]uint32
+	// out holds the tempered outputs of mt, valid while pos < mtN.
+	out      [mtN]uint32
 	pos      int
 	hasGauss bool
 	gauss    float64
@@ -30,9 +36,11 @@ type RandomState struct {
 // gaussBatch is the number of polar pairs drawn at a time.
 const gaussBatch = 128
 
-// polarPairs holds accepted polar pairs (x1, x2, r2 = x1²+x2²) and ln(r2).
+// polarPairs holds accepted polar pairs (x1, x2, r2 = x1²+x2²) and ln(r2),
+// then f = sqrt(-2·ln(r2)/r2) in its place. The last three entries are
+// room for polarAVX2, which stores four at a time.
 type polarPairs struct {
-	x1, x2, r2, ln [gaussBatch]float64
+	x1, x2, r2, ln [gaussBatch + 3]float64
 }
 
 // State is a complete snapshot of a RandomState, as returned by
@@ -91,37 +99,58 @@ func (r *RandomState) SetState(s State) {
 	if !s.HasGauss {
 		r.gauss = 0
 	}
+	r.temperAll()
 }
 
-// generate computes the next 624 words of the MT19937 state vector.
+// generate computes the next 624 words of the MT19937 state vector and
+// their tempered outputs.
 func (r *RandomState) generate() {
 	mt := &r.mt
 	var y uint32
-	for i := 0; i < mtN-mtM; i++ {
+	i := 0
+	if useAVX2 {
+		twistAVX2(&mt[0], mtM, (mtN-mtM)/8)
+		i = (mtN - mtM) / 8 * 8
+	}
+	for ; i < mtN-mtM; i++ {
 		y = mt[i]&upperMask | mt[i+1]&lowerMask
 		mt[i] = mt[i+mtM] ^ y>>1 ^ -(y&1)&matrixA
 	}
-	for i := mtN - mtM; i < mtN-1; i++ {
+	if useAVX2 {
+		chunks := (mtN - 1 - i) / 8
+		twistAVX2(&mt[i], mtM-mtN, chunks)
+		i += 8 * chunks
+	}
+	for ; i < mtN-1; i++ {
 		y = mt[i]&upperMask | mt[i+1]&lowerMask
 		mt[i] = mt[i+mtM-mtN] ^ y>>1 ^ -(y&1)&matrixA
 	}
 	y = mt[mtN-1]&upperMask | mt[0]&lowerMask
 	mt[mtN-1] = mt[mtM-1] ^ y>>1 ^ -(y&1)&matrixA
+	r.temperAll()
 	r.pos = 0
+}
+
+// temperAll sets out to the tempered state words.
+func (r *RandomState) temperAll() {
+	if useAVX2 {
+		temperAVX2(&r.out[0], &r.mt[0], mtN)
+		return
+	}
+	for i, y := range r.mt {
+		r.out[i] = temper(y)
+	}
 }
 
 // Uint32 returns the next tempered 32-bit output of MT19937.
 func (r *RandomState) Uint32() uint32 {
-	var y uint32
 	if i := uint(r.pos); i < mtN {
-		y = r.mt[i]
 		r.pos = int(i) + 1
-	} else {
-		r.generate()
-		y = r.mt[0]
-		r.pos = 1
+		return r.out[i]
 	}
-	return temper(y)
+	r.generate()
+	r.pos = 1
+	return r.out[0]
 }
 
 // temper is the MT19937 output transformation of a state word.
@@ -149,8 +178,8 @@ func (r *RandomState) uint64() uint64 {
 func (r *RandomState) Float64() float64 {
 	var a, b uint32
 	if i := uint(r.pos); i < mtN-1 {
-		a = temper(r.mt[i]) >> 5
-		b = temper(r.mt[i+1]) >> 6
+		a = r.out[i] >> 5
+		b = r.out[i+1] >> 6
 		r.pos = int(i) + 2
 	} else {
 		a = r.Uint32() >> 5
@@ -195,8 +224,9 @@ func (r *RandomState) Gauss() float64 {
 		return g
 	}
 	r.polar(1)
+	r.polarFactors(1)
 	p := &r.pairs
-	f := math.Sqrt(-2 * p.ln[0] / p.r2[0])
+	f := p.ln[0]
 	r.gauss = f * p.x1[0]
 	r.hasGauss = true
 	return f * p.x2[0]
@@ -204,18 +234,25 @@ func (r *RandomState) Gauss() float64 {
 
 // polar draws n <= gaussBatch accepted pairs of the polar method into
 // r.pairs and takes the logarithms of their r2 in one batch. The uniform
-// values are those of Float64, read straight from the state vector while
-// four words remain. A rejected pair is overwritten by the next one rather
-// than branched around: rejections are too frequent to predict.
+// values are those of Float64. With AVX2, polarAVX2 makes the candidates
+// four at a time from the tempered outputs up to the end of the state
+// vector; the few candidates around its regeneration are made one by one.
+// A rejected candidate is overwritten by the next one rather than branched
+// around: rejections are too frequent to predict.
 func (r *RandomState) polar(n int) {
 	p := &r.pairs
-	mt := &r.mt
 	n = min(n, gaussBatch)
 	for k := 0; k < n; {
+		if avail := (mtN - r.pos) / 4; useAVX2 && avail >= 4 {
+			used, accepted := polarAVX2(&r.out[r.pos], avail&^3, &p.x1[k], &p.x2[k], &p.r2[k], n-k)
+			r.pos += 4 * used
+			k += accepted
+			continue
+		}
 		var x1, x2 float64
 		if i := uint(r.pos); i < mtN-3 {
-			a, b := temper(mt[i])>>5, temper(mt[i+1])>>6
-			c, d := temper(mt[i+2])>>5, temper(mt[i+3])>>6
+			a, b := r.out[i]>>5, r.out[i+1]>>6
+			c, d := r.out[i+2]>>5, r.out[i+3]>>6
 			r.pos = int(i) + 4
 			x1 = 2*((float64(a)*67108864+float64(b))/9007199254740992) - 1
 			x2 = 2*((float64(c)*67108864+float64(d))/9007199254740992) - 1
@@ -224,10 +261,23 @@ func (r *RandomState) polar(n int) {
 			x2 = 2*r.Float64() - 1
 		}
 		r2 := float64(x1*x1) + float64(x2*x2)
-		p.x1[k], p.x2[k], p.r2[k], p.ln[k] = x1, x2, r2, r2
+		p.x1[k], p.x2[k], p.r2[k] = x1, x2, r2
 		k += accept(r2)
 	}
-	logs(p.ln[:n])
+	copy(p.ln[:n], p.r2[:n])
+	libm.Logs(p.ln[:n])
+}
+
+// polarFactors sets ln[k] = f = sqrt(-2·ln(r2)/r2) for the first n pairs.
+func (r *RandomState) polarFactors(n int) {
+	p := &r.pairs
+	if useAVX2 {
+		polarFactorAVX2(&p.ln[0], &p.r2[0], n)
+		return
+	}
+	for k := range n {
+		p.ln[k] = math.Sqrt(-2 * p.ln[k] / p.r2[k])
+	}
 }
 
 // accept is 1 if r2 is inside the unit circle and not 0, else 0.
@@ -254,8 +304,9 @@ func (r *RandomState) fillGauss(dst []float64) {
 	for len(dst) > 0 {
 		n := min((len(dst)+1)/2, gaussBatch)
 		r.polar(n)
+		r.polarFactors(n)
 		for k := range n {
-			f := math.Sqrt(-2 * p.ln[k] / p.r2[k])
+			f := p.ln[k]
 			dst[0] = f * p.x2[k]
 			if len(dst) == 1 {
 				r.gauss = f * p.x1[k]

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"palmc/experiment"
+	"palmc/params"
+)
+
+type benchFlags struct {
+	params string
+	task   string
+	steps  int
+}
+
+func newBenchCmd() *cobra.Command {
+	var f benchFlags
+	cmd := &cobra.Command{
+		Use:   "bench --params FILE --task bw_only|fw_bw [--steps N]",
+		Short: "Time the training steps of one network",
+		Long: `Time the training steps of the first seed of a params.json on one core.
+
+The network is built as "palmc run" builds it (for fw_bw the teacher first,
+which gives the targets) and settled; then --steps training steps are timed,
+recording every rec_per_steps steps what the params ask for. The last line
+on stdout is
+
+  steps_per_second=<float> us_per_step=<float>`,
+		Example: `  palmc bench --params experiments/fig3abc/params.json --task bw_only
+  palmc bench --params experiments/fig4ab-pal/params.json --task fw_bw --steps 1000000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBench(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.params, "params", "", "params.json to time (required)")
+	fl.StringVar(&f.task, "task", "", "task: bw_only or fw_bw (required)")
+	fl.IntVar(&f.steps, "steps", 200000, "training steps to time")
+	return cmd
+}
+
+func runBench(cmd *cobra.Command, f benchFlags) error {
+	if f.params == "" {
+		return usage("bench: --params is required")
+	}
+	task := params.Task(f.task)
+	if task != params.BwOnly && task != params.FwBw {
+		return usage("bench: --task %q: must be bw_only or fw_bw", f.task)
+	}
+	if f.steps < 1 {
+		return usage("bench: --steps %d: must be positive", f.steps)
+	}
+	p, warnings, err := params.Load(f.params, task)
+	if err != nil {
+		return usageError{err}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "palmc: warning:", w)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	r, err := experiment.Bench(ctx, p, task, f.steps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "steps_per_second=%.6g us_per_step=%.6g\n", r.StepsPerSecond, r.MicrosPerStep)
+	return nil
+}

@@ -1,0 +1,32 @@
+//go:build amd64 && !purego
+
+package microcircuit
+
+import "golang.org/x/sys/cpu"
+
+// useAVX2 selects the AVX2 kernels of kernels_amd64.s.
+var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+//go:noescape
+func logisticAVX2(dst, x *float64, n int, s float64) bool
+
+//go:noescape
+func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64)
+
+//go:noescape
+func somaAVX2(u, p, q *float64, n int, dt, t, g1, g2 float64)
+
+//go:noescape
+func gemvAVX2(dst, a *float64, rows, cols int, x *float64)
+
+//go:noescape
+func gemv2AVX2(dst, a, b *float64, rows, cols int, xa, xb *float64)
+
+//go:noescape
+func addOuterAVX2(m *float64, rows, cols int, x, y *float64, a float64)
+
+//go:noescape
+func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64)
+
+//go:noescape
+func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64)

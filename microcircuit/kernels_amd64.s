@@ -1,0 +1,704 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Constants, four copies each, for 256-bit operands. The exponential's are
+// those of math.Exp's amd64 routine (math/exp_amd64.s), as bit patterns.
+DATA expc<>+0(SB)/8, $0x3ff71547652b82fe   // log2(e)
+DATA expc<>+8(SB)/8, $0x3ff71547652b82fe
+DATA expc<>+16(SB)/8, $0x3ff71547652b82fe
+DATA expc<>+24(SB)/8, $0x3ff71547652b82fe
+DATA expc<>+32(SB)/8, $0x3fe62e42fefa3000  // ln 2, upper part
+DATA expc<>+40(SB)/8, $0x3fe62e42fefa3000
+DATA expc<>+48(SB)/8, $0x3fe62e42fefa3000
+DATA expc<>+56(SB)/8, $0x3fe62e42fefa3000
+DATA expc<>+64(SB)/8, $0x3d53de6af278ece6  // ln 2, lower part
+DATA expc<>+72(SB)/8, $0x3d53de6af278ece6
+DATA expc<>+80(SB)/8, $0x3d53de6af278ece6
+DATA expc<>+88(SB)/8, $0x3d53de6af278ece6
+DATA expc<>+96(SB)/8, $0x3fb0000000000000  // 1/16
+DATA expc<>+104(SB)/8, $0x3fb0000000000000
+DATA expc<>+112(SB)/8, $0x3fb0000000000000
+DATA expc<>+120(SB)/8, $0x3fb0000000000000
+DATA expc<>+128(SB)/8, $0x3efa01a01a01a01a // 1/8!
+DATA expc<>+136(SB)/8, $0x3efa01a01a01a01a
+DATA expc<>+144(SB)/8, $0x3efa01a01a01a01a
+DATA expc<>+152(SB)/8, $0x3efa01a01a01a01a
+DATA expc<>+160(SB)/8, $0x3f2a01a01a01a01a // 1/7!
+DATA expc<>+168(SB)/8, $0x3f2a01a01a01a01a
+DATA expc<>+176(SB)/8, $0x3f2a01a01a01a01a
+DATA expc<>+184(SB)/8, $0x3f2a01a01a01a01a
+DATA expc<>+192(SB)/8, $0x3f56c16c16c16c17 // 1/6!
+DATA expc<>+200(SB)/8, $0x3f56c16c16c16c17
+DATA expc<>+208(SB)/8, $0x3f56c16c16c16c17
+DATA expc<>+216(SB)/8, $0x3f56c16c16c16c17
+DATA expc<>+224(SB)/8, $0x3f81111111111111 // 1/5!
+DATA expc<>+232(SB)/8, $0x3f81111111111111
+DATA expc<>+240(SB)/8, $0x3f81111111111111
+DATA expc<>+248(SB)/8, $0x3f81111111111111
+DATA expc<>+256(SB)/8, $0x3fa5555555555555 // 1/4!
+DATA expc<>+264(SB)/8, $0x3fa5555555555555
+DATA expc<>+272(SB)/8, $0x3fa5555555555555
+DATA expc<>+280(SB)/8, $0x3fa5555555555555
+DATA expc<>+288(SB)/8, $0x3fc5555555555555 // 1/3!
+DATA expc<>+296(SB)/8, $0x3fc5555555555555
+DATA expc<>+304(SB)/8, $0x3fc5555555555555
+DATA expc<>+312(SB)/8, $0x3fc5555555555555
+DATA expc<>+320(SB)/8, $0x3fe0000000000000 // 1/2
+DATA expc<>+328(SB)/8, $0x3fe0000000000000
+DATA expc<>+336(SB)/8, $0x3fe0000000000000
+DATA expc<>+344(SB)/8, $0x3fe0000000000000
+DATA expc<>+352(SB)/8, $0x3ff0000000000000 // 1
+DATA expc<>+360(SB)/8, $0x3ff0000000000000
+DATA expc<>+368(SB)/8, $0x3ff0000000000000
+DATA expc<>+376(SB)/8, $0x3ff0000000000000
+DATA expc<>+384(SB)/8, $0x4000000000000000 // 2
+DATA expc<>+392(SB)/8, $0x4000000000000000
+DATA expc<>+400(SB)/8, $0x4000000000000000
+DATA expc<>+408(SB)/8, $0x4000000000000000
+DATA expc<>+416(SB)/4, $1023               // exponent bias, four int32
+DATA expc<>+420(SB)/4, $1023
+DATA expc<>+424(SB)/4, $1023
+DATA expc<>+428(SB)/4, $1023
+DATA expc<>+448(SB)/8, $0x7fffffffffffffff // mask of |x|
+DATA expc<>+456(SB)/8, $0x7fffffffffffffff
+DATA expc<>+464(SB)/8, $0x7fffffffffffffff
+DATA expc<>+472(SB)/8, $0x7fffffffffffffff
+DATA expc<>+480(SB)/8, $0x4085e00000000000 // 700
+DATA expc<>+488(SB)/8, $0x4085e00000000000
+DATA expc<>+496(SB)/8, $0x4085e00000000000
+DATA expc<>+504(SB)/8, $0x4085e00000000000
+GLOBL expc<>(SB), RODATA|NOPTR, $512
+
+// tailmask<>+32·t selects the first t of four lanes (t = 1, 2, 3).
+DATA tailmask<>+0(SB)/8, $0
+DATA tailmask<>+8(SB)/8, $0
+DATA tailmask<>+16(SB)/8, $0
+DATA tailmask<>+24(SB)/8, $0
+DATA tailmask<>+32(SB)/8, $-1
+DATA tailmask<>+40(SB)/8, $0
+DATA tailmask<>+48(SB)/8, $0
+DATA tailmask<>+56(SB)/8, $0
+DATA tailmask<>+64(SB)/8, $-1
+DATA tailmask<>+72(SB)/8, $-1
+DATA tailmask<>+80(SB)/8, $0
+DATA tailmask<>+88(SB)/8, $0
+DATA tailmask<>+96(SB)/8, $-1
+DATA tailmask<>+104(SB)/8, $-1
+DATA tailmask<>+112(SB)/8, $-1
+DATA tailmask<>+120(SB)/8, $0
+GLOBL tailmask<>(SB), RODATA|NOPTR, $128
+
+// func logisticAVX2(dst, x *float64, n int, s float64) bool
+//
+// dst[i] = 1/(1+exp(s·x[i])) for n a multiple of 4. The exponential runs
+// the FMA path of math/exp_amd64.s operation by operation on four lanes.
+// It reports whether every |s·x[i]| <= 700, where that routine's result is
+// a normal number and its special cases do not arise; if not, dst holds
+// garbage.
+TEXT ·logisticAVX2(SB), NOSPLIT, $0-33
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD s+24(FP), Y15
+	VMOVUPD      expc<>+352(SB), Y14 // 1
+	VMOVUPD      expc<>+384(SB), Y13 // 2
+	VXORPD       Y12, Y12, Y12       // lanes out of range
+	SHRQ         $2, CX
+	JZ           logdone
+
+logloop:
+	VMULPD       (SI), Y15, Y0 // v = s·x
+	VANDPD       expc<>+448(SB), Y0, Y5
+	VCMPPD       $0x16, expc<>+480(SB), Y5, Y5 // !(|v| <= 700)
+	VORPD        Y5, Y12, Y12
+	VMULPD       expc<>+0(SB), Y0, Y1
+	VCVTPD2DQY   Y1, X2        // k = round(v·log2(e))
+	VCVTDQ2PD    X2, Y1
+	VFNMADD231PD expc<>+32(SB), Y1, Y0 // v -= k·ln2 (upper), fused
+	VFNMADD231PD expc<>+64(SB), Y1, Y0 // v -= k·ln2 (lower), fused
+	VMULPD       expc<>+96(SB), Y0, Y0 // r = v/16
+	VMOVUPD      expc<>+128(SB), Y3
+	VFMADD213PD  expc<>+160(SB), Y0, Y3
+	VFMADD213PD  expc<>+192(SB), Y0, Y3
+	VFMADD213PD  expc<>+224(SB), Y0, Y3
+	VFMADD213PD  expc<>+256(SB), Y0, Y3
+	VFMADD213PD  expc<>+288(SB), Y0, Y3
+	VFMADD213PD  expc<>+320(SB), Y0, Y3
+	VFMADD213PD  Y14, Y0, Y3
+	VMULPD       Y3, Y0, Y0    // r·p
+	VADDPD       Y13, Y0, Y3   // four squarings of (1+r·p) - 1
+	VMULPD       Y3, Y0, Y0
+	VADDPD       Y13, Y0, Y3
+	VMULPD       Y3, Y0, Y0
+	VADDPD       Y13, Y0, Y3
+	VMULPD       Y3, Y0, Y0
+	VADDPD       Y13, Y0, Y3
+	VFMADD213PD  Y14, Y3, Y0   // + 1, fused
+	VPADDD       expc<>+416(SB), X2, X2
+	VPMOVZXDQ    X2, Y2
+	VPSLLQ       $52, Y2, Y2   // 2^k
+	VMULPD       Y2, Y0, Y0    // exp(v)
+	VADDPD       Y14, Y0, Y0
+	VDIVPD       Y0, Y14, Y0   // 1/(1+exp(v))
+	VMOVUPD      Y0, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          logloop
+
+logdone:
+	VMOVMSKPD Y12, AX
+	TESTL     AX, AX
+	SETEQ     ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64)
+//
+// dst[i] = uOld[i] + tau[i]·(u[i] - uOld[i])/dt, then uOld[i] = u[i].
+TEXT ·breveAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         u+8(FP), SI
+	MOVQ         uOld+16(FP), DX
+	MOVQ         tau+24(FP), R8
+	MOVQ         n+32(FP), CX
+	VBROADCASTSD dt+40(FP), Y15
+	XORQ         AX, AX
+	MOVQ         CX, R9
+	ANDQ         $-4, R9
+	SHLQ         $3, R9
+	SHLQ         $3, CX
+
+brevecols:
+	CMPQ    AX, R9
+	JGE     brevetail
+	VMOVUPD (SI)(AX*1), Y0 // u
+	VMOVUPD (DX)(AX*1), Y1 // uOld
+	VSUBPD  Y1, Y0, Y2
+	VMULPD  (R8)(AX*1), Y2, Y2
+	VDIVPD  Y15, Y2, Y2
+	VADDPD  Y2, Y1, Y2
+	VMOVUPD Y2, (DI)(AX*1)
+	VMOVUPD Y0, (DX)(AX*1)
+	ADDQ    $32, AX
+	JMP     brevecols
+
+brevetail:
+	CMPQ   AX, CX
+	JGE    brevedone
+	VMOVSD (SI)(AX*1), X0
+	VMOVSD (DX)(AX*1), X1
+	VSUBSD X1, X0, X2
+	VMULSD (R8)(AX*1), X2, X2
+	VDIVSD X15, X2, X2
+	VADDSD X2, X1, X2
+	VMOVSD X2, (DI)(AX*1)
+	VMOVSD X0, (DX)(AX*1)
+	ADDQ   $8, AX
+	JMP    brevetail
+
+brevedone:
+	VZEROUPPER
+	RET
+
+// func somaAVX2(u, p, q *float64, n int, dt, t, g1, g2 float64)
+//
+// u[i] += dt·(t·(g1·p[i] + g2·q[i]) - u[i])/t.
+TEXT ·somaAVX2(SB), NOSPLIT, $0-64
+	MOVQ         u+0(FP), DI
+	MOVQ         p+8(FP), SI
+	MOVQ         q+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD dt+32(FP), Y15
+	VBROADCASTSD t+40(FP), Y14
+	VBROADCASTSD g1+48(FP), Y13
+	VBROADCASTSD g2+56(FP), Y12
+	XORQ         AX, AX
+	MOVQ         CX, R9
+	ANDQ         $-4, R9
+	SHLQ         $3, R9
+	SHLQ         $3, CX
+
+somacols:
+	CMPQ    AX, R9
+	JGE     somatail
+	VMULPD  (SI)(AX*1), Y13, Y0 // g1·p
+	VMULPD  (DX)(AX*1), Y12, Y1 // g2·q
+	VADDPD  Y1, Y0, Y0
+	VMULPD  Y0, Y14, Y0         // t·(…)
+	VMOVUPD (DI)(AX*1), Y2      // u
+	VSUBPD  Y2, Y0, Y0
+	VMULPD  Y0, Y15, Y0         // dt·(…)
+	VDIVPD  Y14, Y0, Y0         // /t
+	VADDPD  Y0, Y2, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ    $32, AX
+	JMP     somacols
+
+somatail:
+	CMPQ   AX, CX
+	JGE    somadone
+	VMULSD (SI)(AX*1), X13, X0
+	VMULSD (DX)(AX*1), X12, X1
+	VADDSD X1, X0, X0
+	VMULSD X0, X14, X0
+	VMOVSD (DI)(AX*1), X2
+	VSUBSD X2, X0, X0
+	VMULSD X0, X15, X0
+	VDIVSD X14, X0, X0
+	VADDSD X0, X2, X0
+	VMOVSD X0, (DI)(AX*1)
+	ADDQ   $8, AX
+	JMP    somatail
+
+somadone:
+	VZEROUPPER
+	RET
+
+// func gemvAVX2(dst, a *float64, rows, cols int, x *float64)
+//
+// dst = a·x for a row-major rows×cols matrix a, cols >= 1. Four rows at a
+// time, each summed in four lanes of fused multiply-adds over blocks of
+// four columns (a masked block for the last cols%4), then across lanes.
+TEXT ·gemvAVX2(SB), NOSPLIT, $0-40
+	MOVQ    dst+0(FP), DI
+	MOVQ    a+8(FP), SI
+	MOVQ    rows+16(FP), R8
+	MOVQ    cols+24(FP), R9
+	MOVQ    x+32(FP), DX
+	MOVQ    R9, AX
+	ANDQ    $3, AX
+	SHLQ    $5, AX
+	LEAQ    tailmask<>(SB), BX
+	VMOVUPD (BX)(AX*1), Y15 // mask of the last block
+	MOVQ    R9, R10
+	ANDQ    $-4, R10
+	SHLQ    $3, R10         // bytes in full blocks of a row
+	MOVQ    R9, R11
+	SHLQ    $3, R11         // row stride in bytes
+
+gemv4:
+	CMPQ   R8, $4
+	JL     gemv1
+	LEAQ   (SI)(R11*1), R12
+	LEAQ   (R12)(R11*1), R13
+	LEAQ   (R13)(R11*1), R14
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   CX, CX
+
+gemv4cols:
+	CMPQ        CX, R10
+	JGE         gemv4tail
+	VMOVUPD     (DX)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	VFMADD231PD (R12)(CX*1), Y4, Y1
+	VFMADD231PD (R13)(CX*1), Y4, Y2
+	VFMADD231PD (R14)(CX*1), Y4, Y3
+	ADDQ        $32, CX
+	JMP         gemv4cols
+
+gemv4tail:
+	TESTQ       AX, AX
+	JZ          gemv4sum
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+	VMASKMOVPD  (R12)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y1
+	VMASKMOVPD  (R13)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y2
+	VMASKMOVPD  (R14)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y3
+
+gemv4sum:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	LEAQ       (R14)(R11*1), SI
+	SUBQ       $4, R8
+	JMP        gemv4
+
+gemv1:
+	TESTQ  R8, R8
+	JZ     gemvdone
+	VXORPD Y0, Y0, Y0
+	XORQ   CX, CX
+
+gemv1cols:
+	CMPQ        CX, R10
+	JGE         gemv1tail
+	VMOVUPD     (DX)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	ADDQ        $32, CX
+	JMP         gemv1cols
+
+gemv1tail:
+	TESTQ       AX, AX
+	JZ          gemv1sum
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+
+gemv1sum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, (DI)
+	ADDQ         $8, DI
+	ADDQ         R11, SI
+	DECQ         R8
+	JMP          gemv1
+
+gemvdone:
+	VZEROUPPER
+	RET
+
+// func gemv2AVX2(dst, a, b *float64, rows, cols int, xa, xb *float64)
+//
+// dst = a·xa + b·xb for two row-major rows×cols matrices, cols >= 1: as
+// gemvAVX2, with both products summed in the same four lanes per row.
+// Each block of four rows runs over a, then over b (the row pointers
+// move by b-a), then back.
+TEXT ·gemv2AVX2(SB), NOSPLIT, $0-56
+	MOVQ    dst+0(FP), DI
+	MOVQ    a+8(FP), SI
+	MOVQ    b+16(FP), BX
+	MOVQ    rows+24(FP), R8
+	MOVQ    cols+32(FP), R9
+	MOVQ    xa+40(FP), DX
+	SUBQ    SI, BX          // b - a
+	MOVQ    R9, AX
+	ANDQ    $3, AX
+	SHLQ    $5, AX
+	LEAQ    tailmask<>(SB), CX
+	VMOVUPD (CX)(AX*1), Y15 // mask of the last block
+	MOVQ    R9, R10
+	ANDQ    $-4, R10
+	SHLQ    $3, R10         // bytes in full blocks of a row
+	MOVQ    R9, R11
+	SHLQ    $3, R11         // row stride in bytes
+	MOVQ    xb+48(FP), R9
+
+g2rows4:
+	CMPQ   R8, $4
+	JL     g2rows1
+	LEAQ   (SI)(R11*1), R12
+	LEAQ   (R12)(R11*1), R13
+	LEAQ   (R13)(R11*1), R14
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   CX, CX
+
+g2cols4a:
+	CMPQ        CX, R10
+	JGE         g2tail4a
+	VMOVUPD     (DX)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	VFMADD231PD (R12)(CX*1), Y4, Y1
+	VFMADD231PD (R13)(CX*1), Y4, Y2
+	VFMADD231PD (R14)(CX*1), Y4, Y3
+	ADDQ        $32, CX
+	JMP         g2cols4a
+
+g2tail4a:
+	TESTQ       AX, AX
+	JZ          g2switch4
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+	VMASKMOVPD  (R12)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y1
+	VMASKMOVPD  (R13)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y2
+	VMASKMOVPD  (R14)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y3
+
+g2switch4:
+	ADDQ BX, SI
+	ADDQ BX, R12
+	ADDQ BX, R13
+	ADDQ BX, R14
+	XORQ CX, CX
+
+g2cols4b:
+	CMPQ        CX, R10
+	JGE         g2tail4b
+	VMOVUPD     (R9)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	VFMADD231PD (R12)(CX*1), Y4, Y1
+	VFMADD231PD (R13)(CX*1), Y4, Y2
+	VFMADD231PD (R14)(CX*1), Y4, Y3
+	ADDQ        $32, CX
+	JMP         g2cols4b
+
+g2tail4b:
+	TESTQ       AX, AX
+	JZ          g2sum4
+	VMASKMOVPD  (R9)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+	VMASKMOVPD  (R12)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y1
+	VMASKMOVPD  (R13)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y2
+	VMASKMOVPD  (R14)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y3
+
+g2sum4:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	SUBQ       BX, R14
+	LEAQ       (R14)(R11*1), SI
+	SUBQ       $4, R8
+	JMP        g2rows4
+
+g2rows1:
+	TESTQ  R8, R8
+	JZ     g2done
+	VXORPD Y0, Y0, Y0
+	XORQ   CX, CX
+
+g2cols1a:
+	CMPQ        CX, R10
+	JGE         g2tail1a
+	VMOVUPD     (DX)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	ADDQ        $32, CX
+	JMP         g2cols1a
+
+g2tail1a:
+	TESTQ       AX, AX
+	JZ          g2switch1
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+
+g2switch1:
+	ADDQ BX, SI
+	XORQ CX, CX
+
+g2cols1b:
+	CMPQ        CX, R10
+	JGE         g2tail1b
+	VMOVUPD     (R9)(CX*1), Y4
+	VFMADD231PD (SI)(CX*1), Y4, Y0
+	ADDQ        $32, CX
+	JMP         g2cols1b
+
+g2tail1b:
+	TESTQ       AX, AX
+	JZ          g2sum1
+	VMASKMOVPD  (R9)(CX*1), Y15, Y4
+	VMASKMOVPD  (SI)(CX*1), Y15, Y5
+	VFMADD231PD Y5, Y4, Y0
+
+g2sum1:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, (DI)
+	ADDQ         $8, DI
+	SUBQ         BX, SI
+	ADDQ         R11, SI
+	DECQ         R8
+	JMP          g2rows1
+
+g2done:
+	VZEROUPPER
+	RET
+
+// The outer-product updates below run row by row over blocks of four
+// columns and then the last cols%4 one by one, with x[i] broadcast.
+// Their arithmetic is that of the Go loops in mat.go, operation by
+// operation (no fused multiply-adds), so the results are the same bits.
+
+// func addOuterAVX2(m *float64, rows, cols int, x, y *float64, a float64)
+//
+// m[i,j] += a·(x[i]·y[j]).
+TEXT ·addOuterAVX2(SB), NOSPLIT, $0-48
+	MOVQ         m+0(FP), DI
+	MOVQ         rows+8(FP), R8
+	MOVQ         cols+16(FP), R9
+	MOVQ         x+24(FP), SI
+	MOVQ         y+32(FP), DX
+	VBROADCASTSD a+40(FP), Y14
+	MOVQ         R9, R10
+	ANDQ         $-4, R10
+	SHLQ         $3, R10
+	MOVQ         R9, R11
+	SHLQ         $3, R11
+	TESTQ        R8, R8
+	JZ           aodone
+
+aorow:
+	VBROADCASTSD (SI), Y13
+	XORQ         CX, CX
+
+aocols:
+	CMPQ    CX, R10
+	JGE     aotail
+	VMULPD  (DX)(CX*1), Y13, Y0 // x[i]·y[j]
+	VMULPD  Y14, Y0, Y0         // a·(x[i]·y[j])
+	VADDPD  (DI)(CX*1), Y0, Y0
+	VMOVUPD Y0, (DI)(CX*1)
+	ADDQ    $32, CX
+	JMP     aocols
+
+aotail:
+	CMPQ    CX, R11
+	JGE     aonext
+	VMULSD  (DX)(CX*1), X13, X0
+	VMULSD  X14, X0, X0
+	VADDSD  (DI)(CX*1), X0, X0
+	VMOVSD  X0, (DI)(CX*1)
+	ADDQ    $8, CX
+	JMP     aotail
+
+aonext:
+	ADDQ R11, DI
+	ADDQ $8, SI
+	DECQ R8
+	JNZ  aorow
+
+aodone:
+	VZEROUPPER
+	RET
+
+// func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64)
+//
+// m[i,j] = w + (a·(x[i]·y[j]) - reg·w) with w = m[i,j].
+TEXT ·addOuterDecayAVX2(SB), NOSPLIT, $0-56
+	MOVQ         m+0(FP), DI
+	MOVQ         rows+8(FP), R8
+	MOVQ         cols+16(FP), R9
+	MOVQ         x+24(FP), SI
+	MOVQ         y+32(FP), DX
+	VBROADCASTSD a+40(FP), Y14
+	VBROADCASTSD reg+48(FP), Y12
+	MOVQ         R9, R10
+	ANDQ         $-4, R10
+	SHLQ         $3, R10
+	MOVQ         R9, R11
+	SHLQ         $3, R11
+	TESTQ        R8, R8
+	JZ           addone
+
+adrow:
+	VBROADCASTSD (SI), Y13
+	XORQ         CX, CX
+
+adcols:
+	CMPQ    CX, R10
+	JGE     adtail
+	VMULPD  (DX)(CX*1), Y13, Y0 // x[i]·y[j]
+	VMULPD  Y14, Y0, Y0         // a·(x[i]·y[j])
+	VMOVUPD (DI)(CX*1), Y1      // w
+	VMULPD  Y12, Y1, Y2         // reg·w
+	VSUBPD  Y2, Y0, Y0
+	VADDPD  Y0, Y1, Y0
+	VMOVUPD Y0, (DI)(CX*1)
+	ADDQ    $32, CX
+	JMP     adcols
+
+adtail:
+	CMPQ    CX, R11
+	JGE     adnext
+	VMULSD  (DX)(CX*1), X13, X0
+	VMULSD  X14, X0, X0
+	VMOVSD  (DI)(CX*1), X1
+	VMULSD  X12, X1, X2
+	VSUBSD  X2, X0, X0
+	VADDSD  X0, X1, X0
+	VMOVSD  X0, (DI)(CX*1)
+	ADDQ    $8, CX
+	JMP     adtail
+
+adnext:
+	ADDQ R11, DI
+	ADDQ $8, SI
+	DECQ R8
+	JNZ  adrow
+
+addone:
+	VZEROUPPER
+	RET
+
+// func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64)
+//
+// l = lo[i,j] + b·(a·(x[i]·y[j]) - lo[i,j]); lo[i,j] = l; m[i,j] += l.
+TEXT ·addLowPassedOuterAVX2(SB), NOSPLIT, $0-64
+	MOVQ         m+0(FP), DI
+	MOVQ         lo+8(FP), R12
+	MOVQ         rows+16(FP), R8
+	MOVQ         cols+24(FP), R9
+	MOVQ         x+32(FP), SI
+	MOVQ         y+40(FP), DX
+	VBROADCASTSD b+48(FP), Y12
+	VBROADCASTSD a+56(FP), Y14
+	MOVQ         R9, R10
+	ANDQ         $-4, R10
+	SHLQ         $3, R10
+	MOVQ         R9, R11
+	SHLQ         $3, R11
+	TESTQ        R8, R8
+	JZ           lpdone
+
+lprow:
+	VBROADCASTSD (SI), Y13
+	XORQ         CX, CX
+
+lpcols:
+	CMPQ    CX, R10
+	JGE     lptail
+	VMULPD  (DX)(CX*1), Y13, Y0 // x[i]·y[j]
+	VMULPD  Y14, Y0, Y0         // d = a·(x[i]·y[j])
+	VMOVUPD (R12)(CX*1), Y1     // l
+	VSUBPD  Y1, Y0, Y0          // d - l
+	VMULPD  Y12, Y0, Y0         // b·(d - l)
+	VADDPD  Y0, Y1, Y1          // l + b·(d - l)
+	VMOVUPD Y1, (R12)(CX*1)
+	VADDPD  (DI)(CX*1), Y1, Y1
+	VMOVUPD Y1, (DI)(CX*1)
+	ADDQ    $32, CX
+	JMP     lpcols
+
+lptail:
+	CMPQ    CX, R11
+	JGE     lpnext
+	VMULSD  (DX)(CX*1), X13, X0
+	VMULSD  X14, X0, X0
+	VMOVSD  (R12)(CX*1), X1
+	VSUBSD  X1, X0, X0
+	VMULSD  X12, X0, X0
+	VADDSD  X0, X1, X1
+	VMOVSD  X1, (R12)(CX*1)
+	VADDSD  (DI)(CX*1), X1, X1
+	VMOVSD  X1, (DI)(CX*1)
+	ADDQ    $8, CX
+	JMP     lptail
+
+lpnext:
+	ADDQ R11, DI
+	ADDQ R11, R12
+	ADDQ $8, SI
+	DECQ R8
+	JNZ  lprow
+
+lpdone:
+	VZEROUPPER
+	RET

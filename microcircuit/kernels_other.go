@@ -1,0 +1,30 @@
+//go:build !amd64 || purego
+
+package microcircuit
+
+// useAVX2 is false: the Go loops of mat.go and activation.go run.
+const useAVX2 = false
+
+func logisticAVX2(dst, x *float64, n int, s float64) bool { panic("microcircuit: no AVX2 kernels") }
+
+func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64) { panic("microcircuit: no AVX2 kernels") }
+
+func somaAVX2(u, p, q *float64, n int, dt, t, g1, g2 float64) { panic("microcircuit: no AVX2 kernels") }
+
+func gemvAVX2(dst, a *float64, rows, cols int, x *float64) { panic("microcircuit: no AVX2 kernels") }
+
+func gemv2AVX2(dst, a, b *float64, rows, cols int, xa, xb *float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addOuterAVX2(m *float64, rows, cols int, x, y *float64, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}

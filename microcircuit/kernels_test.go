@@ -1,0 +1,171 @@
+package microcircuit
+
+import (
+	"math"
+	"testing"
+
+	"palmc/rng"
+)
+
+func randVec(g *rng.RandomState, n int, lo, hi float64) []float64 {
+	x := make([]float64, n)
+	g.FillUniform(x, lo, hi)
+	return x
+}
+
+func sameBits(a, b []float64) int {
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// The logistic rates are math.Exp's bit for bit, kernel or not, also where
+// some arguments are out of the kernel's range.
+func TestLogisticToMatchesMathExp(t *testing.T) {
+	g := rng.New(3)
+	for _, r := range [][2]float64{{-1, 1}, {-40, 40}, {-690, 690}, {-750, 750}} {
+		for n := 0; n <= 41; n++ {
+			for rep := 0; rep < 200; rep++ {
+				x := randVec(g, n, r[0], r[1])
+				for _, s := range []float64{-1, -0.625, 1} {
+					got := make([]float64, n)
+					logisticTo(got, s, x)
+					for i, v := range x {
+						if want := 1 / (1 + math.Exp(s*v)); math.Float64bits(got[i]) != math.Float64bits(want) {
+							t.Fatalf("n=%d: 1/(1+exp(%v·%v)) = %v, want %v", n, s, v, got[i], want)
+						}
+					}
+				}
+			}
+		}
+	}
+	x := []float64{math.NaN(), 0, 1, 2}
+	got := make([]float64, 4)
+	logisticTo(got, -1, x)
+	if !math.IsNaN(got[0]) || got[1] != 0.5 {
+		t.Errorf("logistic of NaN, 0 = %v", got[:2])
+	}
+}
+
+// The outer-product updates give the bits of their Go loops.
+func TestOuterUpdatesMatchLoops(t *testing.T) {
+	g := rng.New(4)
+	for rows := 0; rows <= 9; rows++ {
+		for cols := 1; cols <= 13; cols++ {
+			x, y := randVec(g, rows, -2, 2), randVec(g, cols, -2, 2)
+			w0, l0 := randVec(g, rows*cols, -1, 1), randVec(g, rows*cols, -1, 1)
+			a, b, reg := 0.37, 1e-4, 3e-6
+
+			want := append([]float64(nil), w0...)
+			for i := range x {
+				for j := range y {
+					want[i*cols+j] += a * (x[i] * y[j])
+				}
+			}
+			m := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			m.addOuter(a, x, y)
+			if i := sameBits(m.Data, want); i >= 0 {
+				t.Fatalf("addOuter %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
+			}
+
+			want = append(want[:0], w0...)
+			for i := range x {
+				for j := range y {
+					w := want[i*cols+j]
+					want[i*cols+j] = w + (a*(x[i]*y[j]) - reg*w)
+				}
+			}
+			m = Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			m.addOuterDecay(a, x, y, reg)
+			if i := sameBits(m.Data, want); i >= 0 {
+				t.Fatalf("addOuterDecay %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
+			}
+
+			want = append(want[:0], w0...)
+			wantLo := append([]float64(nil), l0...)
+			for i := range x {
+				for j := range y {
+					d := a * (x[i] * y[j])
+					wantLo[i*cols+j] += b * (d - wantLo[i*cols+j])
+					want[i*cols+j] += wantLo[i*cols+j]
+				}
+			}
+			m = Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			lo := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), l0...)}
+			m.addLowPassedOuter(lo, b, a, x, y)
+			if i := sameBits(m.Data, want); i >= 0 {
+				t.Fatalf("addLowPassedOuter %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
+			}
+			if i := sameBits(lo.Data, wantLo); i >= 0 {
+				t.Fatalf("addLowPassedOuter %dx%d: lo[%d] = %v, want %v", rows, cols, i, lo.Data[i], wantLo[i])
+			}
+		}
+	}
+}
+
+// mulVec agrees with the row sums to round-off.
+func TestMulVec(t *testing.T) {
+	g := rng.New(5)
+	for rows := 0; rows <= 9; rows++ {
+		for cols := 1; cols <= 13; cols++ {
+			m := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			x := randVec(g, cols, -1, 1)
+			got := make([]float64, rows)
+			m.mulVec(got, x)
+			for i := range got {
+				s, abs := 0.0, 0.0
+				for j := range x {
+					s += m.Data[i*cols+j] * x[j]
+					abs += math.Abs(m.Data[i*cols+j] * x[j])
+				}
+				if d := math.Abs(got[i] - s); d > 4*float64(cols)*0x1p-53*abs {
+					t.Fatalf("mulVec %dx%d: [%d] = %v, row sum %v", rows, cols, i, got[i], s)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkLogisticTo(b *testing.B) {
+	x := randVec(rng.New(1), 90, -3, 3) // the 90 neurons of Fig. 3
+	dst := make([]float64, len(x))
+	b.Run("math.Exp", func(b *testing.B) {
+		for b.Loop() {
+			for i, v := range x {
+				dst[i] = 1 / (1 + math.Exp(-v))
+			}
+		}
+	})
+	b.Run("logisticTo", func(b *testing.B) {
+		for b.Loop() {
+			logisticTo(dst, -1, x)
+		}
+	})
+}
+
+// mulVec2 agrees with the sum of the two products to round-off.
+func TestMulVec2(t *testing.T) {
+	g := rng.New(6)
+	for rows := 0; rows <= 9; rows++ {
+		for cols := 1; cols <= 13; cols++ {
+			a := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			b := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			xa, xb := randVec(g, cols, -1, 1), randVec(g, cols, -1, 1)
+			got, tmp := make([]float64, rows), make([]float64, rows)
+			mulVec2(got, tmp, a, xa, b, xb)
+			for i := range got {
+				s, abs := 0.0, 0.0
+				for j := 0; j < cols; j++ {
+					s += a.Data[i*cols+j]*xa[j] + b.Data[i*cols+j]*xb[j]
+					abs += math.Abs(a.Data[i*cols+j]*xa[j]) + math.Abs(b.Data[i*cols+j]*xb[j])
+				}
+				if d := math.Abs(got[i] - s); d > 8*float64(cols)*0x1p-53*abs {
+					t.Fatalf("mulVec2 %dx%d: [%d] = %v, sum %v", rows, cols, i, got[i], s)
+				}
+			}
+		}
+	}
+}
