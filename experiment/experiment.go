@@ -356,13 +356,13 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 
 	// stop turns the context's end into a flag that every network checks
 	// after each step, so that each finishes its current step.
-	var stop atomic.Bool
+	stop := halt{ctx: ctx}
 	watchDone := make(chan struct{})
 	defer close(watchDone)
 	go func() {
 		select {
 		case <-ctx.Done():
-			stop.Store(true)
+			stop.flag.Store(true)
 		case <-watchDone:
 		}
 	}()
@@ -410,7 +410,7 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 			errs = append(errs, net.Err)
 		}
 	}
-	if stop.Load() {
+	if stop.flag.Load() || ctx.Err() != nil {
 		errs = append(errs, ErrInterrupted)
 	}
 	return res, errors.Join(errs...)
@@ -459,10 +459,10 @@ type stepper struct {
 	steps  int
 	epochs int
 	epoch  int
-	stop   *atomic.Bool
+	stop   *halt
 }
 
-func newStepper(stop *atomic.Bool, net *Net, opts Options, steps, epochs int) *stepper {
+func newStepper(stop *halt, net *Net, opts Options, steps, epochs int) *stepper {
 	every := opts.ProgressEvery
 	if every <= 0 {
 		every = 10000
@@ -477,13 +477,24 @@ func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 	if !voltagesFinite(n) {
 		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: s.net.Steps, Found: nonFinite(n)}
 	}
-	if s.net.Steps%s.every == 0 && s.opts.Progress != nil {
+	if s.net.Steps%s.every == 0 {
 		s.report(false)
+		// The watcher goroutine may not have run yet on busy cores.
+		if s.stop.ctx.Err() != nil {
+			s.stop.flag.Store(true)
+		}
 	}
-	if s.stop.Load() {
+	if s.stop.flag.Load() {
 		return ErrInterrupted
 	}
 	return nil
+}
+
+// halt is the end of a run's context as a flag that is cheap to check
+// after every step.
+type halt struct {
+	ctx  context.Context
+	flag atomic.Bool
 }
 
 func (s *stepper) report(done bool) {
@@ -552,7 +563,7 @@ func settle(s *stepper, in *Input, steps int) error {
 	return nil
 }
 
-func runTeacher(stop *atomic.Bool, net *Net, p *params.Params, in *Input, settleSteps int, opts Options) ([]float64, error) {
+func runTeacher(stop *halt, net *Net, p *params.Params, in *Input, settleSteps int, opts Options) ([]float64, error) {
 	start := time.Now()
 	defer func() { net.Wall = time.Since(start) }()
 	total := settleSteps + in.Steps()
@@ -580,7 +591,7 @@ func runTeacher(stop *atomic.Bool, net *Net, p *params.Params, in *Input, settle
 // runStudent settles a student and trains it for the epochs of p. A
 // student restored from a checkpoint (net.Steps > 0) goes on where it
 // stopped: net.Order is the sample order of the epoch it was in.
-func runStudent(stop *atomic.Bool, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
+func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
 	in := net.Input
 	start := time.Now()
 	defer func() { net.Wall += time.Since(start) }()

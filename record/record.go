@@ -311,7 +311,11 @@ func (r *Recorder) Observe(n *microcircuit.Network) {
 	for i, s := range r.series {
 		z := s.Size()
 		m := len(s.Data)
-		s.Data = append(s.Data, make([]float64, z)...)[:m+z]
+		if cap(s.Data) >= m+z {
+			s.Data = s.Data[:m+z]
+		} else {
+			s.Data = append(s.Data, make([]float64, z)...)
+		}
 		if !r.fill[i](s.Data[m:m+z], n) {
 			s.Data = s.Data[:m]
 		}

@@ -77,7 +77,7 @@ type Checkpoint struct {
 
 // ReadCheckpoint reads a checkpoint file.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
-	arrays, texts, err := readNPZ(path)
+	arrays, texts, err := readNPZ(path, nil)
 	if err != nil {
 		return nil, err
 	}

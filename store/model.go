@@ -195,7 +195,7 @@ type Model struct {
 
 // ReadModel reads a model file and rebuilds its networks.
 func ReadModel(path string) (*Model, error) {
-	arrays, texts, err := readNPZ(path)
+	arrays, texts, err := readNPZ(path, nil)
 	if err != nil {
 		return nil, err
 	}

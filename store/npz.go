@@ -46,8 +46,9 @@ func (a Array) typed() any {
 	return reflect.SliceAt(t, unsafe.Pointer(&a.Data[0]), a.Shape[0]).Interface()
 }
 
-// Entry is one key of an npz file. Value is an Array, an int64, a string
-// or a []uint32.
+// Entry is one key of an npz file. Value is an Array, an int64, a string,
+// a []uint32, or a func() *Array that makes a large array only when it is
+// written, so that such arrays are not all in memory at once.
 type Entry struct {
 	Key   string
 	Value any
@@ -60,6 +61,9 @@ func WriteNPZ(path string, entries []Entry) error {
 		z := npz.NewWriter(w)
 		for _, e := range entries {
 			v := e.Value
+			if f, ok := v.(func() *Array); ok {
+				v = f()
+			}
 			switch a := v.(type) {
 			case Array:
 				v = a.typed()
@@ -80,12 +84,23 @@ func WriteNPZ(path string, entries []Entry) error {
 // ReadNPZ reads every numeric array of an npz file (float64, int64 and
 // uint32, all returned as float64, which holds them exactly).
 func ReadNPZ(path string) (map[string]Array, error) {
-	arrays, _, err := readNPZ(path)
+	arrays, _, err := readNPZ(path, nil)
 	return arrays, err
 }
 
-// readNPZ reads the numeric arrays and the strings of an npz file.
-func readNPZ(path string) (map[string]Array, map[string]string, error) {
+// ReadRecorded reads the recorded series of a results.npz, leaving out the
+// stimulus, the target sequence and the final state, which can be large
+// and are not needed to draw the recordings.
+func ReadRecorded(path string) (map[string]Array, error) {
+	arrays, _, err := readNPZ(path, func(k string) bool {
+		return !strings.HasSuffix(k, "/stimulus") && !strings.HasSuffix(k, "/target_sequence") && !strings.Contains(k, "/final_")
+	})
+	return arrays, err
+}
+
+// readNPZ reads the numeric arrays and the strings of an npz file, those
+// whose key keep accepts (all with a nil keep).
+func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]string, error) {
 	f, err := npz.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -96,6 +111,9 @@ func readNPZ(path string) (map[string]Array, map[string]string, error) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		name := strings.TrimSuffix(k, ".npy")
+		if keep != nil && !keep(name) {
+			continue
+		}
 		fail := func(err error) error { return fmt.Errorf("store: %s: %s: %w", path, name, err) }
 		// npyio's npz reader reads compressed members with single Read
 		// calls and can come back short; read each member whole first.
@@ -185,7 +203,11 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 func Arrays(entries []Entry) map[string]Array {
 	out := map[string]Array{}
 	for _, e := range entries {
-		switch v := e.Value.(type) {
+		v := e.Value
+		if f, ok := v.(func() *Array); ok {
+			v = f()
+		}
+		switch v := v.(type) {
 		case Array:
 			out[e.Key] = v
 		case *Array:

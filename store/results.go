@@ -14,19 +14,13 @@ import (
 // "<net>/final_<X>/<layer>", and "teacher/target_sequence".
 func ResultsEntries(res *experiment.Result) []Entry {
 	var out []Entry
-	stims := map[*experiment.Input]*Array{}
 	for _, net := range res.Nets() {
 		in := net.Stimulus
 		if in == nil {
 			in = res.Input
 		}
-		stim, ok := stims[in]
-		if !ok {
-			stim = stimulus(in)
-			stims[in] = stim
-		}
 		pre := net.Name + "/"
-		out = append(out, Entry{pre + "seed", net.Seed}, Entry{pre + "stimulus", stim})
+		out = append(out, Entry{pre + "seed", net.Seed}, Entry{pre + "stimulus", func() *Array { return stimulus(in) }})
 		if net == res.Teacher && res.TargetSequence != nil {
 			nN := res.Params.Layers[len(res.Params.Layers)-1]
 			out = append(out, Entry{pre + "target_sequence", &Array{

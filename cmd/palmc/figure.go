@@ -79,7 +79,7 @@ func loadRun(dir string) (plot.Run, int, string, error) {
 	if err != nil {
 		return plot.Run{}, 0, "", usage("%s: %v", dir, err)
 	}
-	arrays, err := store.ReadNPZ(filepath.Join(dir, resultsFile))
+	arrays, err := store.ReadRecorded(filepath.Join(dir, resultsFile))
 	if err != nil {
 		return plot.Run{}, 0, "", usage("%s: %v", dir, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"palmc/compare"
@@ -97,12 +98,25 @@ func writeRunFolder(dir string, res *experiment.Result, sum summary, log io.Writ
 	if err := writeJSON(filepath.Join(dir, summaryFile), sum); err != nil {
 		return err
 	}
-	files, err := drawPlots(store.Arrays(entries), res.Params, filepath.Join(dir, plotsDir))
+	files, err := drawPlots(recorded(entries), res.Params, filepath.Join(dir, plotsDir))
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "palmc: wrote %s, %s, %s and %d plots in %s\n", resultsFile, modelFile, summaryFile, len(files), filepath.Join(dir, plotsDir))
 	return nil
+}
+
+// recorded returns the recorded series of a run's entries, leaving out
+// what the plots do not use (stimulus, final state, target sequence).
+func recorded(entries []store.Entry) map[string]store.Array {
+	var keep []store.Entry
+	for _, e := range entries {
+		if k := e.Key; strings.HasSuffix(k, "/stimulus") || strings.HasSuffix(k, "/target_sequence") || strings.Contains(k, "/final_") {
+			continue
+		}
+		keep = append(keep, e)
+	}
+	return store.Arrays(keep)
 }
 
 // drawPlots draws every plot of the recorded arrays into dir.

@@ -222,7 +222,7 @@ func replot(modelPath, out string, log io.Writer) error {
 		return usage("--load %q: %v", modelPath, err)
 	}
 	resultsPath := filepath.Join(filepath.Dir(modelPath), resultsFile)
-	arrays, err := store.ReadNPZ(resultsPath)
+	arrays, err := store.ReadRecorded(resultsPath)
 	if err != nil {
 		return fmt.Errorf("--load: reading %s: %w", resultsPath, err)
 	}
