@@ -203,6 +203,10 @@ var recDocs = map[string]string{
 // are reported in it.
 var fieldSpecs = buildSpecs()
 
+// templateRecords are the variables the template switches on, so that a
+// run of the template has something to plot.
+var templateRecords = map[string]bool{"MSE": true, "WPP": true, "BPP": true, "BPI": true, "vbas": true}
+
 // knownKeys holds every key of fieldSpecs.
 var knownKeys = func() map[string]bool {
 	m := map[string]bool{}
@@ -370,7 +374,11 @@ func buildSpecs() []fieldSpec {
 	integer("rec_per_steps", "recording interval (steps), >= 1", "default 1000", "1000",
 		func(p *Params) *int { return &p.RecPerSteps })
 	for _, name := range recNames {
-		add(spec("rec_"+name, "record "+recDocs[name], "default false", "false",
+		example := "false"
+		if templateRecords[name] {
+			example = "true"
+		}
+		add(spec("rec_"+name, "record "+recDocs[name], "default false", example,
 			func(p *Params, v jsonValue) *decodeErr {
 				x, err := v.boolean()
 				if err == nil {

@@ -29,7 +29,7 @@ const (
 const maxLines = 300
 
 // palette gives student i (in the order of seed numbers) the colour
-// palette[i % len(palette)]: matplotlib's tab10 without its grey, which
+// palette[i % len(palette)]: matplotlib's tab10 with navy instead of its grey, which
 // would be confused with the teacher.
 var palette = []color.RGBA{
 	{0x1f, 0x77, 0xb4, 0xff}, // blue
@@ -41,6 +41,7 @@ var palette = []color.RGBA{
 	{0xe3, 0x77, 0xc2, 0xff}, // pink
 	{0xbc, 0xbd, 0x22, 0xff}, // olive
 	{0x17, 0xbe, 0xcf, 0xff}, // cyan
+	{0x39, 0x3b, 0x79, 0xff}, // navy
 }
 
 // seedColor is the colour of the i-th student.

@@ -42,7 +42,7 @@
 // differs from it in the last bit for a few percent of arguments. Normal
 // values are made in batches of polar pairs, with one call to the C library
 // for all their logarithms (package rng/internal/libm): the same values as
-// one at a time, for the price of about five logarithms per call.
+// one at a time, while a cgo call costs about as much as five logarithms.
 //
 // On amd64 CPUs with AVX2, the regeneration and tempering of the state and
 // the polar method's candidate pairs run in the kernels of mt_amd64.s,

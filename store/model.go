@@ -14,7 +14,8 @@ import (
 // A model file (model.npz) holds the full state of every network after a
 // run, teacher first, together with the params used:
 //
-//	params                 the params.json text (a numpy string)
+//	params                 the params.json text, as UTF-8 bytes
+//	                       (numpy: bytes(m["params"]).decode())
 //	task                   bw_only or fw_bw
 //	nets                   network names in order, comma-separated
 //	<net>/seed             the network's seed

@@ -46,7 +46,8 @@ func (a Array) typed() any {
 	return reflect.SliceAt(t, unsafe.Pointer(&a.Data[0]), a.Shape[0]).Interface()
 }
 
-// Entry is one key of an npz file. Value is an Array, an int64, a string,
+// Entry is one key of an npz file. Value is an Array, an int64, a string
+// (stored as UTF-8 bytes, dtype uint8),
 // a []uint32, or a func() *Array that makes a large array only when it is
 // written, so that such arrays are not all in memory at once.
 type Entry struct {
@@ -69,7 +70,12 @@ func WriteNPZ(path string, entries []Entry) error {
 				v = a.typed()
 			case *Array:
 				v = a.typed()
-			case int64, string, []uint32:
+			case string:
+				// Text is stored as UTF-8 bytes: numpy reads it with
+				// bytes(a).decode(); npyio's own string type is not readable
+				// by numpy.
+				v = []uint8(a)
+			case int64, []uint32:
 			default:
 				return fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
 			}
@@ -150,12 +156,12 @@ func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]
 				return nil, nil, fail(err)
 			}
 			arrays[name] = Array{Shape: shape, Data: floats(data)}
-		case strings.HasPrefix(typ, "<U") && len(shape) == 0:
-			var s string
-			if err := r.Read(&s); err != nil {
+		case typ == "|u1":
+			var data []uint8
+			if err := r.Read(&data); err != nil {
 				return nil, nil, fail(err)
 			}
-			texts[name] = strings.TrimRight(s, "\x00")
+			texts[name] = string(data)
 		default:
 			return nil, nil, fail(fmt.Errorf("unsupported dtype %s", typ))
 		}

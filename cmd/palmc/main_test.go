@@ -89,6 +89,18 @@ func TestRunResultsOpenInNumpy(t *testing.T) {
 			t.Fatalf("%s: numpy comparison failed: %v\n%s", name, err, out)
 		}
 		t.Logf("%s: %s", name, strings.TrimSpace(string(out)))
+		// The model file opens in numpy too, text included.
+		check := `import json, sys, numpy as np
+m = np.load(sys.argv[1])
+p = json.loads(bytes(m["params"]).decode())
+nets = bytes(m["nets"]).decode().split(",")
+assert bytes(m["task"]).decode() in ("bw_only", "fw_bw")
+for n in nets:
+    assert m[n + "/WPP/0"].shape == (p["layers"][1], p["layers"][0]), n
+print(len(nets), "networks")`
+		if out, err := exec.Command(py, "-c", check, filepath.Join(dir, "model.npz")).CombinedOutput(); err != nil {
+			t.Fatalf("%s: numpy cannot read model.npz: %v\n%s", name, err, out)
+		}
 	}
 }
 
@@ -128,7 +140,8 @@ func TestRunUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"run", "--task", "fw_bw"}, "--params"},
-		{[]string{"run", "--params", good}, "--task"},
+		{[]string{"run", "--params", good}, "--task is required"},
+		{[]string{"plot", filepath.Join(dir, "nowhere")}, "not a palmc run folder"},
 		{[]string{"run", "--params", good, "--task", "both"}, "both"},
 		{[]string{"run", "--params", good, "--task", "fw_bw", "--compare", "GN"}, "GN"},
 		{[]string{"run", "--params", good, "--task", "fw_bw", "--workers", "-1"}, "--workers"},

@@ -85,6 +85,9 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 		return usage("run: --params is required")
 	}
 	task := params.Task(f.task)
+	if f.task == "" {
+		return usage("run: --task is required: bw_only or fw_bw")
+	}
 	if task != params.BwOnly && task != params.FwBw {
 		return usage("run: --task %q: must be bw_only or fw_bw", f.task)
 	}
@@ -111,7 +114,7 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 		return err
 	}
 	if f.load != "" {
-		return replot(f.load, out, log)
+		return replot(f.load, out, task, log)
 	}
 	ro := store.RunOptions{Task: task, Compare: f.compare == "BP", SharedInput: f.shared}
 	return simulate(cmd, p, ro, f, out, nil)
@@ -216,10 +219,13 @@ func prepareOut(dir string) error {
 
 // replot redraws the plots of the run whose model file is given, reading
 // the results.npz beside it, into out/plots.
-func replot(modelPath, out string, log io.Writer) error {
+func replot(modelPath, out string, task params.Task, log io.Writer) error {
 	m, err := store.ReadModel(modelPath)
 	if err != nil {
-		return usage("--load %q: %v", modelPath, err)
+		return usage("%s: %v", modelPath, err)
+	}
+	if task != "" && m.Task != task {
+		return usage("--load %q: the saved run is %s, not --task %s", modelPath, m.Task, task)
 	}
 	resultsPath := filepath.Join(filepath.Dir(modelPath), resultsFile)
 	arrays, err := store.ReadRecorded(resultsPath)
@@ -244,10 +250,13 @@ without simulating. The plots go to RUNDIR/plots.`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
+			if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
+				return usage("plot: %s is not a palmc run folder (no %s): %v", dir, modelFile, err)
+			}
 			if err := prepareOut(dir); err != nil {
 				return err
 			}
-			return replot(filepath.Join(dir, modelFile), dir, cmd.ErrOrStderr())
+			return replot(filepath.Join(dir, modelFile), dir, "", cmd.ErrOrStderr())
 		},
 	}
 }
