@@ -134,12 +134,14 @@ type figure struct {
 	entries int
 }
 
-func (pt *painter) newFigure(titleText, ylabel string) *figure {
+// newPlot returns a plot in palmc's style: sans-serif text, palmc's linear
+// ticks and a light grid.
+func newPlot(titleText, xlabel, ylabel string, titleSize, titlePad float64) *gplot.Plot {
 	p := gplot.New()
 	p.Title.Text = titleText
-	p.Title.TextStyle.Font = sans(13)
-	p.Title.Padding = vg.Points(8)
-	p.X.Label.Text = "time (" + pt.unit.name + ")"
+	p.Title.TextStyle.Font = sans(titleSize)
+	p.Title.Padding = vg.Points(titlePad)
+	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = sans(11)
@@ -150,6 +152,11 @@ func (pt *painter) newFigure(titleText, ylabel string) *figure {
 	grid.Vertical.Color = color.Gray{0xdd}
 	grid.Horizontal.Color = color.Gray{0xdd}
 	p.Add(grid)
+	return p
+}
+
+func (pt *painter) newFigure(titleText, ylabel string) *figure {
+	p := newPlot(titleText, "time ("+pt.unit.name+")", ylabel, 13, 8)
 	leg := gplot.NewLegend()
 	leg.Top, leg.Left = true, true
 	leg.TextStyle.Font = sans(10)

@@ -37,21 +37,7 @@ func epochAxis(run Run, n int, target bool, epochSteps int) []float64 {
 }
 
 func panel(titleText, xlabel, ylabel string) *gplot.Plot {
-	p := gplot.New()
-	p.Title.Text = titleText
-	p.Title.TextStyle.Font = sans(12)
-	p.Title.Padding = vg.Points(6)
-	p.X.Label.Text = xlabel
-	p.Y.Label.Text = ylabel
-	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = sans(11)
-		a.Tick.Label.Font = sans(10)
-		a.Tick.Marker = linearTicks{}
-	}
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = color.Gray{0xdd}
-	grid.Horizontal.Color = color.Gray{0xdd}
-	p.Add(grid)
+	p := newPlot(titleText, xlabel, ylabel, 12, 6)
 	p.Legend.TextStyle.Font = sans(10)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(18)

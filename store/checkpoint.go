@@ -77,14 +77,9 @@ type Checkpoint struct {
 
 // ReadCheckpoint reads a checkpoint file.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
-	arrays, texts, err := readNPZ(path, nil)
+	arrays, texts, p, task, err := readRun(path)
 	if err != nil {
 		return nil, err
-	}
-	task := params.Task(texts["task"])
-	p, _, err := params.Parse([]byte(texts["params"]), task)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: params: %w", path, err)
 	}
 	flag := func(k string) bool { a, ok := arrays[k]; return ok && len(a.Data) == 1 && a.Data[0] != 0 }
 	c := &Checkpoint{Params: p, arrays: arrays, texts: texts, nets: map[string]bool{},

@@ -196,14 +196,9 @@ type Model struct {
 
 // ReadModel reads a model file and rebuilds its networks.
 func ReadModel(path string) (*Model, error) {
-	arrays, texts, err := readNPZ(path, nil)
+	arrays, texts, p, task, err := readRun(path)
 	if err != nil {
 		return nil, err
-	}
-	task := params.Task(texts["task"])
-	p, _, err := params.Parse([]byte(texts["params"]), task)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: params: %w", path, err)
 	}
 	m := &Model{Params: p, Task: task}
 	names := strings.Split(texts["nets"], ",")
@@ -234,4 +229,19 @@ func ReadModel(path string) (*Model, error) {
 		m.Nets = append(m.Nets, net)
 	}
 	return m, nil
+}
+
+// readRun reads a model or checkpoint file with the params and task it
+// holds.
+func readRun(path string) (map[string]Array, map[string]string, *params.Params, params.Task, error) {
+	arrays, texts, err := readNPZ(path, nil)
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	task := params.Task(texts["task"])
+	p, _, err := params.Parse([]byte(texts["params"]), task)
+	if err != nil {
+		return nil, nil, nil, "", fmt.Errorf("store: %s: params: %w", path, err)
+	}
+	return arrays, texts, p, task, nil
 }
