@@ -6,6 +6,21 @@
 // arccos(cos) in degrees, with cos clipped to [-1, 1] so that round-off past
 // ±1 (always the case for 1×1 matrices) gives 0 or 180 instead of NaN.
 // A zero matrix has no direction: its angle is NaN.
+//
+// # Skip connectivity
+//
+// With the seed-era skip connectivity (SPEC §11) BPP[k] carries the output
+// layer's rates straight to hidden layer k, so backprop's counterpart is the
+// whole chain from the output down to layer k. With D_j =
+// diag(phi'_j(c·vbas[j])), P[k] = WPP[k+1]ᵀ·WPP[k+2]ᵀ⋯WPP[N-1]ᵀ and
+// PD[k] = D_k·WPP[k+1]ᵀ·D_{k+1}·WPP[k+2]ᵀ⋯D_{N-2}·WPP[N-1]ᵀ (the derivative
+// of every layer from k to the last hidden one), the three angles are
+//   - angle_WPPT_BPP: between P[k] and BPP[k] (SPEC §8, "skip form");
+//   - angle_jacobians_BP: between BPP[k]·D_{N-1} and PD[k];
+//   - angle_BPP_RHS: between BPP[k] and PD[k]·D_{N-1}.
+//
+// For the last hidden layer (k = H-1) these are the layered angles, so one
+// hidden layer gives the same numbers with either connectivity.
 package compare
 
 import (
@@ -27,6 +42,10 @@ var Names = [3]string{WPPTBPP, JacobiansBP, BPPRHS}
 // Comparer holds scratch space so that repeated comparisons do not allocate.
 type Comparer struct {
 	d0, d1 []float64
+	// Skip connectivity: the derivative diagonals of every pyramidal layer
+	// and the products P, PD, with room for the next factor.
+	d            [][]float64
+	p, pd, q, qd []float64
 }
 
 // Angles returns, for hidden layer k of n, the angles (degrees) between
@@ -35,8 +54,14 @@ type Comparer struct {
 //   - BPP[k] and diag(phi'_k(c·vbas[k]))·WPP[k+1]ᵀ·diag(phi'_{k+1}(c·vbas[k+1])),
 //
 // with c = gbas/(gl+gbas+gapi) for every layer, as the published code does.
+//
+// With skip connectivity, hidden layers below the last one use the products
+// of the package comment.
 func (cp *Comparer) Angles(n *microcircuit.Network, k int) (wppt, jac, rhs float64) {
 	cfg := &n.Cfg
+	if cfg.Connectivity == microcircuit.Skip && k < cfg.H()-1 {
+		return cp.skipAngles(n, k)
+	}
 	c := cfg.Gbas / (cfg.Gl + cfg.Gbas + cfg.Gapi)
 	B := n.BPP[k]
 	W := n.WPP[k+1] // rows = layers[k+2] = B.Cols, cols = B.Rows
@@ -65,6 +90,94 @@ func (cp *Comparer) Angles(n *microcircuit.Network, k int) (wppt, jac, rhs float
 			nBJ += bj * bj
 			nWJ += wj * wj
 			r := wj * d1
+			dotR += b * r
+			nR += r * r
+		}
+	}
+	wppt = Degrees(dotWB / math.Sqrt(nW) / math.Sqrt(nB))
+	jac = Degrees(dotJ / math.Sqrt(nBJ) / math.Sqrt(nWJ))
+	rhs = Degrees(dotR / math.Sqrt(nB) / math.Sqrt(nR))
+	return wppt, jac, rhs
+}
+
+// skipAngles returns the angles of hidden layer k < H-1 of a network with
+// skip connectivity (see the package comment).
+func (cp *Comparer) skipAngles(n *microcircuit.Network, k int) (wppt, jac, rhs float64) {
+	cfg := &n.Cfg
+	N := cfg.N()
+	c := cfg.Gbas / (cfg.Gl + cfg.Gbas + cfg.Gapi)
+	for len(cp.d) < N {
+		cp.d = append(cp.d, nil)
+	}
+	for j := k; j < N; j++ {
+		cp.d[j] = grow(cp.d[j], len(n.VBas[j]))
+		for i, v := range n.VBas[j] {
+			cp.d[j][i] = cfg.Activations[j].Deriv(c * v)
+		}
+	}
+	// From the top: P = WPP[N-1]ᵀ and PD = D_{N-2}·WPP[N-1]ᵀ, then
+	// P ← WPP[j]ᵀ·P and PD ← D_{j-1}·WPP[j]ᵀ·PD for j = N-2 … k+1.
+	W := n.WPP[N-1]
+	cols := W.Rows // nN
+	rows := W.Cols
+	cp.p = grow(cp.p, rows*cols)
+	cp.pd = grow(cp.pd, rows*cols)
+	dk := cp.d[N-2]
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			w := W.Data[j*rows+i]
+			cp.p[i*cols+j] = w
+			cp.pd[i*cols+j] = dk[i] * w
+		}
+	}
+	for l := N - 2; l > k; l-- {
+		W = n.WPP[l] // L[l+1] × L[l]: its transpose takes `rows` = L[l+1] rows to L[l]
+		out := W.Cols
+		cp.q = grow(cp.q, out*cols)
+		cp.qd = grow(cp.qd, out*cols)
+		clear(cp.q)
+		clear(cp.qd)
+		for m := 0; m < W.Rows; m++ {
+			prow, pdrow := cp.p[m*cols:(m+1)*cols], cp.pd[m*cols:(m+1)*cols]
+			for i := 0; i < out; i++ {
+				w := W.Data[m*out+i]
+				q, qd := cp.q[i*cols:(i+1)*cols], cp.qd[i*cols:(i+1)*cols]
+				for j := range prow {
+					q[j] += w * prow[j]
+					qd[j] += w * pdrow[j]
+				}
+			}
+		}
+		d := cp.d[l-1]
+		for i := 0; i < out; i++ {
+			qd := cp.qd[i*cols : (i+1)*cols]
+			for j := range qd {
+				qd[j] *= d[i]
+			}
+		}
+		cp.p, cp.q = cp.q, cp.p
+		cp.pd, cp.qd = cp.qd, cp.pd
+		rows = out
+	}
+	B := n.BPP[k]
+	if B.Rows != rows || B.Cols != cols {
+		panic("compare: BPP shape does not match the skip products")
+	}
+	dOut := cp.d[N-1]
+	var dotWB, nB, nW, dotJ, nBJ, nWJ, dotR, nR float64
+	for i := 0; i < rows; i++ {
+		for j := 0; j < cols; j++ {
+			b := B.Data[i*cols+j]
+			w := cp.p[i*cols+j]
+			wd := cp.pd[i*cols+j]
+			dotWB += w * b
+			nB += b * b
+			nW += w * w
+			bj := b * dOut[j]
+			dotJ += bj * wd
+			nBJ += bj * bj
+			nWJ += wd * wd
+			r := wd * dOut[j]
 			dotR += b * r
 			nR += r * r
 		}

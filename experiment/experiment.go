@@ -237,13 +237,24 @@ func Config(p *params.Params, teacher bool) (microcircuit.Config, error) {
 		c.Model = microcircuit.BP
 	case "FA":
 		c.Model = microcircuit.FA
-	case "PAL", "LDRL":
+	case params.ModelPAL, params.ModelLDRL:
 		c.Model = microcircuit.PAL
+	case params.ModelDTPDRL:
+		c.Model = microcircuit.DTPDRL
 	default:
 		return c, fmt.Errorf("experiment: model_type %q is not supported", p.ModelType)
 	}
-	if c.Model == microcircuit.PAL {
+	switch p.BwConnectionMode {
+	case params.ConnLayered, "":
+		c.Connectivity = microcircuit.Layered
+	case params.ConnSkip:
+		c.Connectivity = microcircuit.Skip
+	default:
+		return c, fmt.Errorf("experiment: bw_connection_mode %q is not supported", p.BwConnectionMode)
+	}
+	if c.Model.Noisy() {
 		c.NoiseHoldSteps = p.NoiseHoldSteps()
+		c.PhaseSteps = p.PhaseSteps()
 		switch p.NoiseType {
 		case "OU":
 			c.NoiseType = microcircuit.OU
@@ -261,6 +272,9 @@ func Config(p *params.Params, teacher bool) (microcircuit.Config, error) {
 			c.NoiseMode = microcircuit.NoiseUPBreve
 		case "vapi":
 			c.NoiseMode = microcircuit.NoiseVapi
+		case params.ModeUPAdaptive:
+			c.NoiseMode = microcircuit.NoiseUPAdaptive
+			c.NoiseDeg, c.Taueps = p.NoiseDeg, p.Taueps
 		default:
 			return c, fmt.Errorf("experiment: noise_mode %q is not supported", p.NoiseMode)
 		}

@@ -13,8 +13,16 @@ const (
 	BP Model = iota
 	// FA keeps BPP fixed at its random initial value (feedback alignment).
 	FA
-	// PAL learns BPP from injected apical noise (Phaseless Alignment Learning).
+	// PAL learns BPP from injected apical noise (Phaseless Alignment Learning;
+	// the seed-era name LDRL is the same rule).
 	PAL
+	// DTPDRL is the second noise-driven rule of the seed-era code (SPEC §11):
+	// dBPP[k] = -dt·eta_bw[k]·outer(BPP[k]·r_pre - noise[k], r_pre) - dt·alpha[k]·eta_bw[k]·R,
+	// the first term only while noise[k] is non-zero; without PyrHiPass,
+	// r_pre = RPBreve of the layer feeding BPP[k] and BPI[k]·RIBreve is
+	// added inside the bracket (which is then vapi[k] - noise[k]). Noise,
+	// filters and everything else are as for PAL.
+	DTPDRL
 )
 
 func (m Model) String() string {
@@ -25,8 +33,38 @@ func (m Model) String() string {
 		return "FA"
 	case PAL:
 		return "PAL"
+	case DTPDRL:
+		return "DTPDRL"
 	}
 	return fmt.Sprintf("Model(%d)", int(m))
+}
+
+// Noisy reports whether the model learns BPP from injected apical noise
+// (PAL and DTPDRL): only these have noise, high-passed rates and the
+// low-pass filters of PAL.
+func (m Model) Noisy() bool { return m == PAL || m == DTPDRL }
+
+// Connectivity is the shape of the backward pathway (SPEC §1 and §11).
+type Connectivity int
+
+const (
+	// Layered feeds hidden layer k from layer k+1 and gives every hidden
+	// layer its own interneurons (the published default).
+	Layered Connectivity = iota
+	// Skip feeds every hidden layer straight from the output layer, with
+	// one interneuron population that mirrors the output layer (the
+	// seed-era "skip" bw_connection_mode).
+	Skip
+)
+
+func (c Connectivity) String() string {
+	switch c {
+	case Layered:
+		return "layered"
+	case Skip:
+		return "skip"
+	}
+	return fmt.Sprintf("Connectivity(%d)", int(c))
 }
 
 // NoiseType is the temporal structure of PAL's apical noise (SPEC §5).
@@ -51,6 +89,13 @@ const (
 	NoiseUPBreve
 	// NoiseVapi draws normal(0, |vapi|) per neuron.
 	NoiseVapi
+	// NoiseUPAdaptive is the seed-era adaptive noise (SPEC §11): per hidden
+	// layer, epsilon[k] = (1 - cos(uP_breve[k], BPP[k]·r_top))/2, r_top the
+	// rate that drives BPP[k], is low-passed into epsilon_LO[k] with
+	// Taueps; while epsilon_LO[k] > (1 - cos(NoiseDeg))/2 a due draw is
+	// epsilon_LO[k]·normal(0, |uP[k][i]|) per neuron (times NoiseScale[k]),
+	// otherwise its white values are zero and nothing is drawn.
+	NoiseUPAdaptive
 )
 
 // Config is everything that defines one network. Lists indexed by pyramidal
@@ -60,7 +105,13 @@ const (
 type Config struct {
 	// Layers lists population sizes: input, hidden layers, output.
 	Layers []int
-	// Model is BP, FA or PAL.
+	// Connectivity is Layered (the published network) or Skip (SPEC §11):
+	// with Skip, BPP[k] and BPI[k] are layers[k+1] × nN, fed by the output
+	// layer, and there is one interneuron population (UI[0], size nN) with
+	// WIP[0] of shape nN × layers[N-1], which mirrors the output layer.
+	Connectivity Connectivity
+	// Model is BP, FA, PAL or DTPDRL. The fields marked "PAL" below apply
+	// to both noise-driven models, PAL and DTPDRL.
 	Model Model
 	// Activations holds phi of each pyramidal layer (N entries); interneuron
 	// population k uses the activation of pyramidal layer k+1.
@@ -89,7 +140,7 @@ type Config struct {
 	EtaFW []float64
 	// EtaBW is the learning rate of BPP per hidden layer (H, PAL).
 	EtaBW []float64
-	// EtaIP is the learning rate of WIP per hidden layer (H).
+	// EtaIP is the learning rate of WIP per interneuron population (NI).
 	EtaIP []float64
 	// EtaPI is the learning rate of BPI per hidden layer (H).
 	EtaPI []float64
@@ -116,6 +167,18 @@ type Config struct {
 	TauLO float64
 	// Tauxi is the OU noise time constant (ms, PAL with OU).
 	Tauxi float64
+	// PhaseSteps is round(Tbw/dt), the length of one phase of phased noise
+	// in steps (SPEC §11; 0: off). With phased noise, only hidden layer
+	// k = floor(t/Tbw) mod H gets noise and BPP updates, t counted from the
+	// first step with LearnBW (Network.BWSteps); the others have zero noise,
+	// draw nothing and keep their BPP.
+	PhaseSteps int
+	// NoiseDeg is the alignment angle below which NoiseUPAdaptive stops
+	// injecting noise (degrees).
+	NoiseDeg float64
+	// Taueps is the time constant of the low-passed misalignment epsilon_LO
+	// of NoiseUPAdaptive (ms).
+	Taueps float64
 
 	// PyrHiPass makes PAL's BPP update use the high-passed rates.
 	PyrHiPass bool
@@ -133,8 +196,9 @@ type Config struct {
 	// presynaptic rate is positive (PAL).
 	GateRegularizer bool
 	// VarphiRegularizer weights the BPP regulariser with the derivatives of
-	// both layers' activations (PAL). As in the published code, the last
-	// hidden layer's regulariser is then zero.
+	// both layers' activations (PAL). As in the published code, the
+	// regulariser of a hidden layer fed by the output layer (the last one;
+	// every one with Skip) is then zero.
 	VarphiRegularizer bool
 	// DWPPUseActivation compares rates (true) or voltages (false) in dWPP.
 	DWPPUseActivation bool
@@ -145,6 +209,50 @@ func (c *Config) N() int { return len(c.Layers) - 1 }
 
 // H returns the number of hidden layers.
 func (c *Config) H() int { return len(c.Layers) - 2 }
+
+// NI returns the number of interneuron populations: H when Layered, 1 with
+// Skip.
+func (c *Config) NI() int {
+	if c.Connectivity == Skip {
+		return 1
+	}
+	return c.H()
+}
+
+// ApicalSource returns the pyramidal layer whose rates reach the apical
+// dendrites of hidden layer k through BPP[k]: k+1 when Layered, the output
+// layer N-1 with Skip.
+func (c *Config) ApicalSource(k int) int {
+	if c.Connectivity == Skip {
+		return c.N() - 1
+	}
+	return k + 1
+}
+
+// ApicalInter returns the interneuron population that reaches the apical
+// dendrites of hidden layer k through BPI[k]: k when Layered, 0 with Skip.
+func (c *Config) ApicalInter(k int) int {
+	if c.Connectivity == Skip {
+		return 0
+	}
+	return k
+}
+
+// InterSource returns the pyramidal layer that drives interneuron
+// population i through WIP[i]: i when Layered, the last hidden layer N-2
+// with Skip.
+func (c *Config) InterSource(i int) int {
+	if c.Connectivity == Skip {
+		return c.N() - 2
+	}
+	return i
+}
+
+// InterMirror returns the pyramidal layer that interneuron population i
+// mirrors: it nudges them with its prospective voltage and lends them its
+// activation. It is InterSource(i)+1: i+1 when Layered, the output layer
+// with Skip.
+func (c *Config) InterMirror(i int) int { return c.InterSource(i) + 1 }
 
 // Check reports the first inconsistency of c that would make a network
 // impossible to build. Validation of user input with field names belongs to
@@ -163,11 +271,17 @@ func (c *Config) Check() error {
 		name       string
 		have, want int
 	}
+	if c.Connectivity != Layered && c.Connectivity != Skip {
+		return fmt.Errorf("microcircuit: unknown connectivity %v", c.Connectivity)
+	}
+	if c.Model < BP || c.Model > DTPDRL {
+		return fmt.Errorf("microcircuit: unknown model %v", c.Model)
+	}
 	lists := []need{
 		{"Activations", len(c.Activations), N}, {"EtaFW", len(c.EtaFW), N},
-		{"EtaIP", len(c.EtaIP), H}, {"EtaPI", len(c.EtaPI), H},
+		{"EtaIP", len(c.EtaIP), c.NI()}, {"EtaPI", len(c.EtaPI), H},
 	}
-	if c.Model == PAL {
+	if c.Model.Noisy() {
 		lists = append(lists, need{"EtaBW", len(c.EtaBW), H},
 			need{"Alpha", len(c.Alpha), H}, need{"NoiseScale", len(c.NoiseScale), H})
 	}
@@ -179,12 +293,18 @@ func (c *Config) Check() error {
 	if !(c.Dt > 0) || math.IsInf(c.Dt, 0) {
 		return fmt.Errorf("microcircuit: Dt = %v must be positive", c.Dt)
 	}
-	if c.Model == PAL {
+	if c.PhaseSteps < 0 {
+		return fmt.Errorf("microcircuit: PhaseSteps = %d must not be negative", c.PhaseSteps)
+	}
+	if c.Model.Noisy() {
 		if c.NoiseHoldSteps < 1 {
 			return fmt.Errorf("microcircuit: NoiseHoldSteps = %d must be positive", c.NoiseHoldSteps)
 		}
 		if !(c.TauHP > 0) || !(c.TauLO > 0) || (c.NoiseType == OU && !(c.Tauxi > 0)) {
 			return fmt.Errorf("microcircuit: PAL time constants must be positive")
+		}
+		if c.NoiseMode == NoiseUPAdaptive && (!(c.Taueps > 0) || !(c.NoiseDeg >= 0 && c.NoiseDeg <= 180)) {
+			return fmt.Errorf("microcircuit: adaptive noise needs Taueps > 0 and NoiseDeg in [0, 180], have %v and %v", c.Taueps, c.NoiseDeg)
 		}
 	}
 	return nil

@@ -22,6 +22,9 @@
 //	BPI[k]              interneurons k → apical of layer k
 //	Noise[k]            PAL's apical noise (hidden layers)
 //	RPBreveHI[j]        high-passed rates used by PAL's BPP update
+//	Epsilon[k]          misalignment (1 - cos(uP_breve[k], BPP[k]·r_top))/2
+//	EpsilonLO[k]        its low-pass with Taueps (adaptive noise; else 1)
+//	BWSteps             steps made with LearnBW (phased noise's clock)
 //
 // # One step
 //
@@ -43,6 +46,44 @@
 //
 // BP sets BPP = WPPᵀ and BPI = -BPP each step; FA keeps BPP fixed.
 //
+// # Seed-era variants
+//
+// The options of SPEC §11, from the code the seed README describes, are
+// options of the same network; Config's defaults give the published one.
+//
+//   - Connectivity Skip: every hidden layer k gets its backward input from
+//     the output layer. BPP[k], BPI[k] are layers[k+1] × nN; one interneuron
+//     population UI[0] (size nN, the output layer's activation) with WIP[0]
+//     of shape nN × layers[N-1] reads the last hidden layer and is nudged
+//     by the output's uP_breve: vapi[k] = BPP[k]·rP_breve[N-1] +
+//     BPI[k]·rI_breve[0], vden[0] = WIP[0]·rP_breve[N-2]. dWIP[0] uses
+//     rP_breve_old[N-2], dBPI[k] rI_breve_old[0], PAL's r_pre the output's
+//     (high-passed) rate. The self-predicting state sets WIP[0] =
+//     gbas(gl+gden)/(gden(gl+gbas))·WPP[N-1], BP sets BPP[k] =
+//     WPP[k+1]ᵀ⋯WPP[N-1]ᵀ. The initial values are drawn as for Layered, in
+//     the same order, with these shapes; with one hidden layer the two are
+//     the same network, bit for bit. Config.ApicalSource, ApicalInter,
+//     InterSource, InterMirror and NI give the index maps.
+//   - Phased noise (PhaseSteps > 0): in a step with LearnBW only hidden
+//     layer floor(BWSteps/PhaseSteps) mod H (ActiveLayer) has noise and a
+//     BPP update; the others' noise is zero, they draw nothing and do not
+//     advance the shared noise counter, their DBPP is zero. The noise of the
+//     step before a switch still reaches the soma of the layer that was
+//     active, one step late, as all noise does.
+//   - Adaptive noise (NoiseUPAdaptive): in steps with LearnBW, Epsilon[k] =
+//     (1 - cos(uP_breve[k], BPP[k]·r_top))/2 (cos taken as 0 if a vector is
+//     zero), EpsilonLO[k] += dt/Taueps·(Epsilon[k] - EpsilonLO[k]); a due
+//     draw is EpsilonLO[k]·normal(0, |uP[k][i]|) (times NoiseScale[k]) while
+//     EpsilonLO[k] > (1 - cos(NoiseDeg))/2, and zeros, without using the
+//     generator, once the layer is aligned.
+//   - DTPDRL: dBPP[k] = -dt·eta_bw·outer(BPP[k]·r_pre - noise[k], r_pre) -
+//     dt·alpha·eta_bw·R, the first term only while noise[k] is non-zero;
+//     without PyrHiPass the bracket is vapi[k] - noise[k] (BPI[k]·rI_breve
+//     added). Everything else is PAL's.
+//
+// The published path runs the code of step.go; step_seedera.go holds the
+// variants, chosen once per step or per layer.
+//
 // The increments are stored in DWPP, DWIP, DBPP and DBPI only in a step
 // with an observer, which is when they are recorded; other steps add them
 // to the weights as they compute them, and skip those that are neither
@@ -54,8 +95,9 @@
 // A step allocates nothing. Its buffers are reused, the old and current
 // rates and dendrites trade places instead of being copied, and the
 // voltages and rates of all populations are consecutive parts of one array
-// each, so that prospective voltages and logistic rates are computed in
-// one pass. On amd64 CPUs with AVX2 and FMA, the heavy loops run in the
+// each (padded to a multiple of four entries, so that the kernels below
+// need no scalar tail), so that prospective voltages and logistic rates are
+// computed in one pass. On amd64 CPUs with AVX2 and FMA, the heavy loops run in the
 // kernels of kernels_amd64.s (build tag purego: the Go loops):
 //
 //   - the logistic rates, whose exponential repeats math.Exp's amd64

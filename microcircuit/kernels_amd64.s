@@ -2,6 +2,9 @@
 
 #include "textflag.h"
 
+// Every inner loop starts at a 32-byte boundary (PCALIGN), so that its
+// speed does not depend on where the linker happens to place the kernel.
+
 // Constants, four copies each, for 256-bit operands. The exponential's are
 // those of math.Exp's amd64 routine (math/exp_amd64.s), as bit patterns.
 DATA expc<>+0(SB)/8, $0x3ff71547652b82fe   // log2(e)
@@ -107,6 +110,7 @@ TEXT ·logisticAVX2(SB), NOSPLIT, $0-33
 	SHRQ         $2, CX
 	JZ           logdone
 
+	PCALIGN $32
 logloop:
 	VMULPD       (SI), Y15, Y0 // v = s·x
 	VANDPD       expc<>+448(SB), Y0, Y5
@@ -170,6 +174,7 @@ TEXT ·breveAVX2(SB), NOSPLIT, $0-48
 	SHLQ         $3, R9
 	SHLQ         $3, CX
 
+	PCALIGN $32
 brevecols:
 	CMPQ    AX, R9
 	JGE     brevetail
@@ -220,6 +225,7 @@ TEXT ·somaAVX2(SB), NOSPLIT, $0-64
 	SHLQ         $3, R9
 	SHLQ         $3, CX
 
+	PCALIGN $32
 somacols:
 	CMPQ    AX, R9
 	JGE     somatail
@@ -290,6 +296,7 @@ gemv4:
 	VXORPD Y3, Y3, Y3
 	XORQ   CX, CX
 
+	PCALIGN $32
 gemv4cols:
 	CMPQ        CX, R10
 	JGE         gemv4tail
@@ -332,6 +339,7 @@ gemv1:
 	VXORPD Y0, Y0, Y0
 	XORQ   CX, CX
 
+	PCALIGN $32
 gemv1cols:
 	CMPQ        CX, R10
 	JGE         gemv1tail
@@ -399,6 +407,7 @@ g2rows4:
 	VXORPD Y3, Y3, Y3
 	XORQ   CX, CX
 
+	PCALIGN $32
 g2cols4a:
 	CMPQ        CX, R10
 	JGE         g2tail4a
@@ -430,6 +439,7 @@ g2switch4:
 	ADDQ BX, R14
 	XORQ CX, CX
 
+	PCALIGN $32
 g2cols4b:
 	CMPQ        CX, R10
 	JGE         g2tail4b
@@ -473,6 +483,7 @@ g2rows1:
 	VXORPD Y0, Y0, Y0
 	XORQ   CX, CX
 
+	PCALIGN $32
 g2cols1a:
 	CMPQ        CX, R10
 	JGE         g2tail1a
@@ -492,6 +503,7 @@ g2switch1:
 	ADDQ BX, SI
 	XORQ CX, CX
 
+	PCALIGN $32
 g2cols1b:
 	CMPQ        CX, R10
 	JGE         g2tail1b
@@ -549,6 +561,7 @@ aorow:
 	VBROADCASTSD (SI), Y13
 	XORQ         CX, CX
 
+	PCALIGN $32
 aocols:
 	CMPQ    CX, R10
 	JGE     aotail
@@ -602,6 +615,7 @@ adrow:
 	VBROADCASTSD (SI), Y13
 	XORQ         CX, CX
 
+	PCALIGN $32
 adcols:
 	CMPQ    CX, R10
 	JGE     adtail
@@ -662,6 +676,7 @@ lprow:
 	VBROADCASTSD (SI), Y13
 	XORQ         CX, CX
 
+	PCALIGN $32
 lpcols:
 	CMPQ    CX, R10
 	JGE     lptail

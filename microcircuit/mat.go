@@ -52,6 +52,45 @@ func (m Mat) SetTranspose(src Mat) {
 	}
 }
 
+// setTransposeNeg sets m = srcᵀ and neg = -1·srcᵀ in one pass (the same
+// numbers as SetTranspose followed by neg.SetScaled(-1, m)).
+func setTransposeNeg(m, neg, src Mat) {
+	if m.Rows != src.Cols || m.Cols != src.Rows || neg.Rows != m.Rows || neg.Cols != m.Cols {
+		panic("microcircuit: shape mismatch in setTransposeNeg")
+	}
+	c := src.Cols
+	d, e := m.Data, neg.Data[:len(m.Data)]
+	for i := 0; i < src.Rows; i++ {
+		row := src.Data[i*c : (i+1)*c]
+		k := i
+		for _, v := range row {
+			d[k] = v
+			e[k] = -1 * v
+			k += m.Cols
+		}
+	}
+}
+
+// setTransposeMul sets m = aᵀ·b, each entry summed over the rows of a and
+// b in order. m must not share memory with a or b.
+func (m Mat) setTransposeMul(a, b Mat) {
+	if a.Rows != b.Rows || m.Rows != a.Cols || m.Cols != b.Cols {
+		panic("microcircuit: shape mismatch in setTransposeMul")
+	}
+	clear(m.Data)
+	c := m.Cols
+	for l := 0; l < a.Rows; l++ {
+		arow := a.Data[l*a.Cols : (l+1)*a.Cols]
+		brow := b.Data[l*c : (l+1)*c]
+		for i, ai := range arow {
+			row := m.Data[i*c : (i+1)*c]
+			for j, bj := range brow {
+				row[j] += ai * bj
+			}
+		}
+	}
+}
+
 // SetScaled sets m = a·src.
 func (m Mat) SetScaled(a float64, src Mat) {
 	if len(m.Data) != len(src.Data) {

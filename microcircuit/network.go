@@ -1,6 +1,8 @@
 package microcircuit
 
 import (
+	"math"
+
 	"palmc/rng"
 )
 
@@ -32,6 +34,17 @@ type Network struct {
 	PreLO, PostLO    []([]float64)
 	NoiseCounter     int
 
+	// Epsilon[k] is the misalignment (1 - cos(uP_breve[k], BPP[k]·r_top))/2
+	// of hidden layer k and EpsilonLO[k] its low-pass with Taueps (SPEC §11,
+	// adaptive noise). Both start at 1 and move only with NoiseUPAdaptive,
+	// in steps with LearnBW; otherwise they stay 1, the value the published
+	// code records.
+	Epsilon, EpsilonLO []float64
+	// BWSteps counts the steps made with LearnBW by a noise-driven model
+	// with phased noise: its t = BWSteps·dt (SPEC §11). It stays 0 without
+	// phased noise.
+	BWSteps int
+
 	// Rand is the network's own generator for noise and shuffling.
 	Rand *rng.RandomState
 
@@ -43,12 +56,17 @@ type Network struct {
 	// and UIBreve, RPBreve and RIBreve, RPBreveOld and RIBreveOld: each
 	// pair's vectors are consecutive parts of one array, the pyramidal
 	// layers first, so that the prospective voltages and rates of all
-	// populations are computed in one pass each.
+	// populations are computed in one pass each. The arrays are padded
+	// with unused zeros to a multiple of four entries (see joinedVecs).
 	u, uOld, uBreve, r, rOld []float64
 	// hi holds RPBreveHI in the layout of the pyramidal part of r.
 	hi []float64
 
 	// Derived constants, computed once in New.
+	noisy       bool      // PAL or DTPDRL
+	skip        bool      // Cfg.Connectivity == Skip
+	out         int       // N-1, the output layer
+	epsThresh   float64   // (1 - cos(NoiseDeg))/2
 	tauBreve    []float64 // taur·taueff of every element of u
 	allLogistic bool      // every population has the logistic activation
 	taueffP     []float64 // per pyramidal layer; the output uses taueffP_out
@@ -68,6 +86,9 @@ type Network struct {
 	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
 	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
 	draws    []bool        // which hidden layers draw noise this step
+	quiet    []bool        // which of them draw zeros (adaptive noise, aligned)
+	bppR     []([]float64) // BPP·r of a hidden layer (adaptive noise, DTPDRL)
+	phase    int           // active hidden layer of phased noise, -1: all
 	white    []float64     // white noise values of all drawing layers
 	absScale []float64     // their per-neuron scales
 }
@@ -80,9 +101,10 @@ func New(cfg Config, seed uint32) (*Network, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	n := &Network{Cfg: cfg, Seed: seed}
-	n.alloc()
+	n := &Network{Cfg: cfg, Seed: seed, phase: -1}
 	n.derive()
+	n.alloc()
+	n.deriveTauBreve()
 
 	g := rng.New(seed)
 	for j := range n.UP {
@@ -124,8 +146,11 @@ func vecs(sizes []int) [][]float64 {
 }
 
 // joinedVecs returns vectors of the sizes a and b that are consecutive
-// parts of one array, which it returns too.
-func joinedVecs(a, b []int) (all []float64, va, vb [][]float64) {
+// parts of one array, which it returns too. With pad, the array is longer
+// by up to three unused zeros, to a multiple of four entries: the AVX2
+// kernels that run over the whole array (prospective voltages, logistic
+// rates) then need no scalar tail.
+func joinedVecs(a, b []int, pad bool) (all []float64, va, vb [][]float64) {
 	total := 0
 	for _, s := range a {
 		total += s
@@ -133,7 +158,11 @@ func joinedVecs(a, b []int) (all []float64, va, vb [][]float64) {
 	for _, s := range b {
 		total += s
 	}
-	all = make([]float64, total)
+	n := total
+	if pad {
+		n = (total + 3) &^ 3
+	}
+	all = make([]float64, n)
 	rest := all
 	split := func(sizes []int) [][]float64 {
 		out := make([][]float64, len(sizes))
@@ -148,25 +177,34 @@ func joinedVecs(a, b []int) (all []float64, va, vb [][]float64) {
 }
 
 func (n *Network) alloc() {
-	L := n.Cfg.Layers
-	N, H := n.Cfg.N(), n.Cfg.H()
+	c := &n.Cfg
+	L := c.Layers
+	N, H, NI := c.N(), c.H(), c.NI()
 	pyr := L[1:]
-	inter := L[2:]
 	hid := L[1:N]
+	inter := make([]int, NI) // interneuron populations, as the layers they mirror
+	for i := range inter {
+		inter[i] = L[n.interMirror(i)+1]
+	}
+	top := make([]int, H) // the layers feeding BPP
+	for k := range top {
+		top[k] = L[n.apiSrc(k)+1]
+	}
 	for _, p := range []*[][]float64{
 		&n.VBas, &n.VBasOld, &n.Noise, &n.PostLO, &n.post, &n.dPhiA} {
 		*p = vecs(pyr)
 	}
-	for _, p := range []*[][]float64{&n.VDen, &n.VDenOld, &n.postI, &n.dPhiB} {
+	for _, p := range []*[][]float64{&n.VDen, &n.VDenOld, &n.postI} {
 		*p = vecs(inter)
 	}
-	n.u, n.UP, n.UI = joinedVecs(pyr, inter)
-	n.uOld, n.UPOld, n.UIOld = joinedVecs(pyr, inter)
-	n.uBreve, n.UPBreve, n.UIBreve = joinedVecs(pyr, inter)
-	n.r, n.RPBreve, n.RIBreve = joinedVecs(pyr, inter)
-	n.hi, n.RPBreveHI, _ = joinedVecs(pyr, nil)
-	n.rOld, n.RPBreveOld, n.RIBreveOld = joinedVecs(pyr, inter)
-	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi, &n.apiI} {
+	n.dPhiB = vecs(top)
+	n.u, n.UP, n.UI = joinedVecs(pyr, inter, true)
+	n.uOld, n.UPOld, n.UIOld = joinedVecs(pyr, inter, true)
+	n.uBreve, n.UPBreve, n.UIBreve = joinedVecs(pyr, inter, true)
+	n.r, n.RPBreve, n.RIBreve = joinedVecs(pyr, inter, true)
+	n.hi, n.RPBreveHI, _ = joinedVecs(pyr, nil, false)
+	n.rOld, n.RPBreveOld, n.RIBreveOld = joinedVecs(pyr, inter, true)
+	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi, &n.apiI, &n.bppR} {
 		*p = vecs(hid)
 	}
 	hidden := 0
@@ -174,8 +212,13 @@ func (n *Network) alloc() {
 		hidden += s
 	}
 	n.draws = make([]bool, H)
+	n.quiet = make([]bool, H)
 	n.white = make([]float64, hidden)
 	n.absScale = make([]float64, hidden)
+	n.Epsilon, n.EpsilonLO = make([]float64, H), make([]float64, H)
+	for k := 0; k < H; k++ {
+		n.Epsilon[k], n.EpsilonLO[k] = 1, 1
+	}
 	n.PreLO = vecs(L[:N])
 	n.R0 = make([]float64, L[0])
 	n.R0Old = make([]float64, L[0])
@@ -185,19 +228,26 @@ func (n *Network) alloc() {
 		n.DWPP[j] = NewMat(L[j+1], L[j])
 		n.DWPPLO[j] = NewMat(L[j+1], L[j])
 	}
-	n.WIP, n.DWIP = make([]Mat, H), make([]Mat, H)
+	n.WIP, n.DWIP = make([]Mat, NI), make([]Mat, NI)
+	for i := 0; i < NI; i++ {
+		rows, cols := inter[i], L[n.interSrc(i)+1]
+		n.WIP[i], n.DWIP[i] = NewMat(rows, cols), NewMat(rows, cols)
+	}
 	n.BPP, n.DBPP = make([]Mat, H), make([]Mat, H)
 	n.BPI, n.DBPI = make([]Mat, H), make([]Mat, H)
 	for k := 0; k < H; k++ {
-		n.WIP[k], n.DWIP[k] = NewMat(L[k+2], L[k+1]), NewMat(L[k+2], L[k+1])
-		n.BPP[k], n.DBPP[k] = NewMat(L[k+1], L[k+2]), NewMat(L[k+1], L[k+2])
-		n.BPI[k], n.DBPI[k] = NewMat(L[k+1], L[k+2]), NewMat(L[k+1], L[k+2])
+		n.BPP[k], n.DBPP[k] = NewMat(L[k+1], top[k]), NewMat(L[k+1], top[k])
+		n.BPI[k], n.DBPI[k] = NewMat(L[k+1], top[k]), NewMat(L[k+1], top[k])
 	}
 }
 
 func (n *Network) derive() {
 	c := &n.Cfg
 	N := c.N()
+	n.noisy = c.Model.Noisy()
+	n.skip = c.Connectivity == Skip
+	n.out = N - 1
+	n.epsThresh = (1 - math.Cos(c.NoiseDeg*math.Pi/180)) / 2
 	n.taueffP = make([]float64, N)
 	n.cBas = make([]float64, N)
 	hid := 1 / (c.Gl + c.Gbas + c.Gapi)
@@ -213,6 +263,47 @@ func (n *Network) derive() {
 	n.cDen = c.Gden / (c.Gl + c.Gden)
 	n.cSPSHid = c.Gbas * (c.Gl + c.Gden) / (c.Gden * (c.Gl + c.Gbas + c.Gapi))
 	n.cSPSOut = c.Gbas * (c.Gl + c.Gden) / (c.Gden * (c.Gl + c.Gbas))
+	n.allLogistic = true
+	for _, a := range c.Activations[:N] {
+		n.allLogistic = n.allLogistic && a == Logistic
+	}
+}
+
+// apiSrc is Cfg.ApicalSource(k): the layer feeding BPP[k].
+func (n *Network) apiSrc(k int) int {
+	if n.skip {
+		return n.out
+	}
+	return k + 1
+}
+
+// apiInter is Cfg.ApicalInter(k): the interneurons feeding BPI[k].
+func (n *Network) apiInter(k int) int {
+	if n.skip {
+		return 0
+	}
+	return k
+}
+
+// interSrc is Cfg.InterSource(i): the layer driving interneurons i.
+func (n *Network) interSrc(i int) int {
+	if n.skip {
+		return n.out - 1
+	}
+	return i
+}
+
+// interMirror is Cfg.InterMirror(i): the layer interneurons i mirror.
+func (n *Network) interMirror(i int) int {
+	if n.skip {
+		return n.out
+	}
+	return i + 1
+}
+
+// deriveTauBreve sets taur·taueff of every element of u (after alloc).
+func (n *Network) deriveTauBreve() {
+	c := &n.Cfg
 	n.tauBreve = make([]float64, len(n.u))
 	tau := n.tauBreve
 	for j, v := range n.UP {
@@ -221,13 +312,13 @@ func (n *Network) derive() {
 		}
 		tau = tau[len(v):]
 	}
-	for i := range tau {
-		tau[i] = c.Taur * n.taueffI
+	for _, v := range n.UI {
+		for i := range v {
+			tau[i] = c.Taur * n.taueffI
+		}
+		tau = tau[len(v):]
 	}
-	n.allLogistic = true
-	for _, a := range c.Activations[:N] {
-		n.allLogistic = n.allLogistic && a == Logistic
-	}
+	// The padding (see joinedVecs) keeps tau = 0: its voltages stay 0.
 }
 
 // resetDerivedState sets the state that follows from the voltages at the
@@ -243,28 +334,62 @@ func (n *Network) resetDerivedState() {
 	for k := range n.UI {
 		copy(n.UIOld[k], n.UI[k])
 		copy(n.UIBreve[k], n.UI[k])
-		n.Cfg.Activations[k+1].PhiTo(n.RIBreve[k], n.UIBreve[k])
+		n.Cfg.Activations[n.interMirror(k)].PhiTo(n.RIBreve[k], n.UIBreve[k])
 	}
 }
 
-// copyForwardToBackward sets BPP[k] = WPP[k+1]ᵀ (backprop's weight transport).
+// copyForwardToBackward sets BPP to backprop's weight transport: BPP[k] =
+// WPP[k+1]ᵀ when Layered; with Skip, the product of the transposed forward
+// weights from layer k+1 to the output, BPP[k] = WPP[k+1]ᵀ·WPP[k+2]ᵀ⋯WPP[N-1]ᵀ,
+// built from the top: BPP[H-1] = WPP[N-1]ᵀ, BPP[k] = WPP[k+1]ᵀ·BPP[k+1].
 func (n *Network) copyForwardToBackward() {
+	if n.Cfg.Connectivity == Skip {
+		H := len(n.BPP)
+		n.BPP[H-1].SetTranspose(n.WPP[H])
+		for k := H - 2; k >= 0; k-- {
+			n.BPP[k].setTransposeMul(n.WPP[k+1], n.BPP[k+1])
+		}
+		return
+	}
 	for k := range n.BPP {
 		n.BPP[k].SetTranspose(n.WPP[k+1])
 	}
 }
 
+// backpropTransport sets BPP as copyForwardToBackward does and BPI = -BPP:
+// BP's backward weights, every step. The layered transposes and their
+// negatives are written in one pass.
+func (n *Network) backpropTransport() {
+	if n.Cfg.Connectivity == Skip {
+		n.copyForwardToBackward()
+		for k := range n.BPI {
+			n.BPI[k].SetScaled(-1, n.BPP[k])
+		}
+		return
+	}
+	for k := range n.BPP {
+		setTransposeNeg(n.BPP[k], n.BPI[k], n.WPP[k+1])
+	}
+}
+
 // SetSelfPredictingState sets BPI = -BPP and WIP to the scaled forward
-// weights for which interneurons predict the layer above (SPEC §3.5).
+// weights for which interneurons predict the layer they mirror (SPEC §3.5):
+// WIP[i] = gbas(gl+gden)/(gden(gl+gbas+gapi))·WPP[m] for a hidden layer m,
+// gbas(gl+gden)/(gden(gl+gbas))·WPP[N-1] for the output layer (always the
+// case with Skip).
 func (n *Network) SetSelfPredictingState() {
-	H := n.Cfg.H()
-	for k := 0; k < H; k++ {
+	N := n.Cfg.N()
+	for k := range n.BPI {
 		n.BPI[k].SetScaled(-1, n.BPP[k])
 	}
-	for k := 0; k < H-1; k++ {
-		n.WIP[k].SetScaled(n.cSPSHid, n.WPP[k+1])
+	for i := range n.WIP {
+		m := n.interMirror(i)
+		c := n.cSPSHid
+		if m == N-1 {
+			c = n.cSPSOut
+		}
+		n.WIP[i].SetScaled(c, n.WPP[m])
 	}
-	n.WIP[H-1].SetScaled(n.cSPSOut, n.WPP[H])
 }
 
 // CopyWeightsFrom sets all four weight families to those of t (the
@@ -273,8 +398,10 @@ func (n *Network) CopyWeightsFrom(t *Network) {
 	for j := range n.WPP {
 		n.WPP[j].CopyFrom(t.WPP[j])
 	}
-	for k := range n.WIP {
-		n.WIP[k].CopyFrom(t.WIP[k])
+	for i := range n.WIP {
+		n.WIP[i].CopyFrom(t.WIP[i])
+	}
+	for k := range n.BPP {
 		n.BPP[k].CopyFrom(t.BPP[k])
 		n.BPI[k].CopyFrom(t.BPI[k])
 	}

@@ -28,12 +28,15 @@ type Observer interface {
 // an observer; other steps add them to the weights without storing them,
 // and skip those that are neither applied nor observed (see plasticity).
 func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
-	pal := n.Cfg.Model == PAL
+	noisy := n.noisy
 	n.Target = target
+	if n.Cfg.PhaseSteps > 0 {
+		n.nextPhase(sw)
+	}
 	n.keepPrevious()
 	n.prospective(r0)
 	n.dendrites()
-	if pal && sw.LearnBW {
+	if noisy && sw.LearnBW {
 		n.drawNoise()
 	}
 	n.soma(target, sw)
@@ -41,10 +44,16 @@ func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
 	if obs != nil {
 		obs.Observe(n)
 	}
-	if pal {
+	if noisy {
 		n.highPass()
 	}
 }
+
+// ActiveLayer returns the hidden layer that has noise and BPP learning in
+// the current step with phased noise (Config.PhaseSteps > 0), or -1 when
+// every hidden layer has them or the step does not learn BPP. It is valid
+// during Step, for observers.
+func (n *Network) ActiveLayer() int { return n.phase }
 
 // keepPrevious keeps the rates, input and dendrites of the previous step
 // (SPEC §4 A). Every one of them is overwritten in full later in the step,
@@ -58,7 +67,7 @@ func (n *Network) keepPrevious() {
 	n.VBas, n.VBasOld = n.VBasOld, n.VBas
 	n.VApi, n.VApiOld = n.VApiOld, n.VApi
 	n.R0, n.R0Old = n.R0Old, n.R0
-	if n.Cfg.Model == PAL && n.Cfg.InterLowPass {
+	if n.noisy && n.Cfg.InterLowPass {
 		for k := range n.VDen {
 			copy(n.VDenOld[k], n.VDen[k])
 		}
@@ -79,7 +88,7 @@ func (n *Network) prospective(r0 []float64) {
 			c.Activations[j].PhiTo(n.RPBreve[j], n.UPBreve[j])
 		}
 		for k := range n.UI {
-			c.Activations[k+1].PhiTo(n.RIBreve[k], n.UIBreve[k])
+			c.Activations[n.interMirror(k)].PhiTo(n.RIBreve[k], n.UIBreve[k])
 		}
 	}
 	copy(n.R0, r0)
@@ -102,14 +111,18 @@ func breve(dst, u, uOld, tau []float64, dt float64) {
 }
 
 // dendrites computes the basal, interneuron-dendritic and apical potentials
-// (SPEC §4 C).
+// (SPEC §4 C); skipDendrites does the last two with skip connectivity.
 func (n *Network) dendrites() {
 	c := &n.Cfg
 	n.WPP[0].mulVec(n.VBas[0], n.R0)
 	for j := 1; j < len(n.WPP); j++ {
 		n.WPP[j].mulVec(n.VBas[j], n.RPBreve[j-1])
 	}
-	pal := c.Model == PAL
+	if n.skip {
+		n.skipDendrites()
+		return
+	}
+	pal := n.noisy
 	for k := range n.WIP {
 		if pal && c.InterLowPass {
 			tmp, vden := n.postI[k], n.VDen[k]
@@ -135,9 +148,14 @@ func (n *Network) dendrites() {
 // drawNoise draws PAL's apical noise of every hidden layer (SPEC §5). The
 // shared counter decides first which layers draw; their white values are
 // then drawn in one batch, in layer order, which gives the same values as
-// drawing layer by layer.
+// drawing layer by layer. Phased and adaptive noise (SPEC §11) are handled
+// by drawNoiseSeedEra.
 func (n *Network) drawNoise() {
 	c := &n.Cfg
+	if n.phase >= 0 || c.NoiseMode == NoiseUPAdaptive {
+		n.drawNoiseSeedEra()
+		return
+	}
 	H := c.H()
 	m := 0
 	for k := 0; k < H; k++ {
@@ -214,11 +232,11 @@ func (n *Network) soma(target []float64, sw Switches) {
 	dt := c.Dt
 	N := c.N()
 	for k, u := range n.UI {
-		somaStep(u, n.VDen[k], n.UPBreve[k+1], dt, n.taueffI, c.Gden, c.GnI)
+		somaStep(u, n.VDen[k], n.UPBreve[n.interMirror(k)], dt, n.taueffI, c.Gden, c.GnI)
 	}
 	for j := 0; j < N-1; j++ {
 		a := n.VApi[j]
-		if c.Model == PAL && sw.LearnBW {
+		if n.noisy && sw.LearnBW {
 			a = n.VApiNoise[j]
 		}
 		somaStep(n.UP[j], n.VBas[j], a, dt, n.taueffP[j], c.Gbas, c.Gapi)
@@ -261,20 +279,30 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 	c := &n.Cfg
 	if c.Model == BP {
 		// BP's weight transport reads WPP before this step changes it.
-		n.copyForwardToBackward()
-		for k := range n.BPI {
-			n.BPI[k].SetScaled(-1, n.BPP[k])
-		}
+		n.backpropTransport()
 	}
 	for j := range n.WPP {
 		n.forwardPlasticity(j, sw.LearnFW, observed)
 	}
-	for k := range n.WIP {
+	for k := range n.BPI {
 		n.lateralPlasticity(k, sw.LearnLat, observed)
 	}
-	if c.Model == PAL {
+	switch c.Model {
+	case PAL:
 		for k := range n.BPP {
+			if n.phase >= 0 && k != n.phase {
+				n.sitOut(k, observed)
+				continue
+			}
 			n.palPlasticity(k, sw.LearnBW, observed)
+		}
+	case DTPDRL:
+		for k := range n.BPP {
+			if n.phase >= 0 && k != n.phase {
+				n.sitOut(k, observed)
+				continue
+			}
+			n.dtpPlasticity(k, sw.LearnBW, observed)
 		}
 	}
 }
@@ -283,7 +311,7 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 // PAL's optional low-pass filters (SPEC §4 F, G).
 func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	c := &n.Cfg
-	pal := c.Model == PAL
+	pal := n.noisy
 	p := n.R0Old
 	if j > 0 {
 		p = n.RPBreveOld[j-1]
@@ -342,30 +370,38 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	}
 }
 
-// lateralPlasticity handles dWIP[k] and dBPI[k] (SPEC §4 F, G). With a zero
-// learning rate the published increment is a zero matrix: it is neither
-// computed nor added, and DWIP or DBPI is left at zero.
+// lateralPlasticity handles dWIP[k] (when interneuron population k
+// exists: with skip connectivity only k = 0) and dBPI[k] (SPEC §4 F, G).
+// Population k mirrors layer InterMirror(k) and is driven by layer
+// InterSource(k); BPI[k] carries the rates of population ApicalInter(k).
+// With a zero learning rate the published increment is a zero matrix: it
+// is neither computed nor added, and DWIP or DBPI is left at zero.
 func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 	c := &n.Cfg
-	if eta := c.EtaIP[k]; eta == 0 {
+	switch {
+	case k >= len(n.WIP):
+		// No interneuron population k (skip connectivity).
+	case c.EtaIP[k] == 0:
 		if observed {
 			clear(n.DWIP[k].Data)
 		}
-	} else if learn || observed {
+	case learn || observed:
+		eta := c.EtaIP[k]
 		e := n.postI[k]
-		c.Activations[k+1].PhiScaledTo(e, n.cDen, n.VDenOld[k])
+		c.Activations[n.interMirror(k)].PhiScaledTo(e, n.cDen, n.VDenOld[k])
 		r := n.RIBreve[k][:len(e)]
 		for i, v := range e {
 			e[i] = r[i] - v
 		}
 		a := c.Dt * eta
+		pre := n.RPBreveOld[n.interSrc(k)]
 		if observed {
-			n.DWIP[k].setOuter(a, e, n.RPBreveOld[k])
+			n.DWIP[k].setOuter(a, e, pre)
 			if learn {
 				n.WIP[k].add(n.DWIP[k])
 			}
 		} else {
-			n.WIP[k].addOuter(a, e, n.RPBreveOld[k])
+			n.WIP[k].addOuter(a, e, pre)
 		}
 	}
 	if eta := c.EtaPI[k]; eta == 0 {
@@ -378,13 +414,14 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 			neg[i] = -v
 		}
 		a := c.Dt * eta
+		pre := n.RIBreveOld[n.apiInter(k)]
 		if observed {
-			n.DBPI[k].setOuter(a, neg, n.RIBreveOld[k])
+			n.DBPI[k].setOuter(a, neg, pre)
 			if learn {
 				n.BPI[k].add(n.DBPI[k])
 			}
 		} else {
-			n.BPI[k].addOuter(a, neg, n.RIBreveOld[k])
+			n.BPI[k].addOuter(a, neg, pre)
 		}
 	}
 }
@@ -393,9 +430,10 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 // dt·alpha·eta_bw·R (SPEC §4 F, G).
 func (n *Network) palPlasticity(k int, learn, observed bool) {
 	c := &n.Cfg
-	rPre := n.RPBreve[k+1]
+	top := n.apiSrc(k)
+	rPre := n.RPBreve[top]
 	if c.PyrHiPass {
-		rPre = n.RPBreveHI[k+1]
+		rPre = n.RPBreveHI[top]
 	}
 	a := c.Dt * c.EtaBW[k]
 	reg := c.Dt * c.Alpha[k] * c.EtaBW[k]
@@ -408,18 +446,33 @@ func (n *Network) palPlasticity(k int, learn, observed bool) {
 	if !learn && !observed {
 		return
 	}
-	d, b := n.DBPP[k], n.BPP[k]
+	d := n.DBPP[k]
 	d.setOuter(a, n.Noise[k], rPre)
+	n.regularise(k, d, rPre, reg)
+	if learn {
+		n.BPP[k].add(d)
+	}
+}
+
+// regularise subtracts reg·R from the BPP[k] increment d: R = BPP[k]
+// (plain), BPP[k] with the columns of non-positive r_pre left out
+// (GateRegularizer), or diag(phi'(uP_breve[k]))·BPP[k]·diag(phi'(uP_breve of
+// the feeding layer)) (VarphiRegularizer).
+func (n *Network) regularise(k int, d Mat, rPre []float64, reg float64) {
+	c := &n.Cfg
+	b := n.BPP[k]
 	cols := d.Cols
 	switch {
-	case c.VarphiRegularizer && k == c.H()-1:
+	case c.VarphiRegularizer && n.apiSrc(k) == c.N()-1:
 		// The published code weights the last hidden layer's regulariser
 		// with the output layer's phi', which it never computes and keeps
-		// at zero: that regulariser vanishes.
+		// at zero: that regulariser vanishes. With Skip every hidden layer
+		// is fed by the output layer, and every such regulariser vanishes.
 	case c.VarphiRegularizer:
+		src := n.apiSrc(k)
 		da, db := n.dPhiA[k], n.dPhiB[k]
 		c.Activations[k].DerivFromRateTo(da, n.UPBreve[k], n.RPBreve[k])
-		c.Activations[k+1].DerivFromRateTo(db, n.UPBreve[k+1], n.RPBreve[k+1])
+		c.Activations[src].DerivFromRateTo(db, n.UPBreve[src], n.RPBreve[src])
 		for i := 0; i < d.Rows; i++ {
 			row, brow := d.Data[i*cols:(i+1)*cols], b.Data[i*cols:(i+1)*cols]
 			for j := range row {
@@ -441,9 +494,6 @@ func (n *Network) palPlasticity(k int, learn, observed bool) {
 		for i, v := range b.Data {
 			d.Data[i] -= reg * v
 		}
-	}
-	if learn {
-		b.add(d)
 	}
 }
 

@@ -55,7 +55,7 @@ func (pt *painter) angle(path, name string, k key) error {
 // ± one standard deviation (population std, over the students with a
 // finite value at that record).
 func (pt *painter) angleMean(path, name string, k key) error {
-	f := pt.newFigure(title(k), angleLabel)
+	f := pt.newFigure(pt.title(k), angleLabel)
 	var t []float64
 	var ys [][]float64
 	for _, net := range pt.seeds {
@@ -99,6 +99,45 @@ func (pt *painter) angleMean(path, name string, k key) error {
 	f.entries++
 	f.p.X.Min = 0
 	angleRange(f)
+	return f.save(path)
+}
+
+// cosEpsilon draws the alignment of adaptive noise, the cosine
+// 1 - 2·epsilon_LO of the low-passed misalignment (name is "epsilon_LO/<k>"),
+// one line per student, with the threshold cos(NoiseDeg), above which no
+// more noise is injected, as a dashed horizontal line (SPEC §11).
+func (pt *painter) cosEpsilon(path string, k key, name string) error {
+	get := func(net string) (Array, bool) {
+		a, ok := pt.run.Arrays[net+"/"+name]
+		if !ok {
+			return Array{}, false
+		}
+		c := Array{Shape: a.Shape, Data: make([]float64, len(a.Data))}
+		for i, v := range a.Data {
+			c.Data[i] = 1 - 2*v
+		}
+		return c, true
+	}
+	f, err := pt.linesFigure(k, get)
+	if err != nil {
+		return err
+	}
+	if deg := pt.run.NoiseDeg; deg != 0 {
+		c := math.Cos(deg * math.Pi / 180)
+		xmin, xmax := 0.0, 1.0
+		for _, net := range pt.seeds {
+			if a, ok := get(net); ok {
+				if v := pt.view(a, k.v); len(v.t) > 0 {
+					xmax = math.Max(xmax, v.t[len(v.t)-1])
+				}
+			}
+		}
+		sty := draw.LineStyle{Color: color.RGBA{0x80, 0x80, 0x80, 0xff}, Width: thickWidth, Dashes: dashes}
+		if err := f.line([]float64{xmin, xmax}, []float64{c, c}, sty); err != nil {
+			return err
+		}
+		f.legend(fmt.Sprintf("cos(%s°)", strconv.FormatFloat(deg, 'g', 4, 64)), sty)
+	}
 	return f.save(path)
 }
 

@@ -23,11 +23,19 @@
 //   - Voltages, rates and potentials (uP, uP_breve, rP_breve, rP_breve_HI,
 //     uI, uI_breve, rI_breve, vbas, vapi, vapi_noise, noise, lat_mismatch,
 //     input, error, target): every component over time.
-//   - epsilon, epsilon_LO: one line per seed.
+//   - epsilon, epsilon_LO: one line per seed. For a run with adaptive noise
+//     (Run.Adaptive), "cos_epsilon_LO_<k>.png" shows the cosine
+//     1 - 2·epsilon_LO per seed and, when Run.NoiseDeg is set, the
+//     threshold cos(noise_deg) as a dashed line: above it the layer is
+//     aligned and gets no more noise.
 //   - Angles to backprop (angle_WPPT_BPP, angle_jacobians_BP, angle_BPP_RHS,
 //     with --compare BP): one line per seed, and "<angle>_<k>_mean.png" with
 //     the mean over seeds and a shaded band of ± one standard deviation. The
 //     y axis, in degrees, spans [0, max(90, data max)].
+//
+// With Run.Skip (skip connectivity) the titles of WIP, BPP, BPI and
+// angle_WPPT_BPP name the output layer as the source of the backward
+// weights.
 //
 // Keys "seed", "stimulus", "target_sequence" and "final_*" are not time
 // series and are not drawn; variables that only the teacher has are not

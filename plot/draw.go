@@ -74,7 +74,8 @@ var yLabels = map[string]string{
 	"noise": "apical noise", "lat_mismatch": "lateral mismatch",
 	"input": "input rate", "error": "output error", "target": "target",
 	"epsilon": "epsilon", "epsilon_LO": "low-passed epsilon",
-	"MSE": "MSE",
+	"cos_epsilon_LO": "cosine 1 - 2·epsilon_LO",
+	"MSE":            "MSE",
 }
 
 // sans is the sans-serif font of the figures.
@@ -116,8 +117,39 @@ func title(k key) string {
 		return fmt.Sprintf("angle to BP, with Jacobians (layer %d)", j)
 	case "angle_BPP_RHS":
 		return fmt.Sprintf("angle between BPP[%d] and D·WPP[%d]^T·D", j, j+1)
+	case "cos_epsilon_LO":
+		return fmt.Sprintf("alignment of layer %d: 1 - 2·epsilon_LO[%d]", j, j)
 	}
 	return name
+}
+
+// title is the figure title of a variable of this run: with skip
+// connectivity (Run.Skip) the backward matrices come from the output layer
+// and the one interneuron population reads the last hidden layer.
+func (pt *painter) title(k key) string {
+	if !pt.run.Skip {
+		return title(k)
+	}
+	j, err := strconv.Atoi(k.layer)
+	if err != nil {
+		return title(k)
+	}
+	name := k.v + "[" + k.layer + "]"
+	v := k.v
+	if len(v) > 1 && v[0] == 'd' && weightVars[v] {
+		v = v[1:]
+	}
+	switch v {
+	case "WIP":
+		return name + ": last hidden layer → interneurons"
+	case "BPP":
+		return fmt.Sprintf("%s: output layer → apical of layer %d", name, j)
+	case "BPI":
+		return fmt.Sprintf("%s: interneurons → apical of layer %d", name, j)
+	case "angle_WPPT_BPP":
+		return fmt.Sprintf("angle between WPP[%d]^T⋯WPP[out]^T and BPP[%d]", j+1, j)
+	}
+	return title(k)
 }
 
 func yLabel(v string) string {
@@ -308,7 +340,7 @@ func (pt *painter) lines(path string, k key, get func(net string) (Array, bool))
 
 // linesFigure makes the figure of lines.
 func (pt *painter) linesFigure(k key, get func(net string) (Array, bool)) (*figure, error) {
-	f := pt.newFigure(title(k), yLabel(k.v))
+	f := pt.newFigure(pt.title(k), yLabel(k.v))
 	maxSize, shown := 0, 0
 	drawNet := func(net string, sty draw.LineStyle, name string) error {
 		a, ok := get(net)

@@ -34,6 +34,18 @@ type Run struct {
 	// StepsPerSample is the number of steps per presentation (Tpres/dt); the
 	// MSE is averaged over 10 presentations.
 	StepsPerSample int
+	// Adaptive marks a run with the seed-era adaptive noise (noise_mode
+	// uP_adaptive): its epsilon_LO gets a figure of the cosine
+	// 1 - 2·epsilon_LO as well.
+	Adaptive bool
+	// NoiseDeg is the adaptive noise's alignment angle (degrees): the
+	// cosine figure draws the threshold cos(NoiseDeg) as a horizontal line.
+	// 0: no threshold line.
+	NoiseDeg float64
+	// Skip marks a run with skip connectivity (bw_connection_mode "skip"):
+	// the titles of the backward matrices name the output layer as their
+	// source.
+	Skip bool
 }
 
 // teacherNet is the network name of the teacher in results.npz.
@@ -114,8 +126,9 @@ type painter struct {
 // draws "<var>_<layer>.png" (or "<var>.png") with all students, one colour
 // per seed, and the teacher dashed in black where it has the same key.
 // It adds "BPI+BPP_<k>.png" where the students have both BPI/k and BPP/k,
-// and "<angle>_<k>_mean.png" (mean ± std over seeds) for every angle to
-// backprop. Keys "seed", "stimulus", "target_sequence" and "final_*" are
+// "<angle>_<k>_mean.png" (mean ± std over seeds) for every angle to
+// backprop, and for an adaptive run (Run.Adaptive) "cos_epsilon_LO_<k>.png"
+// for every epsilon_LO/k. Keys "seed", "stimulus", "target_sequence" and "final_*" are
 // not plotted.
 func All(run Run, dir string) ([]string, error) {
 	if run.RecPerSteps <= 0 {
@@ -181,6 +194,10 @@ func All(run Run, dir string) ([]string, error) {
 				func(path string) error { return p.angleMean(path, name, k) })
 		default:
 			add(file, func(path string) error { return p.lines(path, k, p.get(name)) })
+		}
+		if k.v == "epsilon_LO" && run.Adaptive {
+			ck := key{v: "cos_epsilon_LO", layer: k.layer}
+			add(fileName(ck.v, ck.layer), func(path string) error { return p.cosEpsilon(path, ck, name) })
 		}
 		if k.v == "BPI" {
 			if _, ok := names["BPP/"+k.layer]; ok {

@@ -105,10 +105,12 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 			targetRecords = records
 		}
 	}
+	// Shapes come from the network itself, so that both connectivities
+	// (layered and skip, SPEC §11) are recorded as they are.
 	cfg := &n.Cfg
 	L := cfg.Layers
-	N, H := cfg.N(), cfg.H()
-	pal := cfg.Model == microcircuit.PAL
+	N, H, NI := cfg.N(), cfg.H(), cfg.NI()
+	pal := cfg.Model.Noisy()
 	for _, v := range Vars {
 		if !opts.Vars[v] || (palOnly[v] && !pal) {
 			continue
@@ -175,12 +177,12 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				})
 			}
 		case "WIP", "BPP", "BPI", "dWIP", "dBPP", "dBPI":
-			for k := 0; k < H; k++ {
+			count := H
+			if v == "WIP" || v == "dWIP" {
+				count = NI
+			}
+			for k := 0; k < count; k++ {
 				k := k
-				shape := []int{L[k+1], L[k+2]}
-				if v == "WIP" || v == "dWIP" {
-					shape = []int{L[k+2], L[k+1]}
-				}
 				var get func(n *microcircuit.Network) microcircuit.Mat
 				switch v {
 				case "WIP":
@@ -196,7 +198,8 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				case "dBPI":
 					get = func(n *microcircuit.Network) microcircuit.Mat { return n.DBPI[k] }
 				}
-				add(fmt.Sprintf("%s/%d", v, k), shape, func(dst []float64, n *microcircuit.Network) bool {
+				m := get(n)
+				add(fmt.Sprintf("%s/%d", v, k), []int{m.Rows, m.Cols}, func(dst []float64, n *microcircuit.Network) bool {
 					copy(dst, get(n).Data)
 					return true
 				})
@@ -225,7 +228,7 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				})
 			}
 		case "uI", "uI_breve", "rI_breve", "lat_mismatch":
-			for k := 0; k < H; k++ {
+			for k := 0; k < NI; k++ {
 				k := k
 				var f func(dst []float64, n *microcircuit.Network) bool
 				switch v {
@@ -236,18 +239,21 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				case "rI_breve":
 					f = func(dst []float64, n *microcircuit.Network) bool { copy(dst, n.RIBreve[k]); return true }
 				case "lat_mismatch":
+					// The interneurons mirror layer m: k+1, or the output
+					// layer with skip connectivity.
+					m := cfg.InterMirror(k)
 					c := cfg.Gbas / (cfg.Gl + cfg.Gbas + cfg.Gapi)
-					if k+1 == N-1 {
+					if m == N-1 {
 						c = cfg.Gbas / (cfg.Gl + cfg.Gbas)
 					}
 					f = func(dst []float64, n *microcircuit.Network) bool {
 						for i, u := range n.UIBreve[k] {
-							dst[i] = u - c*n.VBas[k+1][i]
+							dst[i] = u - c*n.VBas[m][i]
 						}
 						return true
 					}
 				}
-				add(fmt.Sprintf("%s/%d", v, k), []int{L[k+2]}, f)
+				add(fmt.Sprintf("%s/%d", v, k), []int{len(n.UI[k])}, f)
 			}
 		case "vapi", "vapi_noise":
 			for k := 0; k < H; k++ {
@@ -262,9 +268,16 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				})
 			}
 		case "epsilon", "epsilon_LO":
+			// The network holds 1 unless its noise is adaptive (SPEC §11),
+			// the constant that the published PAL records.
 			for k := 0; k < H; k++ {
+				k := k
+				get := func(n *microcircuit.Network) []float64 { return n.Epsilon }
+				if v == "epsilon_LO" {
+					get = func(n *microcircuit.Network) []float64 { return n.EpsilonLO }
+				}
 				add(fmt.Sprintf("%s/%d", v, k), nil, func(dst []float64, n *microcircuit.Network) bool {
-					dst[0] = 1
+					dst[0] = get(n)[k]
 					return true
 				})
 			}

@@ -27,6 +27,13 @@ import (
 //	<net>/r0, <net>/r0_old the input of the last and the previous step
 //	<net>/rng_key, rng_pos, rng_has_gauss, rng_gauss, noise_counter
 //	                       the network's generator and noise counter
+//	<net>/epsilon/0, <net>/epsilon_LO/0
+//	                       the misalignment of adaptive noise and its
+//	                       low-pass, one value per hidden layer (SPEC §11)
+//	<net>/bw_steps         steps made with BPP learning (phased noise)
+//
+// The seed-era entries (epsilon, epsilon_LO, bw_steps) are optional when
+// reading: files written before them restore with their initial values.
 //
 // Restoring a network from it and stepping on gives the same numbers as if
 // the run had gone on.
@@ -65,7 +72,12 @@ var vecFields = []vecField{
 	{"post_LO", func(n *microcircuit.Network) [][]float64 { return n.PostLO }},
 	{"r0", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0} }},
 	{"r0_old", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0Old} }},
+	{"epsilon", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.Epsilon} }},
+	{"epsilon_LO", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.EpsilonLO} }},
 }
+
+// optionalVecFields may be absent from files written before them.
+var optionalVecFields = map[string]bool{"epsilon": true, "epsilon_LO": true}
 
 var matFields = []matField{
 	{"WPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.WPP }},
@@ -100,6 +112,7 @@ func NetworkEntries(prefix string, n *microcircuit.Network) []Entry {
 		Entry{prefix + "rng_has_gauss", b2i(st.HasGauss)},
 		Entry{prefix + "rng_gauss", &Array{Data: []float64{gauss}}},
 		Entry{prefix + "noise_counter", int64(n.NoiseCounter)},
+		Entry{prefix + "bw_steps", int64(n.BWSteps)},
 	)
 	return out
 }
@@ -126,7 +139,11 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 	}
 	for _, f := range vecFields {
 		for i, v := range f.get(n) {
-			d, err := get(fmt.Sprintf("%s/%d", f.name, i), len(v))
+			key := fmt.Sprintf("%s/%d", f.name, i)
+			if _, ok := arrays[prefix+key]; !ok && optionalVecFields[f.name] {
+				continue
+			}
+			d, err := get(key, len(v))
 			if err != nil {
 				return err
 			}
@@ -164,6 +181,16 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 	st.Pos, st.HasGauss, st.Gauss = int(pos), has != 0, gauss
 	n.Rand.SetState(st)
 	n.NoiseCounter = int(counter)
+	if _, ok := arrays[prefix+"bw_steps"]; ok {
+		d, err := get("bw_steps", 1)
+		if err != nil {
+			return err
+		}
+		if d[0] < 0 || math.Trunc(d[0]) != d[0] {
+			return fmt.Errorf("store: %sbw_steps = %v out of range", prefix, d[0])
+		}
+		n.BWSteps = int(d[0])
+	}
 	return nil
 }
 

@@ -121,13 +121,18 @@ func recorded(entries []store.Entry) map[string]store.Array {
 
 // drawPlots draws every plot of the recorded arrays into dir.
 func drawPlots(arrays map[string]store.Array, p *params.Params, dir string) ([]string, error) {
-	return plot.All(plot.Run{
+	run := plot.Run{
 		Arrays:         arrays,
 		Dt:             p.Dt,
 		RecPerSteps:    p.RecPerSteps,
 		SettlingSteps:  p.SettlingSteps(),
 		StepsPerSample: p.StepsPerSample(),
-	}, dir)
+	}
+	if p.UsesNoise() && p.NoiseMode == params.ModeUPAdaptive {
+		run.Adaptive, run.NoiseDeg = true, p.NoiseDeg
+	}
+	run.Skip = p.BwConnectionMode == params.ConnSkip
+	return plot.All(run, dir)
 }
 
 func writeJSON(path string, v any) error {
