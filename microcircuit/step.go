@@ -134,14 +134,7 @@ func (n *Network) dendrites() {
 		} else {
 			n.WIP[k].mulVec(n.VDen[k], n.RPBreve[k])
 		}
-		vapi := n.VApi[k]
-		mulVec2(vapi, n.apiI[k], n.BPP[k], n.RPBreve[k+1], n.BPI[k], n.RIBreve[k])
-		if pal {
-			noise, vn := n.Noise[k][:len(vapi)], n.VApiNoise[k][:len(vapi)]
-			for i, v := range vapi {
-				vn[i] = v + noise[i]
-			}
-		}
+		n.apicalDendrites(k, n.RPBreve[k+1], n.RIBreve[k], pal)
 	}
 }
 
@@ -196,22 +189,9 @@ func (n *Network) drawNoise() {
 		if !n.draws[k] {
 			continue
 		}
-		noise := n.Noise[k]
-		wk := w[:len(noise)]
-		w = w[len(noise):]
-		scale := c.NoiseScale[k]
-		switch c.NoiseType {
-		case HoldWhiteNoise:
-			for i, v := range wk {
-				noise[i] = scale * v
-			}
-		case OU:
-			a := 1 / c.Tauxi
-			b := math.Sqrt(c.Dt * c.Tauxi)
-			for i, v := range wk {
-				noise[i] += a * (-c.Dt*noise[i] + b*(scale*v))
-			}
-		}
+		m := len(n.Noise[k])
+		n.noiseFromWhite(k, w[:m])
+		w = w[m:]
 	}
 }
 
