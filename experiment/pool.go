@@ -1,0 +1,35 @@
+package experiment
+
+import (
+	"runtime"
+	"sync"
+)
+
+// runPool runs every network on at most workers goroutines at once (0:
+// runtime.NumCPU()), never more than there are networks, and stores what
+// run returns in the network's Err. A network that arrives with an error
+// (restored from a checkpoint after it diverged) is not run again.
+func runPool(workers int, nets []*Net, run func(*Net) error) {
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, len(nets))
+	jobs := make(chan *Net)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for net := range jobs {
+				if net.Err == nil {
+					net.Err = run(net)
+				}
+			}
+		}()
+	}
+	for _, net := range nets {
+		jobs <- net
+	}
+	close(jobs)
+	wg.Wait()
+}

@@ -1,0 +1,133 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync/atomic"
+
+	"palmc/microcircuit"
+)
+
+// ErrInterrupted is the error of a network stopped by the context before
+// it finished; its state can be saved and the run resumed.
+var ErrInterrupted = errors.New("interrupted")
+
+// DivergedError reports the step at which a network's state stopped being
+// finite. The network stops there; the other seeds go on.
+type DivergedError struct {
+	Name  string
+	Seed  int64
+	Step  int
+	Found []string // non-finite variables, e.g. "uP[2]", "WPP[1]"
+}
+
+func (e *DivergedError) Error() string {
+	return fmt.Sprintf("%s (seed %d) diverged at step %d: %s not finite", e.Name, e.Seed, e.Step, strings.Join(e.Found, ", "))
+}
+
+// stepper steps one network, counting, reporting, watching for divergence
+// and for the context's end.
+type stepper struct {
+	net    *Net
+	opts   Options
+	every  int
+	steps  int
+	epochs int
+	epoch  int
+	stop   *halt
+}
+
+func newStepper(stop *halt, net *Net, opts Options, steps, epochs int) *stepper {
+	every := opts.ProgressEvery
+	if every <= 0 {
+		every = 10000
+	}
+	return &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, stop: stop}
+}
+
+func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
+	n := s.net.Network
+	n.Step(r0, target, sw, s.net.Recorder.Next())
+	s.net.Steps++
+	if !voltagesFinite(n) {
+		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: s.net.Steps, Found: nonFinite(n)}
+	}
+	if s.net.Steps%s.every == 0 {
+		s.report(false)
+		// The watcher goroutine may not have run yet on busy cores.
+		if s.stop.ctx.Err() != nil {
+			s.stop.flag.Store(true)
+		}
+	}
+	if s.stop.flag.Load() {
+		return ErrInterrupted
+	}
+	return nil
+}
+
+// halt is the end of a run's context as a flag that is cheap to check
+// after every step.
+type halt struct {
+	ctx  context.Context
+	flag atomic.Bool
+}
+
+func (s *stepper) report(done bool) {
+	if s.opts.Progress != nil {
+		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps, Done: done})
+	}
+}
+
+// voltagesFinite checks the somatic voltages, which every other variable
+// reaches within a few steps; it is cheap enough for every step.
+func voltagesFinite(n *microcircuit.Network) bool {
+	sum := 0.0
+	for _, u := range n.UP {
+		for _, v := range u {
+			sum += v
+		}
+	}
+	for _, u := range n.UI {
+		for _, v := range u {
+			sum += v
+		}
+	}
+	return !math.IsNaN(sum) && !math.IsInf(sum, 0)
+}
+
+// nonFinite names every variable of n that holds a NaN or an infinity.
+func nonFinite(n *microcircuit.Network) []string {
+	var out []string
+	bad := func(x []float64) bool {
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, f := range []struct {
+		name string
+		ms   []microcircuit.Mat
+	}{{"WPP", n.WPP}, {"WIP", n.WIP}, {"BPP", n.BPP}, {"BPI", n.BPI}} {
+		for i, m := range f.ms {
+			if bad(m.Data) {
+				out = append(out, fmt.Sprintf("%s[%d]", f.name, i))
+			}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		vs   [][]float64
+	}{{"uP", n.UP}, {"uI", n.UI}, {"vbas", n.VBas}, {"vapi", n.VApi}, {"vden", n.VDen}, {"noise", n.Noise}} {
+		for i, v := range f.vs {
+			if bad(v) {
+				out = append(out, fmt.Sprintf("%s[%d]", f.name, i))
+			}
+		}
+	}
+	return out
+}
