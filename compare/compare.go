@@ -1,5 +1,5 @@
 // Package compare measures how far a network's backward pathway is from
-// backprop's (SPEC §8): the angles between BPP and the transposed forward
+// backprop's (docs/model.md §8): the angles between BPP and the transposed forward
 // weights, with and without the activation derivatives.
 //
 // For matrices A and B, cos(A, B) = trace(AᵀB)/(‖A‖_F·‖B‖_F) and the angle is
@@ -9,13 +9,13 @@
 //
 // # Skip connectivity
 //
-// With the seed-era skip connectivity (SPEC §11) BPP[k] carries the output
+// With the seed-era skip connectivity (docs/model.md §11) BPP[k] carries the output
 // layer's rates straight to hidden layer k, so backprop's counterpart is the
 // whole chain from the output down to layer k. With D_j =
 // diag(phi'_j(c·vbas[j])), P[k] = WPP[k+1]ᵀ·WPP[k+2]ᵀ⋯WPP[N-1]ᵀ and
 // PD[k] = D_k·WPP[k+1]ᵀ·D_{k+1}·WPP[k+2]ᵀ⋯D_{N-2}·WPP[N-1]ᵀ (the derivative
 // of every layer from k to the last hidden one), the three angles are
-//   - angle_WPPT_BPP: between P[k] and BPP[k] (SPEC §8, "skip form");
+//   - angle_WPPT_BPP: between P[k] and BPP[k] (docs/model.md §8, "skip form");
 //   - angle_jacobians_BP: between BPP[k]·D_{N-1} and PD[k];
 //   - angle_BPP_RHS: between BPP[k] and PD[k]·D_{N-1}.
 //

@@ -1,5 +1,5 @@
 // Package experiment runs the published tasks on a set of networks
-// (SPEC §6): students built from their seeds, for fw_bw a teacher whose
+// (docs/model.md §6): students built from their seeds, for fw_bw a teacher whose
 // output becomes the target, the step input, settling and epochs with
 // shuffling, and seeds in parallel on a bounded number of workers.
 //

@@ -15,7 +15,7 @@ import (
 type Options struct {
 	// Task is bw_only or fw_bw.
 	Task params.Task
-	// Compare records the angles to backprop (SPEC §8).
+	// Compare records the angles to backprop (docs/model.md §8).
 	Compare bool
 	// Workers bounds the number of seeds simulated at once; 0 means
 	// runtime.NumCPU().
@@ -53,7 +53,7 @@ type Progress struct {
 type Net struct {
 	// Name is "teacher" or "seed<S>".
 	Name string
-	// Seed is the network's seed (the teacher's is drawn, SPEC §6).
+	// Seed is the network's seed (the teacher's is drawn, docs/model.md §6).
 	Seed int64
 	// Network is the final state.
 	Network *microcircuit.Network

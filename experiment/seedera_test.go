@@ -16,7 +16,7 @@ import (
 	"palmc/store"
 )
 
-// Tests of the seed-era options (SPEC §11) through whole runs.
+// Tests of the seed-era options (docs/model.md §11) through whole runs.
 
 // seedEraFiles are the repository's copies of paper/seed-era/*/params.json.
 var seedEraFiles = []string{

@@ -6,7 +6,7 @@ import (
 )
 
 // Activation is a rate function phi of a population together with its
-// derivative phi' (SPEC §2). The formulas follow the published numpy code
+// derivative phi' (docs/model.md §2). The formulas follow the published numpy code
 // literally (soft_relu is log(1+exp(x)), not log1p), so that rates agree to
 // round-off.
 type Activation int

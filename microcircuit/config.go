@@ -16,7 +16,7 @@ const (
 	// PAL learns BPP from injected apical noise (Phaseless Alignment Learning;
 	// the seed-era name LDRL is the same rule).
 	PAL
-	// DTPDRL is the second noise-driven rule of the seed-era code (SPEC §11):
+	// DTPDRL is the second noise-driven rule of the seed-era code (docs/model.md §11):
 	// dBPP[k] = -dt·eta_bw[k]·outer(BPP[k]·r_pre - noise[k], r_pre) - dt·alpha[k]·eta_bw[k]·R,
 	// the first term only while noise[k] is non-zero; without PyrHiPass,
 	// r_pre = RPBreve of the layer feeding BPP[k] and BPI[k]·RIBreve is
@@ -44,7 +44,7 @@ func (m Model) String() string {
 // low-pass filters of PAL.
 func (m Model) Noisy() bool { return m == PAL || m == DTPDRL }
 
-// Connectivity is the shape of the backward pathway (SPEC §1 and §11).
+// Connectivity is the shape of the backward pathway (docs/model.md §1 and §11).
 type Connectivity int
 
 const (
@@ -67,7 +67,7 @@ func (c Connectivity) String() string {
 	return fmt.Sprintf("Connectivity(%d)", int(c))
 }
 
-// NoiseType is the temporal structure of PAL's apical noise (SPEC §5).
+// NoiseType is the temporal structure of PAL's apical noise (docs/model.md §5).
 type NoiseType int
 
 const (
@@ -77,7 +77,7 @@ const (
 	HoldWhiteNoise
 )
 
-// NoiseMode sets the per-neuron scale of the white values (SPEC §5).
+// NoiseMode sets the per-neuron scale of the white values (docs/model.md §5).
 type NoiseMode int
 
 const (
@@ -89,7 +89,7 @@ const (
 	NoiseUPBreve
 	// NoiseVapi draws normal(0, |vapi|) per neuron.
 	NoiseVapi
-	// NoiseUPAdaptive is the seed-era adaptive noise (SPEC §11): per hidden
+	// NoiseUPAdaptive is the seed-era adaptive noise (docs/model.md §11): per hidden
 	// layer, epsilon[k] = (1 - cos(uP_breve[k], BPP[k]·r_top))/2, r_top the
 	// rate that drives BPP[k], is low-passed into epsilon_LO[k] with
 	// Taueps; while epsilon_LO[k] > (1 - cos(NoiseDeg))/2 a due draw is
@@ -105,7 +105,7 @@ const (
 type Config struct {
 	// Layers lists population sizes: input, hidden layers, output.
 	Layers []int
-	// Connectivity is Layered (the published network) or Skip (SPEC §11):
+	// Connectivity is Layered (the published network) or Skip (docs/model.md §11):
 	// with Skip, BPP[k] and BPI[k] are layers[k+1] × nN, fed by the output
 	// layer, and there is one interneuron population (UI[0], size nN) with
 	// WIP[0] of shape nN × layers[N-1], which mirrors the output layer.
@@ -168,7 +168,7 @@ type Config struct {
 	// Tauxi is the OU noise time constant (ms, PAL with OU).
 	Tauxi float64
 	// PhaseSteps is round(Tbw/dt), the length of one phase of phased noise
-	// in steps (SPEC §11; 0: off). With phased noise, only hidden layer
+	// in steps (docs/model.md §11; 0: off). With phased noise, only hidden layer
 	// k = floor(t/Tbw) mod H gets noise and BPP updates, t counted from the
 	// first step with LearnBW (Network.BWSteps); the others have zero noise,
 	// draw nothing and keep their BPP.

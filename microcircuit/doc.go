@@ -28,7 +28,7 @@
 //
 // # One step
 //
-// Step runs the phases of the published code in its order (SPEC §4):
+// Step runs the phases of the published code in its order (docs/model.md §4):
 // keepPrevious, prospective, dendrites, drawNoise (PAL, while learning
 // BPP), soma (the somatic increments, added at once), plasticity (the
 // weight increments, added where their switch is on), the observer,
@@ -48,7 +48,7 @@
 //
 // # Seed-era variants
 //
-// The options of SPEC §11, from the code the seed README describes, are
+// The options of docs/model.md §11, from the code the seed README describes, are
 // options of the same network; Config's defaults give the published one.
 //
 //   - Connectivity Skip: every hidden layer k gets its backward input from

@@ -6,7 +6,7 @@ import (
 	"palmc/rng"
 )
 
-// Network is the full state of one microcircuit (SPEC §1). Per-layer slices
+// Network is the full state of one microcircuit (docs/model.md §1). Per-layer slices
 // are indexed by pyramidal layer j (N entries) or by hidden layer k
 // (H entries); see doc.go for the names.
 type Network struct {
@@ -35,13 +35,13 @@ type Network struct {
 	NoiseCounter     int
 
 	// Epsilon[k] is the misalignment (1 - cos(uP_breve[k], BPP[k]·r_top))/2
-	// of hidden layer k and EpsilonLO[k] its low-pass with Taueps (SPEC §11,
+	// of hidden layer k and EpsilonLO[k] its low-pass with Taueps (docs/model.md §11,
 	// adaptive noise). Both start at 1 and move only with NoiseUPAdaptive,
 	// in steps with LearnBW; otherwise they stay 1, the value the published
 	// code records.
 	Epsilon, EpsilonLO []float64
 	// BWSteps counts the steps made with LearnBW by a noise-driven model
-	// with phased noise: its t = BWSteps·dt (SPEC §11). It stays 0 without
+	// with phased noise: its t = BWSteps·dt (docs/model.md §11). It stays 0 without
 	// phased noise.
 	BWSteps int
 
@@ -94,7 +94,7 @@ type Network struct {
 }
 
 // New builds a network from seed s as the published initialisation does
-// (SPEC §3): voltages from normal(0, 1) and weights from uniform ranges, both
+// (docs/model.md §3): voltages from normal(0, 1) and weights from uniform ranges, both
 // drawn from a generator seeded with s, and a second generator seeded with
 // s kept by the network for its noise and shuffling.
 func New(cfg Config, seed uint32) (*Network, error) {
@@ -373,7 +373,7 @@ func (n *Network) backpropTransport() {
 }
 
 // SetSelfPredictingState sets BPI = -BPP and WIP to the scaled forward
-// weights for which interneurons predict the layer they mirror (SPEC §3.5):
+// weights for which interneurons predict the layer they mirror (docs/model.md §3.5):
 // WIP[i] = gbas(gl+gden)/(gden(gl+gbas+gapi))·WPP[m] for a hidden layer m,
 // gbas(gl+gden)/(gden(gl+gbas))·WPP[N-1] for the output layer (always the
 // case with Skip).

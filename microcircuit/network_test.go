@@ -86,7 +86,7 @@ func TestFAKeepsBackwardWeights(t *testing.T) {
 }
 
 // Deriv is the true derivative, except for hard_sigmoid, whose published
-// "derivative" is the indicator of the linear range (SPEC §2), without 1/6.
+// "derivative" is the indicator of the linear range (docs/model.md §2), without 1/6.
 func TestActivationDerivatives(t *testing.T) {
 	for _, x := range []float64{-3.5, -2.5, 0, 2.9, 3.5} {
 		want := 0.0

@@ -8,7 +8,7 @@ import (
 	"palmc/rng"
 )
 
-// Tests of the seed-era variants of SPEC §11: skip connectivity, phased and
+// Tests of the seed-era variants of docs/model.md §11: skip connectivity, phased and
 // adaptive noise, the DTPDRL rule.
 
 // deepConfig is testConfig with three hidden layers of different sizes, so

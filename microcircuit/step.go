@@ -2,7 +2,7 @@ package microcircuit
 
 import "math"
 
-// Switches turns the plasticity of one step on or off (SPEC §4).
+// Switches turns the plasticity of one step on or off (docs/model.md §4).
 type Switches struct {
 	// LearnFW applies the WPP increments.
 	LearnFW bool
@@ -13,7 +13,7 @@ type Switches struct {
 }
 
 // Observer looks at a network in the middle of a step, after the updates
-// and before PAL's high-pass filter advances (SPEC §4 H). It must not modify
+// and before PAL's high-pass filter advances (docs/model.md §4 H). It must not modify
 // the network.
 type Observer interface {
 	Observe(n *Network)
@@ -56,7 +56,7 @@ func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
 func (n *Network) ActiveLayer() int { return n.phase }
 
 // keepPrevious keeps the rates, input and dendrites of the previous step
-// (SPEC §4 A). Every one of them is overwritten in full later in the step,
+// (docs/model.md §4 A). Every one of them is overwritten in full later in the step,
 // so the current and the old buffers trade places instead of being copied;
 // only low-passed interneuron dendrites, which build on their previous
 // value, are copied.
@@ -77,7 +77,7 @@ func (n *Network) keepPrevious() {
 }
 
 // prospective computes u_breve = u_old + taur·taueff·(u - u_old)/dt and the
-// rates phi(u_breve), moves u into u_old and stores the input (SPEC §4 B).
+// rates phi(u_breve), moves u into u_old and stores the input (docs/model.md §4 B).
 func (n *Network) prospective(r0 []float64) {
 	c := &n.Cfg
 	breve(n.uBreve, n.u, n.uOld, n.tauBreve, c.Dt)
@@ -111,7 +111,7 @@ func breve(dst, u, uOld, tau []float64, dt float64) {
 }
 
 // dendrites computes the basal, interneuron-dendritic and apical potentials
-// (SPEC §4 C); skipDendrites does the last two with skip connectivity.
+// (docs/model.md §4 C); skipDendrites does the last two with skip connectivity.
 func (n *Network) dendrites() {
 	c := &n.Cfg
 	n.WPP[0].mulVec(n.VBas[0], n.R0)
@@ -138,10 +138,10 @@ func (n *Network) dendrites() {
 	}
 }
 
-// drawNoise draws PAL's apical noise of every hidden layer (SPEC §5). The
+// drawNoise draws PAL's apical noise of every hidden layer (docs/model.md §5). The
 // shared counter decides first which layers draw; their white values are
 // then drawn in one batch, in layer order, which gives the same values as
-// drawing layer by layer. Phased and adaptive noise (SPEC §11) are handled
+// drawing layer by layer. Phased and adaptive noise (docs/model.md §11) are handled
 // by drawNoiseSeedEra.
 func (n *Network) drawNoise() {
 	c := &n.Cfg
@@ -204,7 +204,7 @@ func allZero(x []float64) bool {
 	return true
 }
 
-// soma computes the somatic increments and adds them (SPEC §4 E and the
+// soma computes the somatic increments and adds them (docs/model.md §4 E and the
 // voltage part of G). Nothing between E and G reads the somatic voltages,
 // so each voltage moves as soon as its increment is known.
 func (n *Network) soma(target []float64, sw Switches) {
@@ -247,7 +247,7 @@ func somaStep(u, p, q []float64, dt, t, g1, g2 float64) {
 	}
 }
 
-// plasticity computes the weight increments of SPEC §4 F and applies those
+// plasticity computes the weight increments of docs/model.md §4 F and applies those
 // whose switch is on (G). In a step with an observer every increment is
 // computed into DWPP, DWIP, DBPI, DBPP and then added, as the published
 // code does. Otherwise an applied increment is added as it is computed,
@@ -288,7 +288,7 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 }
 
 // forwardPlasticity handles dWPP[j] = dt·eta_fw[j]·outer(e[j], p[j]) with
-// PAL's optional low-pass filters (SPEC §4 F, G).
+// PAL's optional low-pass filters (docs/model.md §4 F, G).
 func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	c := &n.Cfg
 	pal := n.noisy
@@ -351,7 +351,7 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 }
 
 // lateralPlasticity handles dWIP[k] (when interneuron population k
-// exists: with skip connectivity only k = 0) and dBPI[k] (SPEC §4 F, G).
+// exists: with skip connectivity only k = 0) and dBPI[k] (docs/model.md §4 F, G).
 // Population k mirrors layer InterMirror(k) and is driven by layer
 // InterSource(k); BPI[k] carries the rates of population ApicalInter(k).
 // With a zero learning rate the published increment is a zero matrix: it
@@ -407,7 +407,7 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 }
 
 // palPlasticity handles PAL's dBPP[k] = dt·eta_bw·outer(noise, r_pre) -
-// dt·alpha·eta_bw·R (SPEC §4 F, G).
+// dt·alpha·eta_bw·R (docs/model.md §4 F, G).
 func (n *Network) palPlasticity(k int, learn, observed bool) {
 	c := &n.Cfg
 	top := n.apiSrc(k)

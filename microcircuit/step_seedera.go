@@ -2,7 +2,7 @@ package microcircuit
 
 import "math"
 
-// The seed-era variants of the step (SPEC §11): skip connectivity, phased
+// The seed-era variants of the step (docs/model.md §11): skip connectivity, phased
 // and adaptive noise, and the DTPDRL rule. Step dispatches to them once per
 // step or per layer, so that the published path runs the code of step.go
 // alone.
@@ -21,7 +21,7 @@ func (n *Network) nextPhase(sw Switches) {
 }
 
 // skipDendrites computes the interneuron-dendritic and apical potentials
-// with skip connectivity (SPEC §11): vden[0] = WIP[0]·rP_breve[N-2] and
+// with skip connectivity (docs/model.md §11): vden[0] = WIP[0]·rP_breve[N-2] and
 // vapi[k] = BPP[k]·rP_breve[N-1] + BPI[k]·rI_breve[0].
 func (n *Network) skipDendrites() {
 	pal := n.noisy
@@ -61,7 +61,7 @@ func (n *Network) apicalDendrites(k int, r, rI []float64, pal bool) {
 	}
 }
 
-// drawNoiseSeedEra is drawNoise with phased or adaptive noise (SPEC §11).
+// drawNoiseSeedEra is drawNoise with phased or adaptive noise (docs/model.md §11).
 // With phased noise only the active layer takes part: the others' noise is
 // set to zero, they draw nothing and do not advance the shared counter.
 // With adaptive noise the misalignment epsilon is updated first; a due draw
@@ -149,7 +149,7 @@ func (n *Network) fillScaledWhite(w []float64) {
 	n.Rand.FillNormalScaled(w, 0, n.absScale[:len(w)])
 }
 
-// noiseFromWhite sets noise[k] from its white values wk (SPEC §5):
+// noiseFromWhite sets noise[k] from its white values wk (docs/model.md §5):
 // noise_scale·wk held, or one Ornstein–Uhlenbeck step driven by it, as the
 // last loop of drawNoise does.
 func (n *Network) noiseFromWhite(k int, wk []float64) {
@@ -171,7 +171,7 @@ func (n *Network) noiseFromWhite(k int, wk []float64) {
 	}
 }
 
-// updateEpsilon advances the misalignment of adaptive noise (SPEC §11):
+// updateEpsilon advances the misalignment of adaptive noise (docs/model.md §11):
 // epsilon[k] = (1 - cos(uP_breve[k], BPP[k]·r_top))/2, with r_top the rate
 // of the layer feeding BPP[k] and cos(a, b) = a·b/(‖a‖‖b‖), taken as 0 when
 // either vector is zero; epsilon_LO[k] += dt/taueps·(epsilon[k] - epsilon_LO[k]).
@@ -215,7 +215,7 @@ func (n *Network) bppPre(k int) []float64 {
 	return n.RPBreve[n.apiSrc(k)]
 }
 
-// dtpPlasticity handles the seed-era DTPDRL rule (SPEC §11):
+// dtpPlasticity handles the seed-era DTPDRL rule (docs/model.md §11):
 // dBPP[k] = -dt·eta_bw·outer(BPP[k]·r_pre - noise[k], r_pre) - dt·alpha·eta_bw·R,
 // the first term only while noise[k] is non-zero. Without PyrHiPass the
 // bracket is vapi[k] - noise[k]: BPI[k]·rI_breve is added to BPP[k]·r_pre.

@@ -5,7 +5,7 @@
 // A file is one JSON object. Keys named "_comment" are ignored and may
 // repeat; unknown keys and repeated keys give warnings, not errors (the last
 // value of a repeated key wins, as in Python). Parse fills in the defaults,
-// recognises seed-era files (SPEC §11) and validates everything before any
+// recognises seed-era files (docs/model.md §11) and validates everything before any
 // simulation starts; Validate repeats the checks for Params built in code.
 //
 // Every problem is a *FieldError that names the JSON key, the list index

@@ -168,7 +168,7 @@ func spec(key, doc, def, example string, dec func(*Params, jsonValue) *decodeErr
 	return fieldSpec{key: key, doc: doc, def: def, example: example, decode: dec, encode: enc}
 }
 
-// recDocs explains each recordable variable (SPEC §7).
+// recDocs explains each recordable variable (docs/model.md §7).
 var recDocs = map[string]string{
 	"MSE":          "squared error of the output uP_breve against the target (only with a target)",
 	"error":        "output uP_breve minus the target",
@@ -217,7 +217,7 @@ var knownKeys = func() map[string]bool {
 }()
 
 // buildSpecs returns the table of known keys: the published keys in the
-// order of the published files, then the seed-era options of SPEC §11.
+// order of the published files, then the seed-era options of docs/model.md §11.
 func buildSpecs() []fieldSpec {
 	var s []fieldSpec
 	add := func(f fieldSpec) { s = append(s, f) }

@@ -2,7 +2,7 @@ package params
 
 import "math"
 
-// Task names an experiment of SPEC §6. It decides which fields are required:
+// Task names an experiment of docs/model.md §6. It decides which fields are required:
 // only FwBw needs the init_teacher_*_range fields.
 type Task string
 
@@ -24,7 +24,7 @@ const (
 	ModelPAL = "PAL"
 	// ModelLDRL is the seed-era name of the PAL rule; it behaves as ModelPAL.
 	ModelLDRL = "LDRL"
-	// ModelDTPDRL is the second noise-driven rule of the seed-era code (SPEC §11).
+	// ModelDTPDRL is the second noise-driven rule of the seed-era code (docs/model.md §11).
 	ModelDTPDRL = "DTPDRL"
 )
 
@@ -36,7 +36,7 @@ const (
 	NoiseHoldWhite = "hold_white_noise"
 )
 
-// Noise modes accepted in noise_mode (SPEC §5 and §11).
+// Noise modes accepted in noise_mode (docs/model.md §5 and §11).
 const (
 	// ModeConst draws normal(0, 1).
 	ModeConst = "const"
@@ -51,7 +51,7 @@ const (
 	ModeUPAdaptive = "uP_adaptive"
 )
 
-// Backward connectivities accepted in bw_connection_mode (SPEC §11).
+// Backward connectivities accepted in bw_connection_mode (docs/model.md §11).
 const (
 	// ConnLayered feeds each hidden layer from the layer above (published default).
 	ConnLayered = "layered"
@@ -247,11 +247,11 @@ type Params struct {
 	Rec map[string]bool
 
 	// BwConnectionMode is the backward connectivity (JSON
-	// "bw_connection_mode": layered or skip, SPEC §11). Default "layered",
+	// "bw_connection_mode": layered or skip, docs/model.md §11). Default "layered",
 	// "skip" for seed-era files.
 	BwConnectionMode string
 	// Tbw is the period of the phased noise: noise and BPP learning visit one
-	// hidden layer at a time for Tbw each (JSON "Tbw", ms; 0 = off, SPEC §11).
+	// hidden layer at a time for Tbw each (JSON "Tbw", ms; 0 = off, docs/model.md §11).
 	// Default 0, >= 0, a whole number of Dt steps.
 	Tbw float64
 	// Taueps is the time constant of the low-passed misalignment of
@@ -262,7 +262,7 @@ type Params struct {
 	// seed-era file it sets TauHP and TauLO.
 	Tausyn float64
 	// SeedEra reports that the file was recognised as a seed-era file (it has
-	// "Tbw" or "tausyn" and no "tauHP") and the seed-era defaults of SPEC §11
+	// "Tbw" or "tausyn" and no "tauHP") and the seed-era defaults of docs/model.md §11
 	// were applied. It is not a JSON key.
 	SeedEra bool
 }
@@ -283,7 +283,7 @@ var recNames = []string{
 // of the published params files. The slice is a fresh copy.
 func RecNames() []string { return append([]string(nil), recNames...) }
 
-// activationNames lists the known activations (SPEC §2).
+// activationNames lists the known activations (docs/model.md §2).
 var activationNames = []string{"linear", "relu", "soft_relu", "logistic", "tanh", "hard_sigmoid"}
 
 // Activations returns the names accepted in "activation". The slice is a
@@ -297,7 +297,7 @@ func (p *Params) N() int { return max(len(p.Layers)-1, 0) }
 func (p *Params) H() int { return max(len(p.Layers)-2, 0) }
 
 // NI returns the number of interneuron populations: H with layered backward
-// connectivity, 1 with skip connectivity (SPEC §11).
+// connectivity, 1 with skip connectivity (docs/model.md §11).
 func (p *Params) NI() int {
 	if p.BwConnectionMode == ConnSkip && p.H() > 0 {
 		return 1

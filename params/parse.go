@@ -27,7 +27,7 @@ func Load(path string, task Task) (*Params, []string, error) {
 //
 // The published files load unchanged: "_comment" keys may repeat and are
 // ignored; unknown keys and repeated keys (the last value wins, as in
-// Python) only produce warnings. Seed-era files (SPEC §11) get their
+// Python) only produce warnings. Seed-era files (docs/model.md §11) get their
 // defaults, which a warning lists.
 //
 // On failure the returned Params is nil and the error reports every problem
@@ -89,7 +89,7 @@ func defaults() *Params {
 	return p
 }
 
-// applySeedEra fills in the seed-era defaults of SPEC §11 for the keys that
+// applySeedEra fills in the seed-era defaults of docs/model.md §11 for the keys that
 // are absent, marks them present, and returns a warning that lists them.
 func (p *Params) applySeedEra(present, bad map[string]bool) string {
 	p.SeedEra = true

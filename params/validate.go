@@ -22,7 +22,7 @@ var (
 // stepTolerance is the relative tolerance of "a whole number of dt steps".
 const stepTolerance = 1e-9
 
-// Validate checks p for task against the rules of SPEC §10 and §11 and
+// Validate checks p for task against the rules of docs/model.md §10 and §11 and
 // returns nil or every problem found (one *FieldError, or several joined
 // with errors.Join).
 //

@@ -105,7 +105,7 @@ func (pt *painter) angleMean(path, name string, k key) error {
 // cosEpsilon draws the alignment of adaptive noise, the cosine
 // 1 - 2·epsilon_LO of the low-passed misalignment (name is "epsilon_LO/<k>"),
 // one line per student, with the threshold cos(NoiseDeg), above which no
-// more noise is injected, as a dashed horizontal line (SPEC §11).
+// more noise is injected, as a dashed horizontal line (docs/model.md §11).
 func (pt *painter) cosEpsilon(path string, k key, name string) error {
 	get := func(net string) (Array, bool) {
 		a, ok := pt.run.Arrays[net+"/"+name]

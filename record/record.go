@@ -1,5 +1,5 @@
 // Package record stores selected variables of a network every n-th step
-// (SPEC §7). A Recorder is a read-only microcircuit.Observer: it copies
+// (docs/model.md §7). A Recorder is a read-only microcircuit.Observer: it copies
 // values out of the network and never modifies it.
 //
 // Each recorded quantity is a Series: a name such as "WPP/0" or "MSE", the
@@ -66,7 +66,7 @@ type Options struct {
 	Every int
 	// Vars holds the enabled variables (rec_<name> true).
 	Vars map[string]bool
-	// Compare adds the angles to backprop of every hidden layer (SPEC §8).
+	// Compare adds the angles to backprop of every hidden layer (docs/model.md §8).
 	Compare bool
 	// Steps is the number of steps the network will make, to reserve storage.
 	Steps int
@@ -106,7 +106,7 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 		}
 	}
 	// Shapes come from the network itself, so that both connectivities
-	// (layered and skip, SPEC §11) are recorded as they are.
+	// (layered and skip, docs/model.md §11) are recorded as they are.
 	cfg := &n.Cfg
 	L := cfg.Layers
 	N, H, NI := cfg.N(), cfg.H(), cfg.NI()
@@ -268,7 +268,7 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				})
 			}
 		case "epsilon", "epsilon_LO":
-			// The network holds 1 unless its noise is adaptive (SPEC §11),
+			// The network holds 1 unless its noise is adaptive (docs/model.md §11),
 			// the constant that the published PAL records.
 			for k := 0; k < H; k++ {
 				k := k

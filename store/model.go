@@ -29,7 +29,7 @@ import (
 //	                       the network's generator and noise counter
 //	<net>/epsilon/0, <net>/epsilon_LO/0
 //	                       the misalignment of adaptive noise and its
-//	                       low-pass, one value per hidden layer (SPEC §11)
+//	                       low-pass, one value per hidden layer (docs/model.md §11)
 //	<net>/bw_steps         steps made with BPP learning (phased noise)
 //
 // The seed-era entries (epsilon, epsilon_LO, bw_steps) are optional when
