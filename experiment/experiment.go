@@ -35,6 +35,15 @@ type Options struct {
 	// reorders in place. By default every student gets its own copy, as
 	// with the published runner.py, whose seeds run in separate processes.
 	SharedInput bool
+	// SnapshotEvery, if positive, makes Run call Snapshot about that
+	// often, from a goroutine of its own, with a copy of the students'
+	// state: each copied after a step of its own, the copies sharing no
+	// mutable state with the run, which goes on meanwhile. The next copy is
+	// taken after Snapshot returns, and Run returns only after a call under
+	// way has returned. The copies can be saved and restored (Restore) as
+	// an interrupted run's can.
+	SnapshotEvery time.Duration
+	Snapshot      func(*Result)
 }
 
 // Progress reports how far one network has come.
@@ -45,7 +54,9 @@ type Progress struct {
 	Epoch, Epochs int
 	// Step and Steps count the network's steps, settling included.
 	Step, Steps int
-	// Done is set on the last report of a network.
+	// Done is set on the last report of a network. Every network reports
+	// when it starts (or goes on after a restore), every ProgressEvery
+	// steps and when it is done.
 	Done bool
 }
 
@@ -72,6 +83,19 @@ type Net struct {
 	Stimulus *Input
 	// Order is the sample order of the current epoch (students).
 	Order []int
+
+	// run and segment are the network's state in its worker pool and when
+	// it last started; task is what its task keeps besides the network.
+	// The snapshotter's mutex guards run and segment.
+	run     runState
+	segment time.Time
+	task    taskState
+}
+
+// taskState is what a task keeps for a network besides the network itself
+// and its recordings; it must copy itself for snapshots.
+type taskState interface {
+	clone() taskState
 }
 
 // Finished reports whether the network made all its steps.
@@ -172,6 +196,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 			if err := opts.Restore(net); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
 			}
+			if err := checkRestored(net, total, res.Input.Samples); err != nil {
+				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+			}
 		}
 	}
 
@@ -183,17 +210,37 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	go func() {
 		select {
 		case <-ctx.Done():
-			stop.flag.Store(true)
+			stop.interrupt()
 		case <-watchDone:
 		}
 	}()
+	stop.snap = newSnapshotter(&stop, students)
+	if opts.SnapshotEvery > 0 && opts.Snapshot != nil {
+		loopDone := make(chan struct{})
+		loopStop := make(chan struct{})
+		go func() {
+			defer close(loopDone)
+			stop.snap.loop(res, opts, loopStop)
+		}()
+		// Run returns only after a snapshot under way has been handled.
+		defer func() {
+			close(loopStop)
+			<-loopDone
+		}()
+	}
 
 	var targets [][]float64
 	if res.Teacher != nil {
 		res.TargetSequence, err = runTeacher(&stop, res.Teacher, p, res.Input, settle, opts)
 		if err != nil {
 			res.Teacher.Err = err
-			return res, err
+			if errors.Is(err, ErrInterrupted) {
+				return res, err
+			}
+			for _, net := range students {
+				net.Err = &NotRunError{Name: net.Name, Cause: err}
+			}
+			return res, errors.Join(err, fmt.Errorf("no student ran: the teacher gives their targets"))
 		}
 		nN := p.Layers[p.N()]
 		targets = make([][]float64, p.DatasetSize)
@@ -203,7 +250,7 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		}
 	}
 
-	runPool(opts.Workers, students, func(net *Net) error {
+	runPool(opts.Workers, students, stop.snap, func(net *Net) error {
 		return runStudent(&stop, net, p, targets, settle, opts)
 	})
 	var errs []error
@@ -216,6 +263,36 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		errs = append(errs, ErrInterrupted)
 	}
 	return res, errors.Join(errs...)
+}
+
+// checkRestored checks that a restored student can go on: its step count
+// within the run, its sample order a permutation, its recordings those of
+// its steps.
+func checkRestored(net *Net, total, samples int) error {
+	if net.Steps < 0 || net.Steps > total {
+		return fmt.Errorf("%d steps made, the run has %d", net.Steps, total)
+	}
+	if net.Order != nil {
+		if len(net.Order) != samples {
+			return fmt.Errorf("the sample order has %d entries, the data %d samples", len(net.Order), samples)
+		}
+		seen := make([]bool, samples)
+		for i, o := range net.Order {
+			if o < 0 || o >= samples || seen[o] {
+				return fmt.Errorf("the sample order is not a permutation (entry %d is %d)", i, o)
+			}
+			seen[o] = true
+		}
+	}
+	if r := net.Recorder; r != nil {
+		if r.Steps() != net.Steps {
+			return fmt.Errorf("the recorder counted %d steps, the network %d", r.Steps(), net.Steps)
+		}
+		if err := r.Check(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps int, teacher bool) error {

@@ -8,8 +8,9 @@ import (
 // runPool runs every network on at most workers goroutines at once (0:
 // runtime.NumCPU()), never more than there are networks, and stores what
 // run returns in the network's Err. A network that arrives with an error
-// (restored from a checkpoint after it diverged) is not run again.
-func runPool(workers int, nets []*Net, run func(*Net) error) {
+// (restored from a checkpoint after it diverged) is not run again. sn
+// learns when each network starts and finishes, and counts its time.
+func runPool(workers int, nets []*Net, sn *snapshotter, run func(*Net) error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
@@ -21,9 +22,12 @@ func runPool(workers int, nets []*Net, run func(*Net) error) {
 		go func() {
 			defer wg.Done()
 			for net := range jobs {
-				if net.Err == nil {
-					net.Err = run(net)
+				if net.Err != nil {
+					continue
 				}
+				sn.start(net)
+				err := run(net)
+				sn.finish(net, err)
 			}
 		}()
 	}

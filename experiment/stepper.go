@@ -28,6 +28,17 @@ func (e *DivergedError) Error() string {
 	return fmt.Sprintf("%s (seed %d) diverged at step %d: %s not finite", e.Name, e.Seed, e.Step, strings.Join(e.Found, ", "))
 }
 
+// NotRunError is the error of a student that could not run because the
+// teacher that gives its targets failed.
+type NotRunError struct {
+	Name  string
+	Cause error
+}
+
+func (e *NotRunError) Error() string {
+	return fmt.Sprintf("%s not run: the teacher failed (%v)", e.Name, e.Cause)
+}
+
 // stepper steps one network, counting, reporting, watching for divergence
 // and for the context's end.
 type stepper struct {
@@ -40,12 +51,16 @@ type stepper struct {
 	stop   *halt
 }
 
+// newStepper returns the stepper of a network that starts (or goes on)
+// now, and reports that start.
 func newStepper(stop *halt, net *Net, opts Options, steps, epochs int) *stepper {
 	every := opts.ProgressEvery
 	if every <= 0 {
 		every = 10000
 	}
-	return &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, stop: stop}
+	s := &stepper{net: net, opts: opts, every: every, steps: steps, epochs: epochs, stop: stop}
+	s.report(false)
+	return s
 }
 
 func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
@@ -59,20 +74,43 @@ func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 		s.report(false)
 		// The watcher goroutine may not have run yet on busy cores.
 		if s.stop.ctx.Err() != nil {
-			s.stop.flag.Store(true)
+			s.stop.interrupt()
 		}
 	}
-	if s.stop.flag.Load() {
-		return ErrInterrupted
+	if s.stop.attention.Load() {
+		if s.stop.flag.Load() {
+			return ErrInterrupted
+		}
+		if s.stop.snap != nil {
+			s.stop.snap.attend(s.net)
+		}
 	}
 	return nil
 }
 
-// halt is the end of a run's context as a flag that is cheap to check
-// after every step.
+// halt is what the stepping networks check after every step: the end of
+// the run's context, as a flag, and requests for a copy of their state.
+// attention is set when either needs a look, so that a step checks one
+// flag.
 type halt struct {
-	ctx  context.Context
-	flag atomic.Bool
+	ctx       context.Context
+	flag      atomic.Bool
+	attention atomic.Bool
+	snap      *snapshotter
+}
+
+// interrupt asks every network to stop after its current step.
+func (h *halt) interrupt() {
+	h.flag.Store(true)
+	h.attention.Store(true)
+}
+
+// quiet clears attention unless the run is stopping.
+func (h *halt) quiet() {
+	h.attention.Store(false)
+	if h.flag.Load() {
+		h.attention.Store(true)
+	}
 }
 
 func (s *stepper) report(done bool) {

@@ -46,8 +46,6 @@ func runTeacher(stop *halt, net *Net, p *params.Params, in *Input, settleSteps i
 // stopped: net.Order is the sample order of the epoch it was in.
 func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, settleSteps int, opts Options) error {
 	in := net.Input
-	start := time.Now()
-	defer func() { net.Wall += time.Since(start) }()
 	epochSteps := in.Steps()
 	total := settleSteps + p.Epochs*epochSteps
 	s := newStepper(stop, net, opts, total, p.Epochs)

@@ -1,6 +1,7 @@
 package plot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -20,6 +21,8 @@ type Array = store.Array
 
 // Run is what the plots need besides the arrays.
 type Run struct {
+	// Context, if not nil, stops All between two plots when it ends.
+	Context context.Context
 	// Arrays holds the contents of results.npz, keyed "<net>/<var>/<layer>"
 	// or "<net>/<var>" (without ".npy"), <net> being "teacher" or
 	// "seed<S>".
@@ -227,11 +230,23 @@ func All(run Run, dir string) ([]string, error) {
 			}
 		}()
 	}
+	ctx := run.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+feed:
 	for i := range jobs {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

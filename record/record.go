@@ -11,6 +11,7 @@ package record
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"palmc/compare"
 	"palmc/microcircuit"
@@ -365,6 +366,34 @@ func (r *Recorder) All() []*Series {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// Check reports whether the records of r are those of a recorder that has
+// counted r.Steps() steps: every series but the target-only ones (MSE,
+// error, target) has one record per Every steps, those at most as many.
+func (r *Recorder) Check() error {
+	want := r.step / r.opts.Every
+	for name, s := range r.byName {
+		n := s.Len()
+		base, _, _ := strings.Cut(name, "/")
+		if n == want || (targetOnly[base] && n < want) {
+			continue
+		}
+		return fmt.Errorf("record: %s has %d records, %d steps make %d", name, n, r.step, want)
+	}
+	return nil
+}
+
+// Snapshot returns a read-only view of what r has recorded so far, for
+// saving while r goes on recording: its series hold the records made until
+// now. Recording only appends, so the view stays valid; Observe and Next
+// must not be called on it.
+func (r *Recorder) Snapshot() *Recorder {
+	c := &Recorder{opts: r.opts, step: r.step, byName: make(map[string]*Series, len(r.byName))}
+	for name, s := range r.byName {
+		c.byName[name] = &Series{Name: s.Name, Shape: s.Shape, Data: s.Data[:len(s.Data):len(s.Data)]}
+	}
+	return c
 }
 
 // Restore sets the step count and the records of every series, as saved

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -10,12 +12,20 @@ import (
 	"palmc/params"
 )
 
-// A checkpoint (checkpoint.npz) holds an interrupted run: the params and
-// options, and for every student its full state (as in a model file), its
-// step count, the sample order of its epoch, its wall time, its status and
-// the recordings so far ("<net>/rec/<series>", flat, with "<net>/rec_steps").
-// The teacher is not saved: it is rerun on resume, which gives it bit for
-// bit again.
+// A checkpoint (checkpoint.npz) holds an unfinished run: the params and
+// options, text entries that the caller keeps with it (Meta), and for every
+// student its full state (as in a model file), its step count, the sample
+// order of its epoch, its wall time, its status and the recordings so far
+// ("<net>/rec/<series>", flat, with "<net>/rec_steps"). The teacher is not
+// saved: it is rerun on resume, which gives it bit for bit again.
+//
+// Status is "running" (not finished: interrupted, not started, or as
+// far as a periodic checkpoint saw it; finished networks too), "diverged"
+// (with "<net>/diverged_step" and "<net>/diverged_found", the non-finite
+// variables), "not run: <why>" or "failed: <why>".
+//
+// Checkpoints are not compressed: they are written while a run goes on,
+// and when a run must stop quickly.
 
 // CheckpointFile is the name of the checkpoint in a run folder.
 const CheckpointFile = "checkpoint.npz"
@@ -27,22 +37,26 @@ type RunOptions struct {
 	SharedInput bool
 }
 
-// WriteCheckpoint saves an interrupted run to path (atomically).
-func WriteCheckpoint(path string, res *experiment.Result, ro RunOptions) error {
+// metaPrefix starts the keys of the caller's text entries.
+const metaPrefix = "meta/"
+
+// WriteCheckpoint saves an unfinished run to path (atomically), with the
+// caller's text entries meta. When ctx ends it stops, leaving path as it
+// was, and returns ctx's error.
+func WriteCheckpoint(ctx context.Context, path string, res *experiment.Result, ro RunOptions, meta map[string]string) error {
 	pj, err := res.Params.MarshalJSON()
 	if err != nil {
 		return err
 	}
 	entries := []Entry{{"params", string(pj)}, {"task", string(ro.Task)},
 		{"compare", b2i(ro.Compare)}, {"shared_input", b2i(ro.SharedInput)}}
+	for k, v := range meta {
+		entries = append(entries, Entry{metaPrefix + k, v})
+	}
 	var names []string
 	for _, net := range res.Students {
 		names = append(names, net.Name)
 		pre := net.Name + "/"
-		status := "running"
-		if net.Err != nil && !errors.Is(net.Err, experiment.ErrInterrupted) {
-			status = "failed: " + net.Err.Error()
-		}
 		order := make([]float64, len(net.Order))
 		for i, o := range net.Order {
 			order[i] = float64(o)
@@ -52,8 +66,8 @@ func WriteCheckpoint(path string, res *experiment.Result, ro RunOptions) error {
 			Entry{pre + "steps", int64(net.Steps)},
 			Entry{pre + "order", &Array{Shape: []int{len(order)}, Data: order}},
 			Entry{pre + "wall_ns", int64(net.Wall)},
-			Entry{pre + "status", status},
 		)
+		entries = append(entries, statusEntries(pre, net)...)
 		entries = append(entries, NetworkEntries(pre, net.Network)...)
 		if r := net.Recorder; r != nil {
 			entries = append(entries, Entry{pre + "rec_steps", int64(r.Steps())})
@@ -63,70 +77,159 @@ func WriteCheckpoint(path string, res *experiment.Result, ro RunOptions) error {
 		}
 	}
 	entries = append(entries, Entry{"nets", strings.Join(names, ",")})
-	return WriteNPZ(path, entries)
+	return WriteNPZContext(ctx, path, entries, false)
+}
+
+func statusEntries(pre string, net *experiment.Net) []Entry {
+	var div *experiment.DivergedError
+	var nr *experiment.NotRunError
+	switch err := net.Err; {
+	case err == nil || errors.Is(err, experiment.ErrInterrupted):
+		return []Entry{{pre + "status", "running"}}
+	case errors.As(err, &div):
+		return []Entry{{pre + "status", "diverged"}, {pre + "diverged_step", int64(div.Step)},
+			{pre + "diverged_found", strings.Join(div.Found, ",")}}
+	case errors.As(err, &nr):
+		return []Entry{{pre + "status", "not run: " + nr.Cause.Error()}}
+	default:
+		return []Entry{{pre + "status", "failed: " + err.Error()}}
+	}
 }
 
 // Checkpoint is a checkpoint read back.
 type Checkpoint struct {
 	Params  *params.Params
 	Options RunOptions
-	arrays  map[string]Array
-	texts   map[string]string
-	nets    map[string]bool
+	// Meta holds the caller's text entries.
+	Meta   map[string]string
+	arrays map[string]Array
+	texts  map[string]string
+	nets   map[string]bool
 }
 
-// ReadCheckpoint reads a checkpoint file.
+// ReadCheckpoint reads a checkpoint file and checks what can be checked
+// without the run: the params, the options, the network names against the
+// params' seeds.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
 	arrays, texts, p, task, err := readRun(path)
 	if err != nil {
 		return nil, err
 	}
-	flag := func(k string) bool { a, ok := arrays[k]; return ok && len(a.Data) == 1 && a.Data[0] != 0 }
-	c := &Checkpoint{Params: p, arrays: arrays, texts: texts, nets: map[string]bool{},
-		Options: RunOptions{Task: task, Compare: flag("compare"), SharedInput: flag("shared_input")}}
+	fail := func(format string, a ...any) (*Checkpoint, error) {
+		return nil, fmt.Errorf("store: %s: %s", path, fmt.Sprintf(format, a...))
+	}
+	if task != params.BwOnly && task != params.FwBw {
+		return fail("unknown task %q", task)
+	}
+	flag := func(k string) (bool, error) {
+		a, ok := arrays[k]
+		if !ok || len(a.Data) != 1 || (a.Data[0] != 0 && a.Data[0] != 1) {
+			return false, fmt.Errorf("store: %s: %s must be 0 or 1", path, k)
+		}
+		return a.Data[0] == 1, nil
+	}
+	c := &Checkpoint{Params: p, arrays: arrays, texts: texts, nets: map[string]bool{}, Meta: map[string]string{},
+		Options: RunOptions{Task: task}}
+	if c.Options.Compare, err = flag("compare"); err != nil {
+		return nil, err
+	}
+	if c.Options.SharedInput, err = flag("shared_input"); err != nil {
+		return nil, err
+	}
+	for k, v := range texts {
+		if m, ok := strings.CutPrefix(k, metaPrefix); ok {
+			c.Meta[m] = v
+		}
+	}
+	want := map[string]bool{}
+	for _, s := range p.RandomSeed {
+		want[fmt.Sprintf("seed%d", s)] = true
+	}
 	for _, n := range strings.Split(texts["nets"], ",") {
+		if !want[n] {
+			return fail("network %q is not one of the params' seeds", n)
+		}
+		if c.nets[n] {
+			return fail("network %q appears twice", n)
+		}
 		c.nets[n] = true
+	}
+	if len(c.nets) != len(want) {
+		return fail("has %d networks, the params %d seeds", len(c.nets), len(want))
 	}
 	return c, nil
 }
 
 // Restore sets a student built by experiment.Run to its saved state; it is
-// meant for experiment.Options.Restore.
+// meant for experiment.Options.Restore, which checks the step count, order
+// and recordings against the run.
 func (c *Checkpoint) Restore(net *experiment.Net) error {
 	if !c.nets[net.Name] {
 		return fmt.Errorf("store: checkpoint has no network %s", net.Name)
 	}
 	pre := net.Name + "/"
-	scalar := func(k string) (float64, error) {
+	// count reads a non-negative whole number.
+	count := func(k string) (int, error) {
 		a, ok := c.arrays[pre+k]
 		if !ok || len(a.Data) != 1 {
 			return 0, fmt.Errorf("store: checkpoint lacks %s%s", pre, k)
 		}
-		return a.Data[0], nil
+		v := a.Data[0]
+		if v < 0 || v != math.Trunc(v) || v > 1<<62 {
+			return 0, fmt.Errorf("store: checkpoint: %s%s = %v is not a count", pre, k, v)
+		}
+		return int(v), nil
+	}
+	seed, err := count("seed")
+	if err != nil {
+		return err
+	}
+	if int64(seed) != net.Seed {
+		return fmt.Errorf("store: checkpoint: %sseed = %d, want %d", pre, seed, net.Seed)
 	}
 	if err := RestoreNetwork(c.arrays, pre, net.Network); err != nil {
 		return err
 	}
-	steps, err := scalar("steps")
+	steps, err := count("steps")
 	if err != nil {
 		return err
 	}
-	wall, err := scalar("wall_ns")
+	wall, err := count("wall_ns")
 	if err != nil {
 		return err
 	}
-	net.Steps, net.Wall = int(steps), time.Duration(wall)
+	net.Steps, net.Wall = steps, time.Duration(wall)
+	net.Order = nil
 	if o := c.arrays[pre+"order"].Data; len(o) > 0 {
 		net.Order = make([]int, len(o))
 		for i, v := range o {
+			if v < 0 || v != math.Trunc(v) || v >= float64(len(o)) {
+				return fmt.Errorf("store: checkpoint: %sorder[%d] = %v is not a sample index below %d", pre, i, v, len(o))
+			}
 			net.Order[i] = int(v)
 		}
 	}
-	if st := c.texts[pre+"status"]; strings.HasPrefix(st, "failed: ") {
+	switch st := c.texts[pre+"status"]; {
+	case st == "running":
+	case st == "diverged":
+		step, err := count("diverged_step")
+		if err != nil {
+			return err
+		}
+		var found []string
+		if f := c.texts[pre+"diverged_found"]; f != "" {
+			found = strings.Split(f, ",")
+		}
+		net.Err = &experiment.DivergedError{Name: net.Name, Seed: net.Seed, Step: step, Found: found}
+	case strings.HasPrefix(st, "not run: "):
+		net.Err = &experiment.NotRunError{Name: net.Name, Cause: errors.New(strings.TrimPrefix(st, "not run: "))}
+	case strings.HasPrefix(st, "failed: "):
 		net.Err = errors.New(strings.TrimPrefix(st, "failed: "))
+	default:
+		return fmt.Errorf("store: checkpoint: %sstatus = %q is unknown", pre, st)
 	}
 	if r := net.Recorder; r != nil {
-		recSteps, err := scalar("rec_steps")
+		recSteps, err := count("rec_steps")
 		if err != nil {
 			return err
 		}
@@ -138,9 +241,23 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 			}
 			data[s.Name] = a.Data
 		}
-		if err := r.Restore(int(recSteps), data); err != nil {
-			return err
+		if err := r.Restore(recSteps, data); err != nil {
+			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
 		}
 	}
 	return nil
+}
+
+// Steps returns the steps made by each network of the checkpoint and the
+// steps the run needs per network (students only).
+func (c *Checkpoint) Steps() (done map[string]int, err error) {
+	done = map[string]int{}
+	for n := range c.nets {
+		a := c.arrays[n+"/steps"]
+		if len(a.Data) != 1 {
+			return nil, fmt.Errorf("store: checkpoint lacks %s/steps", n)
+		}
+		done[n] = int(a.Data[0])
+	}
+	return done, nil
 }

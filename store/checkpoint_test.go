@@ -55,7 +55,7 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			if !errors.Is(err, experiment.ErrInterrupted) {
 				t.Fatalf("%s round %d: Run returned %v, want ErrInterrupted", c.name, round, err)
 			}
-			if err := WriteCheckpoint(path, res, ro); err != nil {
+			if err := WriteCheckpoint(context.Background(), path, res, ro, nil); err != nil {
 				t.Fatal(err)
 			}
 			cp, err := ReadCheckpoint(path)

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"palmc/experiment"
@@ -38,70 +40,20 @@ import (
 // Restoring a network from it and stepping on gives the same numbers as if
 // the run had gone on.
 
-type vecField struct {
-	name string
-	get  func(n *microcircuit.Network) [][]float64
-}
-
-type matField struct {
-	name string
-	get  func(n *microcircuit.Network) []microcircuit.Mat
-}
-
-var vecFields = []vecField{
-	{"uP", func(n *microcircuit.Network) [][]float64 { return n.UP }},
-	{"uP_old", func(n *microcircuit.Network) [][]float64 { return n.UPOld }},
-	{"uP_breve", func(n *microcircuit.Network) [][]float64 { return n.UPBreve }},
-	{"rP_breve", func(n *microcircuit.Network) [][]float64 { return n.RPBreve }},
-	{"rP_breve_old", func(n *microcircuit.Network) [][]float64 { return n.RPBreveOld }},
-	{"vbas", func(n *microcircuit.Network) [][]float64 { return n.VBas }},
-	{"vbas_old", func(n *microcircuit.Network) [][]float64 { return n.VBasOld }},
-	{"uI", func(n *microcircuit.Network) [][]float64 { return n.UI }},
-	{"uI_old", func(n *microcircuit.Network) [][]float64 { return n.UIOld }},
-	{"uI_breve", func(n *microcircuit.Network) [][]float64 { return n.UIBreve }},
-	{"rI_breve", func(n *microcircuit.Network) [][]float64 { return n.RIBreve }},
-	{"rI_breve_old", func(n *microcircuit.Network) [][]float64 { return n.RIBreveOld }},
-	{"vden", func(n *microcircuit.Network) [][]float64 { return n.VDen }},
-	{"vden_old", func(n *microcircuit.Network) [][]float64 { return n.VDenOld }},
-	{"vapi", func(n *microcircuit.Network) [][]float64 { return n.VApi }},
-	{"vapi_old", func(n *microcircuit.Network) [][]float64 { return n.VApiOld }},
-	{"vapi_noise", func(n *microcircuit.Network) [][]float64 { return n.VApiNoise }},
-	{"noise", func(n *microcircuit.Network) [][]float64 { return n.Noise }},
-	{"rP_breve_HI", func(n *microcircuit.Network) [][]float64 { return n.RPBreveHI }},
-	{"r_LO", func(n *microcircuit.Network) [][]float64 { return n.PreLO }},
-	{"post_LO", func(n *microcircuit.Network) [][]float64 { return n.PostLO }},
-	{"r0", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0} }},
-	{"r0_old", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.R0Old} }},
-	{"epsilon", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.Epsilon} }},
-	{"epsilon_LO", func(n *microcircuit.Network) [][]float64 { return [][]float64{n.EpsilonLO} }},
-}
-
 // optionalVecFields may be absent from files written before them.
 var optionalVecFields = map[string]bool{"epsilon": true, "epsilon_LO": true}
-
-var matFields = []matField{
-	{"WPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.WPP }},
-	{"WIP", func(n *microcircuit.Network) []microcircuit.Mat { return n.WIP }},
-	{"BPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.BPP }},
-	{"BPI", func(n *microcircuit.Network) []microcircuit.Mat { return n.BPI }},
-	{"dWPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWPP }},
-	{"dWIP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWIP }},
-	{"dBPP", func(n *microcircuit.Network) []microcircuit.Mat { return n.DBPP }},
-	{"dBPI", func(n *microcircuit.Network) []microcircuit.Mat { return n.DBPI }},
-	{"dWPP_LO", func(n *microcircuit.Network) []microcircuit.Mat { return n.DWPPLO }},
-}
 
 // NetworkEntries returns the full state of n under "<prefix><var>/<i>".
 func NetworkEntries(prefix string, n *microcircuit.Network) []Entry {
 	var out []Entry
-	for _, f := range vecFields {
-		for i, v := range f.get(n) {
-			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.name, i), vecArray(v)})
+	for _, f := range n.StateVecs() {
+		for i, v := range f.Vecs {
+			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.Name, i), vecArray(v)})
 		}
 	}
-	for _, f := range matFields {
-		for i, m := range f.get(n) {
-			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.name, i), matArray(m)})
+	for _, f := range n.StateMats() {
+		for i, m := range f.Mats {
+			out = append(out, Entry{fmt.Sprintf("%s%s/%d", prefix, f.Name, i), matArray(m)})
 		}
 	}
 	st := n.Rand.State()
@@ -137,10 +89,10 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 		}
 		return a.Data, nil
 	}
-	for _, f := range vecFields {
-		for i, v := range f.get(n) {
-			key := fmt.Sprintf("%s/%d", f.name, i)
-			if _, ok := arrays[prefix+key]; !ok && optionalVecFields[f.name] {
+	for _, f := range n.StateVecs() {
+		for i, v := range f.Vecs {
+			key := fmt.Sprintf("%s/%d", f.Name, i)
+			if _, ok := arrays[prefix+key]; !ok && optionalVecFields[f.Name] {
 				continue
 			}
 			d, err := get(key, len(v))
@@ -150,9 +102,9 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 			copy(v, d)
 		}
 	}
-	for _, f := range matFields {
-		for i, m := range f.get(n) {
-			d, err := get(fmt.Sprintf("%s/%d", f.name, i), len(m.Data))
+	for _, f := range n.StateMats() {
+		for i, m := range f.Mats {
+			d, err := get(fmt.Sprintf("%s/%d", f.Name, i), len(m.Data))
 			if err != nil {
 				return err
 			}
@@ -195,14 +147,15 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 }
 
 // WriteModel writes the final state of every network of res, teacher
-// first, with the params used, to path (atomically).
-func WriteModel(path string, res *experiment.Result) error {
+// first, with the params used and the entries meta (text entries that
+// describe the run), to path (atomically; see WriteNPZContext for ctx).
+func WriteModel(ctx context.Context, path string, res *experiment.Result, meta []Entry) error {
 	pj, err := res.Params.MarshalJSON()
 	if err != nil {
 		return err
 	}
 	var names []string
-	entries := []Entry{{"params", string(pj)}, {"task", string(res.Task)}}
+	entries := append(slices.Clone(meta), Entry{"params", string(pj)}, Entry{"task", string(res.Task)})
 	for _, net := range res.Nets() {
 		names = append(names, net.Name)
 		pre := net.Name + "/"
@@ -210,13 +163,15 @@ func WriteModel(path string, res *experiment.Result) error {
 		entries = append(entries, NetworkEntries(pre, net.Network)...)
 	}
 	entries = append(entries, Entry{"nets", strings.Join(names, ",")})
-	return WriteNPZ(path, entries)
+	return WriteNPZContext(ctx, path, entries, true)
 }
 
 // Model is a model file read back.
 type Model struct {
 	Params *params.Params
 	Task   params.Task
+	// Meta holds the text entries that describe the run (run_id, …).
+	Meta map[string]string
 	// Nets are the restored networks, teacher first.
 	Nets []*experiment.Net
 }
@@ -227,7 +182,12 @@ func ReadModel(path string) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Params: p, Task: task}
+	m := &Model{Params: p, Task: task, Meta: map[string]string{}}
+	for k, v := range texts {
+		if !strings.Contains(k, "/") {
+			m.Meta[k] = v
+		}
+	}
 	names := strings.Split(texts["nets"], ",")
 	if texts["nets"] == "" {
 		return nil, fmt.Errorf("store: %s: not a palmc model file (no nets)", path)

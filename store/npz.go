@@ -6,7 +6,10 @@
 package store
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +17,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"github.com/sbinet/npyio/npy"
@@ -55,36 +59,67 @@ type Entry struct {
 	Value any
 }
 
-// WriteNPZ writes the entries to path atomically; numpy.load opens the file
-// and shows the keys as given.
+// WriteNPZ writes the entries to path atomically, compressed; numpy.load
+// opens the file and shows the keys as given.
 func WriteNPZ(path string, entries []Entry) error {
+	return WriteNPZContext(context.Background(), path, entries, true)
+}
+
+// WriteNPZContext writes the entries to path atomically, compressed with
+// deflate or stored as they are (much faster: for checkpoints). When ctx
+// ends, it stops between two entries, removes what it wrote and returns
+// ctx's error; path is then as it was.
+func WriteNPZContext(ctx context.Context, path string, entries []Entry, compress bool) error {
 	return WriteAtomic(path, func(w io.Writer) error {
-		z := npz.NewWriter(w)
+		z := zip.NewWriter(w)
+		z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(w, flate.BestSpeed)
+		})
+		method := zip.Store
+		if compress {
+			method = zip.Deflate
+		}
 		for _, e := range entries {
-			v := e.Value
-			if f, ok := v.(func() *Array); ok {
-				v = f()
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			switch a := v.(type) {
-			case Array:
-				v = a.typed()
-			case *Array:
-				v = a.typed()
-			case string:
-				// Text is stored as UTF-8 bytes: numpy reads it with
-				// bytes(a).decode(); npyio's own string type is not readable
-				// by numpy.
-				v = []uint8(a)
-			case int64, []uint32:
-			default:
-				return fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
+			v, err := npyValue(e)
+			if err != nil {
+				return err
 			}
-			if err := z.Write(e.Key, v); err != nil {
+			m, err := z.CreateHeader(&zip.FileHeader{Name: e.Key + ".npy", Method: method})
+			if err != nil {
+				return err
+			}
+			if err := npy.Write(m, v); err != nil {
 				return fmt.Errorf("store: writing %q: %w", e.Key, err)
 			}
 		}
 		return z.Close()
 	})
+}
+
+// npyValue returns what npy writes for an entry, in the layout numpy
+// reads.
+func npyValue(e Entry) (any, error) {
+	v := e.Value
+	if f, ok := v.(func() *Array); ok {
+		v = f()
+	}
+	switch a := v.(type) {
+	case Array:
+		return a.typed(), nil
+	case *Array:
+		return a.typed(), nil
+	case string:
+		// Text is stored as UTF-8 bytes: numpy reads it with
+		// bytes(a).decode(); npyio's own string type is not readable by
+		// numpy.
+		return []uint8(a), nil
+	case int64, []uint32:
+		return a, nil
+	}
+	return nil, fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
 }
 
 // ReadNPZ reads every numeric array of an npz file (float64, int64 and
@@ -102,6 +137,14 @@ func ReadRecorded(path string) (map[string]Array, error) {
 		return !strings.HasSuffix(k, "/stimulus") && !strings.HasSuffix(k, "/target_sequence") && !strings.Contains(k, "/final_")
 	})
 	return arrays, err
+}
+
+// ReadRecordedMeta reads what ReadRecorded reads and the text entries
+// that describe the run (keys without "/": run_id, provenance, …).
+func ReadRecordedMeta(path string) (map[string]Array, map[string]string, error) {
+	return readNPZ(path, func(k string) bool {
+		return !strings.HasSuffix(k, "/stimulus") && !strings.HasSuffix(k, "/target_sequence") && !strings.Contains(k, "/final_")
+	})
 }
 
 // readNPZ reads the numeric arrays and the strings of an npz file, those
@@ -182,7 +225,7 @@ func floats[T int64 | uint32](v []T) []float64 {
 // where a good one was.
 func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+TempMark+"*")
 	if err != nil {
 		return err
 	}
@@ -192,6 +235,11 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	// CreateTemp makes the file readable by its owner only; a result is
+	// for colleagues too, as the umask says.
+	if err = tmp.Chmod(FileMode); err != nil {
+		return err
+	}
 	if err = write(tmp); err != nil {
 		return err
 	}
@@ -202,6 +250,24 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// TempMark is part of the name of every temporary file that WriteAtomic
+// makes: ".<name>.tmp<random>", in the folder of the file it replaces. A
+// killed write leaves one behind; it is never a finished file.
+const TempMark = ".tmp"
+
+// FileMode and DirMode are the permissions of new files and folders under
+// the process's umask (0644 and 0755 with the usual umask 022).
+var FileMode, DirMode os.FileMode
+
+func init() {
+	// Read before any goroutine can create files: setting and restoring
+	// the umask is the only way to learn it.
+	m := syscall.Umask(0)
+	syscall.Umask(m)
+	FileMode = os.FileMode(0o666 &^ m)
+	DirMode = os.FileMode(0o777 &^ m)
 }
 
 // Arrays returns the numeric entries as arrays by key; an int64 becomes a

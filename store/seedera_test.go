@@ -29,7 +29,7 @@ func TestSeedEraModelRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(t.TempDir(), "model.npz")
-		if err := WriteModel(path, res); err != nil {
+		if err := WriteModel(context.Background(), path, res, nil); err != nil {
 			t.Fatal(err)
 		}
 		m, err := ReadModel(path)

@@ -28,7 +28,7 @@ func runGolden(t *testing.T, name string, task params.Task) *experiment.Result {
 func TestModelRoundTrip(t *testing.T) {
 	res := runGolden(t, "pal_fw_tiny", params.FwBw)
 	path := filepath.Join(t.TempDir(), "model.npz")
-	if err := WriteModel(path, res); err != nil {
+	if err := WriteModel(context.Background(), path, res, nil); err != nil {
 		t.Fatal(err)
 	}
 	m, err := ReadModel(path)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -9,6 +12,7 @@ import (
 
 	"palmc/experiments"
 	"palmc/params"
+	"palmc/store"
 )
 
 func newExampleCmd() *cobra.Command {
@@ -27,19 +31,17 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 			if len(args) == 1 {
 				dir = args[0]
 			}
-			if err := prepareOut(dir); err != nil {
-				return err
-			}
 			b, err := experiments.Params(experiments.Example)
 			if err != nil {
 				return err
 			}
 			path := filepath.Join(dir, "params.json")
-			if err := os.WriteFile(path, b, 0o644); err != nil {
+			if err := writeNew(path, b, false); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
-			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet})
+			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s holds the example's params; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
+			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet,
+				checkpointEvery: defaultCheckpointEvery}, os.Args)
 			if err == nil && !quiet {
 				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: see %s (angles to backprop: angle_WPPT_BPP_*_mean.png)\n", filepath.Join(dir, plotsDir))
 			}
@@ -53,6 +55,7 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 
 func newParamsCmd() *cobra.Command {
 	var out, name string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "params [--out FILE] [--experiment NAME]",
 		Short: "Print or write a commented params.json template or a paper experiment",
@@ -81,10 +84,7 @@ unit and default, or, with --experiment, one of palmc's experiment files
 				_, err := cmd.OutOrStdout().Write(b)
 				return err
 			}
-			if err := prepareOut(filepath.Dir(out)); err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, b, 0o644); err != nil {
+			if err := writeNew(out, b, force); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
@@ -94,5 +94,30 @@ unit and default, or, with --experiment, one of palmc's experiment files
 	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&name, "experiment", "", "an experiment of palmc's experiments/ folder instead of the template")
 	cmd.Flags().Bool("list", false, "list the experiments")
+	cmd.Flags().BoolVar(&force, "force", false, "replace --out if it exists and differs")
 	return cmd
+}
+
+// writeNew writes b to path, making its folder. A file that exists with
+// other content is kept unless force: it may hold a user's edits.
+func writeNew(path string, b []byte, force bool) error {
+	old, err := os.ReadFile(path)
+	switch {
+	case err == nil && bytes.Equal(old, b):
+		return nil
+	case err == nil && !force:
+		return usage("%s exists and differs from what palmc would write; keeping it (choose another path, or remove it)", path)
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return usage("%s: %v", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), store.DirMode); err != nil {
+		return usage("%v", err)
+	}
+	if err := store.WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	}); err != nil {
+		return usage("writing %s: %v", path, err)
+	}
+	return nil
 }

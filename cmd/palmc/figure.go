@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"palmc/params"
 	"palmc/plot"
 	"palmc/store"
 )
@@ -27,21 +29,27 @@ The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
 that holds BPDIR).`,
 		Example: `  palmc figure fig3 run_fig3abc
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png`,
-		Args: cobra.MinimumNArgs(2),
+		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch args[0] {
 			case "fig3":
 				if len(args) != 2 {
 					return usage("figure fig3 takes one run folder")
 				}
-				r, epochSteps, _, err := loadRun(args[1])
+				r, epochSteps, m, err := loadRun(args[1])
 				if err != nil {
 					return err
+				}
+				if m.Task != params.BwOnly {
+					return usage("figure fig3: %s is a %s run; Fig. 3 is drawn from a bw_only run with --compare BP (experiments fig3abc, fig3def)", args[1], m.Task)
+				}
+				if _, ok := r.Arrays[firstStudent(m)+"/angle_WPPT_BPP/0"]; !ok {
+					return usage("figure fig3: %s has no angles to backprop: run it with --compare BP", args[1])
 				}
 				if out == "" {
 					out = filepath.Join(args[1], "fig3.png")
 				}
-				if err := plot.Fig3(r, epochSteps, out); err != nil {
+				if err := writeFigure(out, func(path string) error { return plot.Fig3(r, epochSteps, path) }); err != nil {
 					return err
 				}
 			case "fig4":
@@ -49,17 +57,28 @@ that holds BPDIR).`,
 					return usage("figure fig4 takes three run folders: BP, FA and PAL")
 				}
 				var runs []plot.Fig4Run
-				for _, dir := range args[1:] {
-					r, epochSteps, model, err := loadRun(dir)
+				for i, dir := range args[1:] {
+					r, epochSteps, m, err := loadRun(dir)
 					if err != nil {
 						return err
 					}
-					runs = append(runs, plot.Fig4Run{Model: model, Run: r, EpochSteps: epochSteps})
+					want := []string{"BP", "FA", "PAL"}[i]
+					model := m.Params.ModelType
+					if model == params.ModelLDRL {
+						model = params.ModelPAL
+					}
+					if m.Task != params.FwBw || model != want {
+						return usage("figure fig4: %s is a %s %s run; Fig. 4 needs fw_bw runs of BP, FA and PAL, in that order (experiments fig4ab-bp, -fa, -pal)", dir, m.Params.ModelType, m.Task)
+					}
+					if _, ok := r.Arrays[firstStudent(m)+"/MSE"]; !ok {
+						return usage("figure fig4: %s has no MSE: set rec_MSE to true in its params and run it again", dir)
+					}
+					runs = append(runs, plot.Fig4Run{Model: m.Params.ModelType, Run: r, EpochSteps: epochSteps})
 				}
 				if out == "" {
 					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), "fig4.png")
 				}
-				if err := plot.Fig4(runs, out); err != nil {
+				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
 				}
 			default:
@@ -73,17 +92,44 @@ that holds BPDIR).`,
 	return cmd
 }
 
-// loadRun reads the results and params of a run folder.
-func loadRun(dir string) (plot.Run, int, string, error) {
+// loadRun reads the results and model of a run folder, which must belong
+// to one run.
+func loadRun(dir string) (plot.Run, int, *store.Model, error) {
 	m, err := store.ReadModel(filepath.Join(dir, modelFile))
 	if err != nil {
-		return plot.Run{}, 0, "", usage("%s: %v", dir, err)
+		return plot.Run{}, 0, nil, usage("%s is not a finished palmc run: %v", dir, err)
 	}
-	arrays, err := store.ReadRecorded(filepath.Join(dir, resultsFile))
+	arrays, texts, err := store.ReadRecordedMeta(filepath.Join(dir, resultsFile))
 	if err != nil {
-		return plot.Run{}, 0, "", usage("%s: %v", dir, err)
+		return plot.Run{}, 0, nil, usage("%s: %v", dir, err)
+	}
+	if texts["run_id"] != m.Meta["run_id"] {
+		return plot.Run{}, 0, nil, fmt.Errorf("%s: %s and %s belong to different runs", dir, resultsFile, modelFile)
 	}
 	p := m.Params
 	return plot.Run{Arrays: arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
-		StepsPerSample: p.StepsPerSample()}, p.DatasetSize * p.StepsPerSample(), p.ModelType, nil
+		StepsPerSample: p.StepsPerSample()}, p.DatasetSize * p.StepsPerSample(), m, nil
+}
+
+// firstStudent names the first student of a run.
+func firstStudent(m *store.Model) string {
+	return fmt.Sprintf("seed%d", m.Params.RandomSeed[0])
+}
+
+// writeFigure draws a figure into a temporary file beside path (with the
+// same extension, which selects the format) and renames it into place.
+func writeFigure(path string, draw func(path string) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), store.DirMode); err != nil {
+		return usage("--out %s: %v", path, err)
+	}
+	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%d-%s", os.Getpid(), filepath.Base(path)))
+	if err := draw(tmp); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, store.FileMode); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }

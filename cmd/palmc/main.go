@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"palmc/runfolder"
 )
 
 // usageError marks errors of the command line or the params file: exit code 2.
@@ -21,6 +25,16 @@ func (e usageError) Unwrap() error { return e.err }
 
 func usage(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
 
+// usageArgs makes the errors of an argument check usage errors.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageError{fmt.Errorf("%s: %w (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
+
 func main() {
 	if os.Getenv("GOGC") == "" {
 		// A run allocates nothing while it simulates; afterwards, writing
@@ -29,12 +43,22 @@ func main() {
 		// 1.5× the recordings (a Fig. 6 run with 10 seeds: 2.02 -> 1.52 GB).
 		debug.SetGCPercent(50)
 	}
-	os.Exit(runWith(os.Args[1:], os.Stderr))
+	s := newStream(os.Stderr)
+	code := runWith(os.Args[1:], s)
+	s.flush(2 * time.Second)
+	os.Exit(code)
 }
 
 // runWith runs palmc with the given arguments and returns the exit code:
-// 0 on success, 2 for bad usage or params, 1 for other failures.
-func runWith(args []string, stderr io.Writer) int {
+// 0 on success, 2 for bad usage or params, 1 for other failures. A panic
+// becomes a message and exit code 1.
+func runWith(args []string, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "palmc: internal error: %v\n%s", r, crashReport(r))
+			code = 1
+		}
+	}()
 	root := newRoot()
 	root.SetArgs(args)
 	root.SetErr(stderr)
@@ -50,6 +74,16 @@ func runWith(args []string, stderr io.Writer) int {
 	return 1
 }
 
+// crashReport writes the stack of a panic to a file and says where.
+func crashReport(r any) string {
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("palmc-crash-%d.txt", os.Getpid()))
+	text := fmt.Sprintf("%s\npanic: %v\n\n%s", runfolder.BuildInfo(), r, debug.Stack())
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		return "palmc: this is a bug in palmc; please report it with the command line\n"
+	}
+	return fmt.Sprintf("palmc: this is a bug in palmc; please report it with the command line and %s\n", path)
+}
+
 func newRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "palmc",
@@ -58,9 +92,11 @@ func newRoot() *cobra.Command {
 Phaseless Alignment Learning (PAL), backprop (BP) or feedback alignment (FA),
 reading the params.json files of the published numpy code and giving the same
 numbers, faster.`,
+		Version:       runfolder.BuildInfo().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
@@ -74,5 +110,6 @@ numbers, faster.`,
 func isCobraUsage(err error) bool {
 	msg := err.Error()
 	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") ||
+		strings.HasPrefix(msg, "unknown shorthand flag") ||
 		strings.Contains(msg, "accepts") && strings.Contains(msg, "arg(s)")
 }

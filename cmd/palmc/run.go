@@ -4,31 +4,42 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"palmc/experiment"
 	"palmc/params"
+	"palmc/runfolder"
 	"palmc/store"
 )
 
+// The files of a run folder.
+const (
+	resultsFile = runfolder.ResultsFile
+	modelFile   = runfolder.ModelFile
+	summaryFile = runfolder.SummaryFile
+	plotsDir    = runfolder.PlotsDir
+)
+
+// defaultCheckpointEvery is the interval of periodic checkpoints.
+const defaultCheckpointEvery = 10 * time.Minute
+
 type runFlags struct {
-	params  string
-	task    string
-	compare string
-	out     string
-	load    string
-	workers int
-	quiet   bool
-	shared  bool
-	resume  string
+	params          string
+	task            string
+	compare         string
+	out             string
+	load            string
+	workers         int
+	quiet           bool
+	shared          bool
+	resume          string
+	restart         bool
+	checkpointEvery time.Duration
+	maxMemory       string
+	noPlots         bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -41,45 +52,77 @@ func newRunCmd() *cobra.Command {
   bw_only  learn the backward weights; no teacher
   fw_bw    a teacher network gives targets; forward and backward weights learn
 
-The run folder (default: the folder of the params file) receives
+The run folder (default: the folder of the params file; --out: another one,
+which then gets a copy of the params file) receives
   results.npz   every recorded variable, keys "<net>/<var>/<layer>"
   model.npz     the full state of every network after the run, with the params
-  summary.json  seeds, steps, wall time, final MSE and angles
+  summary.json  where the run came from (palmc version, command, times),
+                seeds, steps, wall time, final MSE and angles
   plots/        one PNG per recorded variable and layer
+A run replaces all of these at once when it ends, never some of them, and
+locks the folder while it runs: a second palmc run into it is refused.
 
-With --load, the plots are redrawn from a saved run without simulating.
+Interruptions: SIGINT (Ctrl-C), SIGTERM, SIGHUP or SIGUSR1 — every network
+finishes its current step and the run is saved to checkpoint.npz in the
+run folder (a second signal stops at once); --resume DIR goes on from there
+and gives the results of a run that was never interrupted. Long runs also
+save a checkpoint every --checkpoint-every (default 10m), so that a kill,
+a crash or a batch system's hard limit loses at most that much. A folder
+with an unfinished run is not overwritten by a new one unless --restart.
 
-On SIGINT or SIGTERM every network finishes its current step, the run is
-saved to checkpoint.npz in the run folder and palmc exits; --resume DIR goes
-on from there and gives the results of a run that was never interrupted.
 A network whose state becomes NaN or infinite stops; the others finish, its
-results are saved, summary.json marks it and the exit code is 1.`,
+results are saved, summary.json marks it and the exit code is 1.
+
+Before it starts, palmc estimates the memory the run needs and refuses a run
+that would not fit (--max-memory sets the limit).
+
+Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
 		Example: `  palmc run --params run01/params.json --task fw_bw
+  palmc run --params run01 --task fw_bw                  # the same: DIR/params.json
   palmc run --resume run01
   palmc run --params run01/params.json --task bw_only --compare BP --workers 2
   palmc run --params run01/params.json --task bw_only --load run01/model.npz`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRun(cmd, f)
+			return runRun(cmd, f, os.Args)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.params, "params", "", "params.json to run (required)")
+	fl.StringVar(&f.params, "params", "", "params.json to run, or a folder that holds one (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only or fw_bw (required)")
 	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop")
 	fl.StringVar(&f.out, "out", "", "run folder (default: the folder of --params)")
-	fl.StringVar(&f.load, "load", "", "redraw the plots of a saved run from its model.npz, without simulating")
-	fl.IntVar(&f.workers, "workers", 0, "seeds simulated at once (default: number of cores)")
+	fl.StringVar(&f.load, "load", "", "redraw the plots of the run folder's saved run from its model.npz, without simulating")
+	fl.IntVar(&f.workers, "workers", 0, "networks simulated at once (default: number of cores, at most the number of seeds)")
 	fl.BoolVar(&f.quiet, "quiet", false, "no progress output")
-	fl.StringVar(&f.resume, "resume", "", "continue the interrupted run of this run folder from its checkpoint.npz")
+	fl.StringVar(&f.resume, "resume", "", "continue the unfinished run of this run folder from its checkpoint.npz")
+	fl.BoolVar(&f.restart, "restart", false, "discard the unfinished run (checkpoint.npz) of the run folder and start anew")
+	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", defaultCheckpointEvery, "save a checkpoint this often while the run goes on (0: only when stopped)")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the run may need, e.g. 64G (default: what is available; 0: no check)")
+	fl.BoolVar(&f.noPlots, "no-plots", false, "leave out the plots (palmc plot DIR draws them later)")
 	fl.BoolVar(&f.shared, "shared-input", false, "bw_only: seeds share one input, as the published code run in one process\n(its notebooks); default: each seed has its own, as the published runner.py")
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, f runFlags) error {
+// runRun carries out palmc run; command is the command line, for the
+// provenance.
+func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	log := cmd.ErrOrStderr()
+	if f.workers < 0 {
+		return usage("run: --workers %d: must be positive (0: number of cores)", f.workers)
+	}
+	if f.checkpointEvery < 0 {
+		return usage("run: --checkpoint-every %s: must not be negative (0: off)", f.checkpointEvery)
+	}
+	maxMem, err := parseMaxMemory(f.maxMemory)
+	if err != nil {
+		return err
+	}
 	if f.resume != "" {
-		return resumeRun(cmd, f)
+		return resumeRun(cmd, f, maxMem, command)
+	}
+	if f.restart && f.load != "" {
+		return usage("run: --restart and --load: --load only redraws plots")
 	}
 	if f.params == "" {
 		return usage("run: --params is required")
@@ -96,147 +139,193 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 	default:
 		return usage("run: --compare %q: only BP is supported", f.compare)
 	}
-	if f.workers < 0 {
-		return usage("run: --workers %d: must be positive (0: number of cores)", f.workers)
+	path := f.params
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, runfolder.ParamsFile)
 	}
-	p, warnings, err := params.Load(f.params, task)
+	text, err := os.ReadFile(path)
 	if err != nil {
-		return usageError{err}
+		return usage("run: --params: %v", err)
 	}
+	p, warnings, err := params.Parse(text, task)
 	for _, w := range warnings {
 		fmt.Fprintln(log, "palmc: warning:", w)
 	}
+	if err != nil {
+		return usageError{fmt.Errorf("%s: %w", path, err)}
+	}
 	out := f.out
 	if out == "" {
-		out = filepath.Dir(f.params)
-	}
-	if err := prepareOut(out); err != nil {
-		return err
+		out = filepath.Dir(path)
 	}
 	if f.load != "" {
-		return replot(f.load, out, task, log)
+		return loadPlots(cmd, f.load, out, task, command)
 	}
-	ro := store.RunOptions{Task: task, Compare: f.compare == "BP", SharedInput: f.shared}
-	return simulate(cmd, p, ro, f, out, nil)
-}
-
-// resumeRun continues the interrupted run of a run folder.
-func resumeRun(cmd *cobra.Command, f runFlags) error {
-	if f.params != "" || f.task != "" || f.load != "" {
-		return usage("run: --resume takes the params, task and options from the checkpoint; drop --params, --task and --load")
-	}
-	path := filepath.Join(f.resume, store.CheckpointFile)
-	cp, err := store.ReadCheckpoint(path)
+	folder, err := openFolder(out, command)
 	if err != nil {
-		return usage("run: --resume %q: %v", f.resume, err)
-	}
-	if err := prepareOut(f.resume); err != nil {
 		return err
 	}
-	if err := simulate(cmd, cp.Params, cp.Options, f, f.resume, cp.Restore); err != nil {
-		return err
-	}
-	return os.Remove(path)
+	defer folder.Close()
+	o := runOptions(cmd, f, maxMem, command)
+	o.Task, o.Compare, o.SharedInput = task, f.compare == "BP", f.shared
+	names, totals := netTotals(p, task)
+	return simulate(cmd, folder, f, o, names, totals, warnings, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+		return folder.Start(stop, abort, runfolder.Source{Path: path, Text: text, Params: p, Warnings: warnings}, o)
+	})
 }
 
-// simulate runs p and writes the run folder, or a checkpoint when
-// interrupted.
-func simulate(cmd *cobra.Command, p *params.Params, ro store.RunOptions, f runFlags, out string, restore func(*experiment.Net) error) error {
-	log := cmd.ErrOrStderr()
-	workers := f.workers
-	if workers == 0 {
-		workers = runtime.NumCPU()
-	}
-	names := netNames(p, ro.Task)
-	totals := make([]int, len(names))
-	for i, n := range names {
-		totals[i] = p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
-		if n == "teacher" {
-			totals[i] = p.SettlingSteps() + p.DatasetSize*p.StepsPerSample()
+// resumeRun continues the unfinished run of a run folder.
+func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string) error {
+	for _, c := range []struct {
+		set  bool
+		flag string
+	}{{f.params != "", "--params"}, {f.task != "", "--task"}, {f.load != "", "--load"}, {f.out != "", "--out"},
+		{f.compare != "", "--compare"}, {f.shared, "--shared-input"}, {f.restart, "--restart"}} {
+		if c.set {
+			return usage("run: --resume goes on with the params, task and options the run started with; drop %s", c.flag)
 		}
 	}
-	pr := newProgress(log, f.quiet, names, totals)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	start := time.Now()
-	res, err := experiment.Run(ctx, p, experiment.Options{
-		Task: ro.Task, Compare: ro.Compare, Workers: workers, SharedInput: ro.SharedInput,
-		Progress: pr.update, Restore: restore,
-	})
-	pr.wait()
-	if res == nil {
+	cp, err := store.ReadCheckpoint(filepath.Join(f.resume, runfolder.CheckpointFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return usage("run: --resume %s: no unfinished run there (no %s)", f.resume, runfolder.CheckpointFile)
+		}
+		return usage("run: --resume %s: %v", f.resume, err)
+	}
+	folder, err := openFolder(f.resume, command)
+	if err != nil {
 		return err
 	}
-	if errors.Is(err, experiment.ErrInterrupted) {
-		path := filepath.Join(out, store.CheckpointFile)
-		if werr := store.WriteCheckpoint(path, res, ro); werr != nil {
-			return fmt.Errorf("interrupted, and the checkpoint could not be written: %w", werr)
-		}
-		return fmt.Errorf("interrupted; saved %s, continue with: palmc run --resume %s", path, out)
+	defer folder.Close()
+	names, totals := netTotals(cp.Params, cp.Options.Task)
+	o := runOptions(cmd, f, maxMem, command)
+	return simulate(cmd, folder, f, o, names, totals, nil, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+		return folder.Resume(stop, abort, o)
+	})
+}
+
+func runOptions(cmd *cobra.Command, f runFlags, maxMem int64, command []string) runfolder.Options {
+	return runfolder.Options{Workers: f.workers, CheckpointEvery: f.checkpointEvery, Restart: f.restart,
+		MaxMemory: maxMem, NoPlots: f.noPlots, Command: command, Log: cmd.ErrOrStderr()}
+}
+
+// parseMaxMemory reads --max-memory: "" is what is available (0), "0" no
+// check (-1).
+func parseMaxMemory(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
 	}
-	wall := time.Since(start)
-	compareWith := ""
-	if ro.Compare {
-		compareWith = "BP"
+	b, err := runfolder.ParseBytes(s)
+	if err != nil {
+		return 0, usage("--max-memory: %v", err)
 	}
-	if werr := writeRunFolder(out, res, newSummary(res, compareWith, wall, workers), log); werr != nil {
-		return errors.Join(err, werr)
+	if b == 0 {
+		return -1, nil
+	}
+	return b, nil
+}
+
+// openFolder locks a run folder, with exit code 2 for a folder that cannot
+// be one.
+func openFolder(dir string, command []string) (*runfolder.Folder, error) {
+	folder, err := runfolder.Open(dir, command)
+	var r *runfolder.Refusal
+	if errors.As(err, &r) {
+		return nil, usageError{err}
+	}
+	return folder, err
+}
+
+// simulate runs start with progress and signals, and reports the outcome.
+func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfolder.Options, names []string, totals []int,
+	warnings []string, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
+	log := cmd.ErrOrStderr()
+	pr := newProgress(log, f.quiet, names, totals)
+	o.Progress = pr.update
+	stop, abort, release := withSignals(log)
+	defer release()
+	began := time.Now()
+	out, err := start(stop, abort, o)
+	pr.wait()
+	var refusal *runfolder.Refusal
+	if errors.As(err, &refusal) {
+		return usageError{err}
+	}
+	if out == nil || out.Result == nil || out.Checkpoint {
+		return err
 	}
 	if !f.quiet {
-		fmt.Fprintf(log, "palmc: %d networks done in %s\n", len(res.Nets()), wall.Round(10*time.Millisecond))
+		fmt.Fprintf(log, "palmc: %d networks in %s; wrote %s, %s, %s and %d plots in %s\n", len(out.Result.Nets()),
+			time.Since(began).Round(10*time.Millisecond), resultsFile, modelFile, summaryFile, out.Plots, folder.Dir)
 	}
-	if err != nil {
-		return fmt.Errorf("%w (the results of every network are saved; summary.json marks the failed ones)", err)
+	for _, w := range warnings {
+		fmt.Fprintln(log, "palmc: note, as warned at the start:", w)
 	}
-	return nil
+	return err
 }
 
-// netNames lists the networks of a run in order, teacher first.
-func netNames(p *params.Params, task params.Task) []string {
+// netTotals lists the networks of a run in order, teacher first, and the
+// steps each makes.
+func netTotals(p *params.Params, task params.Task) ([]string, []int) {
 	var names []string
+	var totals []int
 	if task == params.FwBw {
 		names = append(names, "teacher")
+		totals = append(totals, p.SettlingSteps()+p.DatasetSize*p.StepsPerSample())
 	}
 	for _, s := range p.RandomSeed {
 		names = append(names, fmt.Sprintf("seed%d", s))
+		totals = append(totals, p.SettlingSteps()+p.Epochs*p.DatasetSize*p.StepsPerSample())
 	}
-	return names
+	return names, totals
 }
 
-// prepareOut makes the run folder and checks that it can be written.
-func prepareOut(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return usage("--out %q: %v", dir, err)
+// loadPlots is --load: it redraws the plots of the run folder's own run.
+func loadPlots(cmd *cobra.Command, load, out string, task params.Task, command []string) error {
+	if !sameFolder(filepath.Dir(load), out) {
+		return usage("--load %s: the plots of a run are drawn in its own folder, and %s is not in %s; use: palmc plot %s", load, load, out, filepath.Dir(load))
 	}
-	f, err := os.CreateTemp(dir, ".palmc-write-test*")
+	m, err := store.ReadModel(load)
 	if err != nil {
-		return usage("--out %q: not writable: %v", dir, err)
+		return usage("--load %s: %v", load, err)
 	}
-	name := f.Name()
-	f.Close()
-	return os.Remove(name)
+	if m.Task != task {
+		return usage("--load %q: the saved run is %s, not --task %s", load, m.Task, task)
+	}
+	return replot(cmd, out, command)
 }
 
-// replot redraws the plots of the run whose model file is given, reading
-// the results.npz beside it, into out/plots.
-func replot(modelPath, out string, task params.Task, log io.Writer) error {
-	m, err := store.ReadModel(modelPath)
-	if err != nil {
-		return usage("%s: %v", modelPath, err)
+// sameFolder reports whether a and b are the same folder.
+func sameFolder(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
 	}
-	if task != "" && m.Task != task {
-		return usage("--load %q: the saved run is %s, not --task %s", modelPath, m.Task, task)
+	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// replot redraws the plots of a run folder.
+func replot(cmd *cobra.Command, dir string, command []string) error {
+	if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
+		return usage("plot: %s is not a palmc run folder (no %s)", dir, modelFile)
 	}
-	resultsPath := filepath.Join(filepath.Dir(modelPath), resultsFile)
-	arrays, err := store.ReadRecorded(resultsPath)
-	if err != nil {
-		return fmt.Errorf("--load: reading %s: %w", resultsPath, err)
-	}
-	files, err := drawPlots(arrays, m.Params, filepath.Join(out, plotsDir))
+	folder, err := openFolder(dir, command)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "palmc: redrew %d plots of %s in %s\n", len(files), modelPath, filepath.Join(out, plotsDir))
+	defer folder.Close()
+	stop, _, release := withSignals(cmd.ErrOrStderr())
+	defer release()
+	n, err := folder.Replot(stop)
+	var refusal *runfolder.Refusal
+	if errors.As(err, &refusal) {
+		return usageError{err}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "palmc: redrew %d plots in %s\n", n, filepath.Join(dir, plotsDir))
 	return nil
 }
 
@@ -245,18 +334,11 @@ func newPlotCmd() *cobra.Command {
 		Use:   "plot RUNDIR",
 		Short: "Redraw the plots of a run folder from its saved files",
 		Long: `Redraw every plot of a run folder from its results.npz and model.npz,
-without simulating. The plots go to RUNDIR/plots.`,
+without simulating. The plots replace RUNDIR/plots at once.`,
 		Example: "  palmc plot run01",
-		Args:    cobra.ExactArgs(1),
+		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dir := args[0]
-			if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
-				return usage("plot: %s is not a palmc run folder (no %s): %v", dir, modelFile, err)
-			}
-			if err := prepareOut(dir); err != nil {
-				return err
-			}
-			return replot(filepath.Join(dir, modelFile), dir, "", cmd.ErrOrStderr())
+			return replot(cmd, args[0], os.Args)
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"testing"
 
+	"palmc/runfolder"
 	"palmc/store"
 )
 
@@ -165,7 +166,7 @@ func TestDivergedRunExitCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s summary
+	var s runfolder.Summary
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// stopSignals end a run: SIGINT (Ctrl-C), SIGTERM (kill, batch systems),
+// SIGHUP (a closed terminal or ssh session) and SIGUSR1 (the warning that
+// batch systems such as Slurm send before a time limit, --signal).
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1}
+
+func init() {
+	// A closed pipe on standard output or error (palmc … | head) must not
+	// kill a run: writes to it fail instead, and palmc ignores that.
+	signal.Ignore(syscall.SIGPIPE)
+}
+
+// withSignals returns two contexts: stop ends at the first signal of
+// stopSignals (the run saves a checkpoint and ends), abort at the second
+// (palmc stops at once). release ends the watching.
+func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
+	stop, stopCancel := context.WithCancel(context.Background())
+	abort, abortCancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, stopSignals...)
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for {
+			select {
+			case s := <-ch:
+				n++
+				if n == 1 {
+					fmt.Fprintf(log, "palmc: %v: stopping after the current step and saving a checkpoint (again to stop at once)\n", s)
+					stopCancel()
+				} else {
+					fmt.Fprintf(log, "palmc: %v again: stopping at once\n", s)
+					abortCancel()
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return stop, abort, func() {
+		signal.Stop(ch)
+		close(done)
+		stopCancel()
+		abortCancel()
+	}
+}

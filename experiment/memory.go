@@ -1,0 +1,99 @@
+package experiment
+
+import (
+	"fmt"
+
+	"palmc/microcircuit"
+	"palmc/params"
+	"palmc/record"
+)
+
+// MemoryPart is one part of the memory a run needs.
+type MemoryPart struct {
+	// What names the part, Fields the params fields it grows with.
+	What   string
+	Fields string
+	// Bytes is its size; a float64, so that absurd params do not overflow.
+	Bytes float64
+}
+
+// Memory estimates the memory a run of p with opts needs at its peak,
+// before anything is allocated: the recordings (reserved whole at the
+// start) and what writing them into results and plots adds, the networks
+// (with the copies of periodic checkpoints), the input and, for fw_bw, the
+// teacher's targets. The estimate is meant to refuse runs that cannot fit,
+// not to predict the peak exactly.
+func Memory(p *params.Params, opts Options) ([]MemoryPart, error) {
+	scfg, err := Config(p, false)
+	if err != nil {
+		return nil, err
+	}
+	students := float64(len(p.RandomSeed))
+	hold := float64(p.StepsPerSample())
+	samples := float64(p.DatasetSize)
+	n0 := float64(p.Layers[0])
+	nN := float64(p.Layers[p.N()])
+	epochSteps := samples * hold
+	settle := p.SettlingSteps()
+	total := settle + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	recVars := map[string]bool{}
+	for k, v := range p.Rec {
+		recVars[k] = v
+	}
+	rec := students * record.Values(scfg, record.Options{Every: p.RecPerSteps, Vars: recVars, Compare: opts.Compare,
+		Steps: total, TargetSteps: total - settle})
+	nets := students
+	if opts.Task == params.FwBw {
+		nets++
+		tsteps := settle + p.DatasetSize*p.StepsPerSample()
+		rec += record.Values(scfg, record.Options{Every: p.RecPerSteps, Vars: map[string]bool{"uP_breve": true}, Steps: tsteps})
+	}
+	const f64 = 8
+	parts := []MemoryPart{
+		{"recordings", fmt.Sprintf("rec_* and rec_per_steps (every %d steps), epochs, seeds", p.RecPerSteps), rec * f64},
+		// Results and plots are written from the recordings in memory;
+		// the plots' own data, the encoding and the heap's growth add
+		// about half of them.
+		{"writing results and plots", "rec_*, rec_per_steps", rec * f64 / 2},
+		// Each student has a copy of its state while a periodic
+		// checkpoint is taken.
+		{"networks", "layers, seeds", (nets + students) * networkValues(scfg) * f64},
+	}
+	inputCopies := 1.0
+	if opts.Task == params.BwOnly && !opts.SharedInput {
+		inputCopies += students
+	}
+	parts = append(parts, MemoryPart{"input", "dataset_size, layers[0]", inputCopies * samples * n0 * f64})
+	// results.npz holds each network's input sequence, made one network
+	// at a time.
+	parts = append(parts, MemoryPart{"input sequence written to results.npz", "dataset_size, Tpres/dt, layers[0]", epochSteps * n0 * f64})
+	if opts.Task == params.FwBw {
+		parts = append(parts, MemoryPart{"teacher's targets", "dataset_size, Tpres/dt, layers[-1]", epochSteps * nN * f64})
+	}
+	parts = append(parts, MemoryPart{"palmc itself", "", 64 << 20})
+	return parts, nil
+}
+
+// networkValues is about the number of float64 values of one network's
+// state and scratch buffers: three matrices per forward matrix (weights,
+// increments, low-passed increments), two per interneuron matrix, four per
+// backward pair, and some forty vectors per population.
+func networkValues(c microcircuit.Config) float64 {
+	L := make([]float64, len(c.Layers))
+	neurons := 0.0
+	for i, n := range c.Layers {
+		L[i] = float64(n)
+		neurons += L[i]
+	}
+	v := 40 * neurons
+	for j := 0; j < c.N(); j++ {
+		v += 3 * L[j+1] * L[j]
+	}
+	for i := 0; i < c.NI(); i++ {
+		v += 2 * L[c.InterMirror(i)+1] * L[c.InterSource(i)+1]
+	}
+	for k := 0; k < c.H(); k++ {
+		v += 4 * L[k+1] * L[c.ApicalSource(k)+1]
+	}
+	return v
+}

@@ -1,0 +1,111 @@
+package runfolder
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"palmc/store"
+)
+
+// The files of a run folder.
+const (
+	ParamsFile     = "params.json"
+	ResultsFile    = "results.npz"
+	ModelFile      = "model.npz"
+	SummaryFile    = "summary.json"
+	PlotsDir       = "plots"
+	CheckpointFile = store.CheckpointFile
+)
+
+// runOutputs are the outputs of a finished run; a new run replaces all of
+// them, and a checkpoint with them.
+var runOutputs = []string{ResultsFile, ModelFile, SummaryFile, PlotsDir}
+
+// Folder is a run folder locked by this process.
+type Folder struct {
+	// Dir is the folder's path as given.
+	Dir  string
+	lock *os.File
+}
+
+// Open creates dir if needed, locks it and finishes or removes what a
+// palmc killed while writing it left behind (see Stage). It fails with a
+// *BusyError when another palmc holds the folder. Close releases it.
+func Open(dir string, command []string) (*Folder, error) {
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, &Refusal{fmt.Errorf("run folder %s is a file, not a folder", dir)}
+	}
+	if err := os.MkdirAll(dir, store.DirMode); err != nil {
+		return nil, &Refusal{fmt.Errorf("run folder %s: %w", dir, err)}
+	}
+	l, err := lock(dir, command)
+	if err != nil {
+		if os.IsPermission(err) {
+			return nil, &Refusal{err}
+		}
+		return nil, err
+	}
+	f := &Folder{Dir: dir, lock: l}
+	if err := f.recover(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// Close releases the folder.
+func (f *Folder) Close() error {
+	if f.lock == nil {
+		return nil
+	}
+	err := unlock(f.lock)
+	f.lock = nil
+	return err
+}
+
+// Path returns the path of a file of the folder.
+func (f *Folder) Path(name string) string { return filepath.Join(f.Dir, name) }
+
+// exists reports whether the folder has an entry of that name (a broken
+// symbolic link counts).
+func (f *Folder) exists(name string) bool {
+	_, err := os.Lstat(f.Path(name))
+	return err == nil
+}
+
+// recover finishes a switch that was decided (a commit folder exists),
+// removes unfinished stages and the temporary files of killed writes.
+func (f *Folder) recover() error {
+	if f.exists(commitDir) {
+		if err := f.applyCommit(); err != nil {
+			return fmt.Errorf("run folder %s: finishing the outputs of an earlier palmc: %w", f.Dir, err)
+		}
+	}
+	entries, err := os.ReadDir(f.Dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, stagePrefix) || isTemp(name) {
+			if err := os.RemoveAll(f.Path(name)); err != nil {
+				return fmt.Errorf("run folder %s: removing %s, left by a palmc that was stopped: %w", f.Dir, name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// isTemp reports whether name is a temporary file of store.WriteAtomic
+// for one of the folder's files: ".<file>.tmp<digits>".
+func isTemp(name string) bool {
+	for _, f := range []string{ParamsFile, ResultsFile, ModelFile, SummaryFile, CheckpointFile} {
+		rest, ok := strings.CutPrefix(name, "."+f+store.TempMark)
+		if ok && rest != "" && strings.Trim(rest, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,77 @@
+package runfolder
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"palmc/store"
+)
+
+// lockFile is the name of the lock of a run folder.
+const lockFile = ".palmc.lock"
+
+// holder is what a lock file says about the palmc that holds it.
+type holder struct {
+	PID     int       `json:"pid"`
+	Host    string    `json:"host"`
+	Since   time.Time `json:"since"`
+	Command []string  `json:"command"`
+}
+
+// BusyError reports a run folder that another palmc is using.
+type BusyError struct {
+	Dir    string
+	Holder *holder // nil if unknown
+}
+
+func (e *BusyError) Error() string {
+	msg := fmt.Sprintf("run folder %s is in use by another palmc", e.Dir)
+	if h := e.Holder; h != nil {
+		msg = fmt.Sprintf("run folder %s is in use by palmc (pid %d on %s since %s: %s)", e.Dir, h.PID, h.Host,
+			h.Since.Format("2006-01-02 15:04:05"), strings.Join(h.Command, " "))
+	}
+	return msg + "; wait for it to finish, or stop it (Ctrl-C or kill -TERM saves a checkpoint)"
+}
+
+// lock takes the lock of dir for this process, without waiting.
+func lock(dir string, command []string) (*os.File, error) {
+	path := filepath.Join(dir, lockFile)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, store.FileMode)
+	if err != nil {
+		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		defer f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			busy := &BusyError{Dir: dir}
+			var h holder
+			if b, rerr := io.ReadAll(f); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
+				busy.Holder = &h
+			}
+			return nil, busy
+		}
+		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
+	}
+	host, _ := os.Hostname()
+	b, _ := json.Marshal(holder{PID: os.Getpid(), Host: host, Since: time.Now(), Command: command})
+	// What the lock says is for the messages of others; the lock itself is
+	// the kernel's.
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt(append(b, '\n'), 0)
+	}
+	return f, nil
+}
+
+// unlock releases the lock; the kernel releases it too when the process
+// ends, however it ends.
+func unlock(f *os.File) error {
+	f.Truncate(0)
+	return f.Close()
+}
