@@ -1,7 +1,9 @@
 package experiment
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 )
 
@@ -26,8 +28,7 @@ func runPool(workers int, nets []*Net, sn *snapshotter, run func(*Net) error) {
 					continue
 				}
 				sn.start(net)
-				err := run(net)
-				sn.finish(net, err)
+				sn.finish(net, guarded(net, run))
 			}
 		}()
 	}
@@ -36,4 +37,15 @@ func runPool(workers int, nets []*Net, sn *snapshotter, run func(*Net) error) {
 	}
 	close(jobs)
 	wg.Wait()
+}
+
+// guarded runs run(net), turning a panic into an error of that network, so
+// that a bug stops one network with a message instead of the process.
+func guarded(net *Net, run func(*Net) error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: internal error (a bug in palmc; please report it): %v\n%s", net.Name, r, debug.Stack())
+		}
+	}()
+	return run(net)
 }

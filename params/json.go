@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // document is a params.json file split into its top-level entries.
@@ -95,16 +98,35 @@ func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
 	return doc, nil
 }
 
-// unknownKeyWarning words the warning for an unknown key, with a suggestion
-// when the key differs from a known one only in case.
+// unknownKeyWarning words the warning for an unknown key, with the known
+// key it most likely misspells: one that differs only in case, else the
+// nearest by edit distance if that is small for the key's length (at most
+// 2, and less than a third of the key).
 func unknownKeyWarning(key string, known map[string]bool) string {
 	w := fmt.Sprintf("params: unknown key %q ignored", key)
-	for k := range known {
-		if strings.EqualFold(k, key) {
-			return w + fmt.Sprintf(" (did you mean %q?)", k)
-		}
+	if s := suggest(key, known); s != "" {
+		w += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return w
+}
+
+func suggest(key string, known map[string]bool) string {
+	names := make([]string, 0, len(known))
+	for k := range known {
+		if strings.EqualFold(k, key) {
+			return k
+		}
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	best, bestD := "", 3
+	for _, k := range names {
+		d := levenshtein.ComputeDistance(strings.ToLower(key), strings.ToLower(k))
+		if d < bestD && 3*d < len(key) {
+			best, bestD = k, d
+		}
+	}
+	return best
 }
 
 // syntaxError locates the first syntax error of an invalid document and names

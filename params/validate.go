@@ -190,6 +190,9 @@ func (v *validator) interval(field string, r [2]float64) {
 }
 
 // validate returns every problem of p, skipping the rules of the keys in bad.
+// MaxSteps bounds the steps of one network in a run.
+const MaxSteps = 1e15
+
 func (p *Params) validate(task Task, bad map[string]bool) []error {
 	v := &validator{bad: bad}
 
@@ -225,7 +228,16 @@ func (p *Params) validate(task Task, bad map[string]bool) []error {
 	tpresOK := v.time("Tpres", p.Tpres, false, p.Dt, dtOK)
 	settleOK := v.time("settling_time", p.SettlingTime, true, p.Dt, dtOK)
 	sizeOK := v.atLeast("dataset_size", p.DatasetSize, 1)
-	v.atLeast("epochs", p.Epochs, 1)
+	epochsOK := v.atLeast("epochs", p.Epochs, 1)
+	if tpresOK && sizeOK && epochsOK {
+		// Step counts are ints, and float64 values in the results: keep
+		// them far from either limit. 10^15 steps take 30 years at 1 µs.
+		steps := float64(p.Epochs) * float64(p.DatasetSize) * math.Round(p.Tpres/p.Dt)
+		if steps > MaxSteps {
+			v.fail("epochs", -1, p.Epochs, invalidf(
+				"epochs × dataset_size × Tpres/dt = %.3g steps per network, more than %.0g", steps, float64(MaxSteps)))
+		}
+	}
 	if tpresOK && settleOK && sizeOK {
 		if input := float64(p.DatasetSize) * p.Tpres; p.SettlingTime > input*(1+stepTolerance) {
 			v.fail("settling_time", -1, p.SettlingTime, invalidf(

@@ -224,9 +224,7 @@ func All(run Run, dir string) ([]string, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if err := jobs[i].draw(filepath.Join(dir, jobs[i].file)); err != nil {
-					errs[i] = fmt.Errorf("plot: %s: %w", jobs[i].file, err)
-				}
+				errs[i] = drawGuarded(jobs[i], dir)
 			}
 		}()
 	}
@@ -255,6 +253,20 @@ feed:
 		files[i] = j.file
 	}
 	return files, nil
+}
+
+// drawGuarded draws one plot, turning a panic of the plotting code into
+// that plot's error.
+func drawGuarded(j job, dir string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("plot: %s: internal error: %v", j.file, r)
+		}
+	}()
+	if err := j.draw(filepath.Join(dir, j.file)); err != nil {
+		return fmt.Errorf("plot: %s: %w", j.file, err)
+	}
+	return nil
 }
 
 // fileName is "<var>_<layer>.png", or "<var>.png" without a layer.

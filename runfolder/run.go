@@ -43,8 +43,10 @@ type Options struct {
 	NoPlots bool
 	// Command is the command line, for the provenance.
 	Command []string
-	// Progress receives the networks' progress (see experiment.Options).
-	Progress func(experiment.Progress)
+	// Progress receives the networks' progress every ProgressEvery steps
+	// (see experiment.Options).
+	Progress      func(experiment.Progress)
+	ProgressEvery int
 	// Log receives messages (warnings); nil: none.
 	Log io.Writer
 }
@@ -175,7 +177,7 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 		return map[string]string{metaProvenance: string(pj), metaParamsText: string(j.text), metaWriteParams: wp, metaWarnings: string(wj)}
 	}
 	eo := experiment.Options{Task: j.ro.Task, Compare: j.ro.Compare, SharedInput: j.ro.SharedInput,
-		Workers: o.Workers, Progress: o.Progress, Restore: j.restore}
+		Workers: o.Workers, Progress: o.Progress, ProgressEvery: o.ProgressEvery, Restore: j.restore}
 	var warnOnce sync.Once
 	if o.CheckpointEvery > 0 {
 		var last []int
@@ -274,7 +276,8 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	}
 	defer st.Discard()
 	meta := runMeta(sum)
-	entries := append(meta, store.ResultsEntries(res)...)
+	entries := append(slices.Clone(meta), store.Entry{Key: "params", Value: string(sum.Params)})
+	entries = append(entries, store.ResultsEntries(res)...)
 	if err := store.WriteNPZContext(ctx, st.Path(ResultsFile), entries, true); err != nil {
 		return 0, nil, err
 	}

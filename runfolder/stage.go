@@ -36,6 +36,26 @@ const (
 	oldPrefix   = ".old-"
 )
 
+// crashAfter, in tests, stops a commit as if palmc were killed after that
+// many of its steps (then it becomes -2); -1: never.
+var crashAfter = -1
+
+// errCrashed is what a commit stopped by crashAfter returns.
+var errCrashed = errors.New("runfolder: stopped as if killed")
+
+// crashed counts one step of a commit for crashAfter.
+func crashed() bool {
+	switch {
+	case crashAfter < 0:
+		return false
+	case crashAfter == 0:
+		crashAfter = -2
+		return true
+	}
+	crashAfter--
+	return false
+}
+
 // Stage is a run's outputs in the making.
 type Stage struct {
 	f   *Folder
@@ -92,6 +112,9 @@ func (s *Stage) Commit(remove []string) error {
 	if err := syncTree(s.dir); err != nil {
 		return fmt.Errorf("writing the outputs: %w", err)
 	}
+	if crashed() {
+		return errCrashed
+	}
 	b, _ := json.Marshal(m)
 	if err := store.WriteAtomic(filepath.Join(s.dir, manifest), func(w io.Writer) error {
 		_, err := w.Write(b)
@@ -102,10 +125,16 @@ func (s *Stage) Commit(remove []string) error {
 	if err := syncDir(s.dir); err != nil {
 		return err
 	}
+	if crashed() {
+		return errCrashed
+	}
 	if err := os.Rename(s.dir, s.f.Path(commitDir)); err != nil {
 		return fmt.Errorf("switching the outputs into place: %w", err)
 	}
 	s.dir = ""
+	if crashed() {
+		return errCrashed
+	}
 	if err := syncDir(s.f.Dir); err != nil {
 		return err
 	}
@@ -142,14 +171,23 @@ func (f *Folder) applyCommit() error {
 			if err := moveAside(c, dst, name); err != nil {
 				return err
 			}
+			if crashed() {
+				return errCrashed
+			}
 		}
 		if err := os.Rename(src, dst); err != nil {
 			return err
+		}
+		if crashed() {
+			return errCrashed
 		}
 	}
 	for _, name := range m.Remove {
 		if err := moveAside(c, f.Path(name), name); err != nil {
 			return err
+		}
+		if crashed() {
+			return errCrashed
 		}
 	}
 	if err := syncDir(f.Dir); err != nil {

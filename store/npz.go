@@ -139,6 +139,11 @@ func ReadRecorded(path string) (map[string]Array, error) {
 	return arrays, err
 }
 
+// ReadAll reads every numeric array and every text entry of an npz file.
+func ReadAll(path string) (map[string]Array, map[string]string, error) {
+	return readNPZ(path, nil)
+}
+
 // ReadRecordedMeta reads what ReadRecorded reads and the text entries
 // that describe the run (keys without "/": run_id, provenance, …).
 func ReadRecordedMeta(path string) (map[string]Array, map[string]string, error) {

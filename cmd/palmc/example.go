@@ -41,7 +41,7 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s holds the example's params; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
 			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet,
-				checkpointEvery: defaultCheckpointEvery}, os.Args)
+				checkpointEvery: defaultCheckpointEvery}, commandLine(cmd))
 			if err == nil && !quiet {
 				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: see %s (angles to backprop: angle_WPPT_BPP_*_mean.png)\n", filepath.Join(dir, plotsDir))
 			}

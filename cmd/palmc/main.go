@@ -60,6 +60,7 @@ func runWith(args []string, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRoot()
+	root.Annotations = map[string]string{"command": strings.Join(append([]string{os.Args[0]}, args...), "\x00")}
 	root.SetArgs(args)
 	root.SetErr(stderr)
 	err := root.Execute()
@@ -103,6 +104,15 @@ numbers, faster.`,
 	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd(), newFigureCmd())
 	root.AddCommand(newBenchCmd())
 	return root
+}
+
+// commandLine returns the command line palmc was started with (as given
+// to runWith), for the provenance of a run.
+func commandLine(cmd *cobra.Command) []string {
+	if c, ok := cmd.Root().Annotations["command"]; ok {
+		return strings.Split(c, "\x00")
+	}
+	return os.Args
 }
 
 // isCobraUsage recognises cobra's own errors for unknown commands and

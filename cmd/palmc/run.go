@@ -84,7 +84,7 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
   palmc run --params run01/params.json --task bw_only --load run01/model.npz`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runRun(cmd, f, os.Args)
+			return runRun(cmd, f, commandLine(cmd))
 		},
 	}
 	fl := cmd.Flags()
@@ -338,7 +338,7 @@ without simulating. The plots replace RUNDIR/plots at once.`,
 		Example: "  palmc plot run01",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return replot(cmd, args[0], os.Args)
+			return replot(cmd, args[0], commandLine(cmd))
 		},
 	}
 }

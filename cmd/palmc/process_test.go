@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"palmc/runfolder"
+)
+
+// Tests with a real palmc process: signals at awkward moments, kills,
+// closed and stalled output, a full disk, concurrent runs, the umask.
+
+// longSet makes pal_bw_deep run for a few seconds, recording little.
+var longSet = map[string]any{"epochs": 200, "rec_per_steps": 500, "rec_only": []string{"WPP", "BPP", "vbas", "noise"}}
+
+// manyPlots makes pal_bw_deep simulate briefly and then write for seconds:
+// six variables recorded at every step, 25 plots.
+var manyPlots = map[string]any{"epochs": 2, "rec_per_steps": 1, "rec_only": []string{"WPP", "BPP", "BPI", "uP", "vbas", "rP_breve"}}
+
+// reference runs a case to the end in a folder of its own and returns it.
+func reference(t *testing.T, name string, set map[string]any, args ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "reference")
+	par := writeParams(t, name, dir, set)
+	run(t, 0, append([]string{"run", "--params", par, "--quiet"}, args...)...)
+	return dir
+}
+
+// start starts palmc and returns the command and its standard error, read
+// into a buffer as it comes.
+func start(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(buildPalmc(t), args...)
+	var buf syncBuffer
+	cmd.Stderr = &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd, &buf
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls until ok, failing after a minute.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(time.Minute); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatalf("waited a minute for %s", what)
+}
+
+// exitCode waits for cmd and returns its exit code, failing after limit.
+func exitCode(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		t.Fatalf("palmc still running %s after it should have stopped", limit)
+	}
+	return -1
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// stageExists reports whether a run is writing its outputs in dir.
+func stageExists(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, ".palmc-stage-*", "*"))
+	return len(m) > 0
+}
+
+// A SIGKILL loses at most one checkpoint interval: the periodic checkpoint
+// resumes to the results of a run that was never interrupted.
+func TestPeriodicCheckpointSurvivesKill(t *testing.T) {
+	ref := reference(t, "pal_bw_deep", longSet, "--task", "bw_only", "--compare", "BP")
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, longSet)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--compare", "BP", "--checkpoint-every", "200ms", "--workers", "1")
+	cp := filepath.Join(dir, runfolder.CheckpointFile)
+	waitFor(t, "a periodic checkpoint", func() bool { return exists(cp) })
+	first, _ := os.Stat(cp)
+	waitFor(t, "a second periodic checkpoint", func() bool {
+		fi, err := os.Stat(cp)
+		return err == nil && !fi.ModTime().Equal(first.ModTime())
+	})
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if exists(filepath.Join(dir, resultsFile)) {
+		t.Skipf("the run finished before the kill; stderr:\n%s", stderr)
+	}
+	out := run(t, 0, "run", "--resume", dir, "--quiet")
+	if exists(cp) {
+		t.Errorf("checkpoint left after the resume: %s", out)
+	}
+	sameNPZ(t, filepath.Join(ref, resultsFile), filepath.Join(dir, resultsFile))
+	sameNPZ(t, filepath.Join(ref, modelFile), filepath.Join(dir, modelFile))
+}
+
+// SIGTERM while the results and plots are written stops palmc within
+// seconds; the previous run's outputs stay whole, the finished simulation
+// is saved to the checkpoint, and --resume writes the outputs.
+func TestTerminateWhileWriting(t *testing.T) {
+	ref := reference(t, "pal_bw_deep", manyPlots, "--task", "bw_only")
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
+	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
+	before := tree(t, dir)
+	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--quiet")
+	waitFor(t, "palmc to write its outputs", func() bool { return stageExists(dir) })
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd, 10*time.Second); code != 1 {
+		t.Fatalf("exit %d after SIGTERM; stderr:\n%s", code, stderr)
+	}
+	after := tree(t, dir)
+	delete(after, runfolder.CheckpointFile)
+	delete(after, "params.json")
+	delete(before, "params.json")
+	if diff := diffTrees(before, after); diff != "" {
+		t.Fatalf("the previous run's outputs changed: %s", diff)
+	}
+	if !exists(filepath.Join(dir, runfolder.CheckpointFile)) {
+		t.Fatalf("no checkpoint of the finished simulation; stderr:\n%s", stderr)
+	}
+	if h := hidden(t, dir); len(h) > 0 {
+		t.Errorf("left behind: %v", h)
+	}
+	run(t, 0, "run", "--resume", dir, "--quiet")
+	sameNPZ(t, filepath.Join(ref, resultsFile), filepath.Join(dir, resultsFile))
+	if len(plotFiles(t, dir)) != len(plotFiles(t, ref)) {
+		t.Errorf("%d plots after resume, %d in the reference", len(plotFiles(t, dir)), len(plotFiles(t, ref)))
+	}
+}
+
+// tree maps the files of dir (hidden ones left out) to their contents.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if rel != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			b, _ := os.ReadFile(path)
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+func diffTrees(a, b map[string]string) string {
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			return k + " is gone"
+		} else if v != w {
+			return k + " changed"
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			return k + " appeared"
+		}
+	}
+	return ""
+}
+
+// SIGHUP (a closed terminal or ssh session) and SIGUSR1 (a batch
+// system's warning before its time limit) save a checkpoint as SIGTERM
+// does.
+func TestHangupAndUSR1SaveACheckpoint(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGUSR1} {
+		dir := filepath.Join(t.TempDir(), "run")
+		par := writeParams(t, "pal_bw_deep", dir, longSet)
+		cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only")
+		waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+		cmd.Process.Signal(sig)
+		if code := exitCode(t, cmd, 20*time.Second); code != 1 {
+			t.Fatalf("%v: exit %d; stderr:\n%s", sig, code, stderr)
+		}
+		if !exists(filepath.Join(dir, runfolder.CheckpointFile)) {
+			t.Errorf("%v: no checkpoint; stderr:\n%s", sig, stderr)
+		}
+	}
+}
+
+// warningParams writes pal_fw_tiny's params with n unknown keys: n warning
+// lines at the start of a run and again at its end.
+func warningParams(t *testing.T, dir string, n int) string {
+	set := map[string]any{}
+	for i := range n {
+		set[fmt.Sprintf("unknown_key_number_%04d_that_palmc_warns_about", i)] = i
+	}
+	return writeParams(t, "pal_fw_tiny", dir, set)
+}
+
+// A closed pipe (palmc run … | head -1) does not kill the run.
+func TestClosedPipe(t *testing.T) {
+	dir := t.TempDir()
+	par := warningParams(t, dir, 200)
+	cmd := exec.Command(buildPalmc(t), "run", "--params", par, "--task", "fw_bw")
+	r, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bufio.NewReader(r).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if code := exitCode(t, cmd, time.Minute); code != 0 {
+		t.Fatalf("exit %d with a closed standard error", code)
+	}
+	if !exists(filepath.Join(dir, resultsFile)) {
+		t.Fatal("no results")
+	}
+}
+
+// A standard error that nobody reads does not stall the run.
+func TestUnreadOutputDoesNotStall(t *testing.T) {
+	dir := t.TempDir()
+	par := warningParams(t, dir, 500)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	// The smallest pipe buffer: one page.
+	unix.FcntlInt(wr.Fd(), unix.F_SETPIPE_SZ, 4096)
+	cmd := exec.Command(buildPalmc(t), "run", "--params", par, "--task", "fw_bw")
+	cmd.Stderr = wr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	wr.Close()
+	waitFor(t, "the results while nobody reads palmc's output", func() bool { return exists(filepath.Join(dir, summaryFile)) })
+	go io.Copy(io.Discard, rd)
+	if code := exitCode(t, cmd, time.Minute); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// A second run into a folder in use is refused, naming the palmc that
+// holds it, and so is a second resume; the first goes on undisturbed.
+func TestConcurrentRunsAreRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, longSet)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--workers", "1")
+	waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+	code, msg := palmc(t, "run", "--params", par, "--task", "bw_only", "--quiet")
+	if code != 1 || !strings.Contains(msg, fmt.Sprintf("pid %d", cmd.Process.Pid)) {
+		t.Errorf("second run: exit %d: %s", code, msg)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	if code := exitCode(t, cmd, 20*time.Second); code != 1 {
+		t.Fatalf("exit %d after SIGINT", code)
+	}
+	cmd, stderr = start(t, "run", "--resume", dir, "--workers", "1")
+	waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+	code, msg = palmc(t, "run", "--resume", dir, "--quiet")
+	if code != 1 || !strings.Contains(msg, "in use") {
+		t.Errorf("second resume: exit %d: %s", code, msg)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	exitCode(t, cmd, 20*time.Second)
+}
+
+// A full disk while writing leaves the previous run whole and nothing of
+// the new one behind. It needs a small file system of its own: root mounts
+// a tmpfs.
+func TestFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=6m"); err != nil {
+		if os.Getenv("CI") != "" && os.Geteuid() == 0 {
+			t.Fatalf("mounting a tmpfs: %v", err)
+		}
+		t.Skipf("cannot mount a tmpfs (needs root): %v", err)
+	}
+	defer syscall.Unmount(mnt, 0)
+	dir := filepath.Join(mnt, "run")
+	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
+	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
+	before := tree(t, dir)
+	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	msg := run(t, 1, "run", "--params", par, "--task", "bw_only", "--quiet")
+	if !strings.Contains(msg, "no space") {
+		t.Errorf("message: %s", msg)
+	}
+	after := tree(t, dir)
+	delete(after, "params.json")
+	delete(before, "params.json")
+	if diff := diffTrees(before, after); diff != "" {
+		t.Fatalf("the previous run's outputs changed: %s", diff)
+	}
+	if h := hidden(t, dir); len(h) > 0 {
+		t.Errorf("left behind: %v", h)
+	}
+}
+
+// Files and folders follow the umask: colleagues can read them.
+func TestUmask(t *testing.T) {
+	bin := buildPalmc(t)
+	for _, c := range []struct {
+		umask      string
+		file, fold os.FileMode
+	}{{"022", 0o644, 0o755}, {"027", 0o640, 0o750}, {"077", 0o600, 0o700}} {
+		dir := filepath.Join(t.TempDir(), "run")
+		par := writeParams(t, "pal_fw_tiny", filepath.Join(t.TempDir(), "src"), nil)
+		sh := fmt.Sprintf("umask %s && exec %s run --params %s --task fw_bw --quiet --out %s", c.umask, bin, par, dir)
+		if out, err := exec.Command("sh", "-c", sh).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", sh, err, out)
+		}
+		for _, f := range []string{resultsFile, modelFile, summaryFile, "params.json", filepath.Join(plotsDir, "WPP_0.png")} {
+			fi, err := os.Stat(filepath.Join(dir, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != c.file {
+				t.Errorf("umask %s: %s has mode %v, want %v", c.umask, f, fi.Mode().Perm(), c.file)
+			}
+		}
+		for _, d := range []string{dir, filepath.Join(dir, plotsDir)} {
+			fi, _ := os.Stat(d)
+			if fi.Mode().Perm() != c.fold {
+				t.Errorf("umask %s: folder %s has mode %v, want %v", c.umask, d, fi.Mode().Perm(), c.fold)
+			}
+		}
+	}
+}
