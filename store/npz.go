@@ -48,7 +48,8 @@ func (a Array) typed() any {
 
 // Entry is one key of an npz file. Value is an Array, an int64, a string
 // (stored as UTF-8 bytes, dtype uint8),
-// a []uint32, or a func() *Array that makes a large array only when it is
+// a []uint32, a []int64 (a vector of dtype int64, such as class labels),
+// or a func() *Array that makes a large array only when it is
 // written, so that such arrays are not all in memory at once.
 type Entry struct {
 	Key   string
@@ -75,7 +76,7 @@ func WriteNPZ(path string, entries []Entry) error {
 				// bytes(a).decode(); npyio's own string type is not readable
 				// by numpy.
 				v = []uint8(a)
-			case int64, []uint32:
+			case int64, []uint32, []int64:
 			default:
 				return fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
 			}
