@@ -119,7 +119,7 @@ type kind struct {
 
 var kinds = []kind{
 	{name: "yinyang", inputs: 4, classes: 3, sizes: [3]int{5000, 1000, 1000}, seeds: [3]int64{42, 41, 40},
-		generated: true, about: "Yin-Yang (Kriener et al. 2021): inputs x, y, 1-x, 1-y; classes yin, yang, dot"},
+		generated: true, about: "Yin-Yang (Kriener et al. 2021): inputs x, y, 1-x, 1-y; classes 0 yin, 1 yang, 2 dot"},
 	{name: "mnist", inputs: 784, classes: 10, sizes: [3]int{50000, 10000, 10000},
 		about: "MNIST handwritten digits, 28x28 pixels / 256; IDX files"},
 	{name: "fashion-mnist", inputs: 784, classes: 10, sizes: [3]int{50000, 10000, 10000},

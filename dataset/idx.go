@@ -170,15 +170,16 @@ func (x *idxFile) checkLength(want int64, what string) error {
 	return nil
 }
 
-// end reads a gzipped file to its end, which checks its checksum, and
-// returns how many bytes were left: io.ErrUnexpectedEOF if the file ends
-// before its gzip stream does. A plain file is not read (its length is
-// checked by checkLength).
-func (x *idxFile) end() (int64, error) {
+// end reads the rest of a gzipped file, which should be want bytes, to
+// its end, which checks its checksum. It returns the bytes read, at most
+// want+1 (then the file is too long: reading on could take long), and
+// io.ErrUnexpectedEOF if the file ends before its gzip stream does. A
+// plain file is not read: checkLength has checked its length.
+func (x *idxFile) end(want int64) (int64, error) {
 	if x.gz == nil {
-		return 0, nil
+		return want, nil
 	}
-	return io.Copy(io.Discard, x.r)
+	return io.Copy(io.Discard, io.LimitReader(x.r, want+1))
 }
 
 // readLabels reads the labels file at path (or path.gz) and returns the
@@ -199,10 +200,10 @@ func readLabels(name, path string, sp idxSplit, n int) ([]int, error) {
 	if k, err := io.ReadFull(x.r, all); err != nil {
 		return nil, x.readErr(err, fmt.Sprintf("%d of its %d labels", k, sp.count))
 	}
-	if rest, err := x.end(); err != nil {
+	if rest, err := x.end(0); err != nil {
 		return nil, x.readErr(err, fmt.Sprintf("its %d labels", sp.count))
 	} else if rest > 0 {
-		return nil, x.errorf("%d bytes after its last label", rest)
+		return nil, x.errorf("more bytes after its last label")
 	}
 	for i, b := range all {
 		if b >= 10 {
@@ -266,15 +267,15 @@ func readImages(name, path string, sp idxSplit, n int) ([]float64, error) {
 		}
 	}
 	if x.gz != nil {
-		rest, err := x.end()
 		want := int64(sp.count-sp.first-n) * imageSize
+		rest, err := x.end(want)
 		switch {
 		case err != nil:
 			return nil, x.readErr(err, images(int64(n)*imageSize+rest))
 		case rest < want:
 			return nil, x.readErr(io.ErrUnexpectedEOF, images(int64(n)*imageSize+rest))
 		case rest > want:
-			return nil, x.errorf("%d bytes after its last image", rest-want)
+			return nil, x.errorf("more bytes after its last image")
 		}
 	}
 	return rates, nil

@@ -249,7 +249,7 @@ func TestIDXBroken(t *testing.T) {
 		{name: "bytes after the images", images: append(slices.Clone(good.images), 1, 2, 3),
 			file: "t10k-images-idx3-ubyte", want: "3 bytes after the header and 10000 images"},
 		{name: "bytes after the gzipped images", images: append(slices.Clone(good.images), 1, 2, 3), gzipped: true,
-			file: "t10k-images-idx3-ubyte.gz", want: "3 bytes after its last image"},
+			file: "t10k-images-idx3-ubyte.gz", want: "more bytes after its last image"},
 		{name: "labels as images", images: good.labels,
 			file: "t10k-images-idx3-ubyte", want: "magic number 0x00000801, not 0x00000803: not an IDX images file"},
 		{name: "images as labels", labels: be(good.labels, 0, imagesMagic),

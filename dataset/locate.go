@@ -37,10 +37,14 @@ type NotFoundError struct {
 	Name string
 	// File is the file looked for, without .gz.
 	File string
-	// Looked lists each folder looked at, why, and what was there.
+	// Looked lists each place looked at, why, and what was there.
 	Looked []string
-	// Hint says how to get the files.
-	Hint string
+	// Get is the command that installs the files; "" when the folder was
+	// given (Config.Dir).
+	Get string
+	// DirName is how the message names Config.Dir: "Dir" if empty, or
+	// a command's option.
+	DirName string
 }
 
 func (e *NotFoundError) Error() string {
@@ -49,9 +53,20 @@ func (e *NotFoundError) Error() string {
 	for _, l := range e.Looked {
 		b.WriteString("\n  " + l)
 	}
-	if e.Hint != "" {
-		b.WriteString("\n" + e.Hint)
+	if e.Get == "" {
+		fmt.Fprintf(&b, "\nthe folder needs the four IDX files of %s, each gzipped (.gz) or not: %s",
+			e.Name, strings.Join(idxNames(), ", "))
+		return b.String()
 	}
+	dir, raw := e.DirName, "MNIST/raw"
+	if dir == "" {
+		dir = "Dir"
+	}
+	if e.Name == "fashion-mnist" {
+		raw = "FashionMNIST/raw"
+	}
+	fmt.Fprintf(&b, "\nget the files with: %s\nor put the four IDX files (such as torchvision's %s) in $%s/%s, or give their folder as %s",
+		e.Get, raw, EnvData, e.Name, dir)
 	return b.String()
 }
 
@@ -119,15 +134,10 @@ func findFolder(name, dir, file string) (string, error) {
 	}
 	switch {
 	case dir != "":
-		e.Hint = fmt.Sprintf("the folder needs the four IDX files of %s, each gzipped (.gz) or not: %s", name, strings.Join(idxNames(), ", "))
 	case name == "mnist":
-		e.Hint = fmt.Sprintf("get the files with: go mod download %s@%s\n"+
-			"or put the four IDX files (such as torchvision's MNIST/raw) in $%s/mnist or give their folder as Dir",
-			gomnistPath, gomnistVersion, EnvData)
+		e.Get = fmt.Sprintf("go mod download %s@%s", gomnistPath, gomnistVersion)
 	case name == "fashion-mnist":
-		e.Hint = fmt.Sprintf("get the files with: apt-get install dataset-fashion-mnist\n"+
-			"or put the four IDX files (such as torchvision's FashionMNIST/raw) in $%s/fashion-mnist or give their folder as Dir",
-			EnvData)
+		e.Get = "apt-get install dataset-fashion-mnist"
 	}
 	return "", e
 }
