@@ -45,6 +45,9 @@ type Set struct {
 	X []float64
 	// Y holds the labels, one per sample, in [0, Classes).
 	Y []int
+	// Dir is the folder the IDX files were read from; "" for the
+	// generated sets.
+	Dir string
 }
 
 // Len returns the number of samples.

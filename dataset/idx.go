@@ -61,7 +61,7 @@ func readIDX(set *Set, dir string, n int) error {
 	if err != nil {
 		return err
 	}
-	set.X, set.Y = x, labels
+	set.X, set.Y, set.Dir = x, labels, folder
 	return nil
 }
 
@@ -106,7 +106,6 @@ func openIDX(name, path string) (*idxFile, error) {
 			f.Close()
 			return nil, x.errorf("%v", err)
 		}
-		x.gz.Multistream(false)
 		x.r = x.gz
 	}
 	return x, nil

@@ -52,6 +52,9 @@ func TestMNISTDefaultFiles(t *testing.T) {
 			if s.Y[0] != tc.first {
 				t.Errorf("first label %d, want %d", s.Y[0], tc.first)
 			}
+			if dirs, _ := gomnistDirs(); s.Dir != dirs[len(dirs)-1] {
+				t.Errorf("read from %s, not the module cache", s.Dir)
+			}
 			if tc.counts != nil && !slices.Equal(s.ClassCounts(), tc.counts) {
 				t.Errorf("label counts %v, want %v", s.ClassCounts(), tc.counts)
 			}
@@ -207,8 +210,8 @@ func TestIDXEnvData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Y[0] != 4 {
-		t.Errorf("first label %d, not the one in $%s", s.Y[0], EnvData)
+	if s.Y[0] != 4 || s.Dir != filepath.Join(data, "fashion-mnist") {
+		t.Errorf("first label %d from %s, not the one in $%s", s.Y[0], s.Dir, EnvData)
 	}
 }
 

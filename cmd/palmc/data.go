@@ -195,9 +195,9 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 	if err := store.WriteNPZ(f.out, entries); err != nil {
 		return fmt.Errorf("data: writing %s: %w", f.out, err)
 	}
-	from := ""
-	if g, _ := dataset.Generated(name); g {
-		from = fmt.Sprintf(", seed %d", cfg.Seed)
+	from := ", seed " + fmt.Sprint(cfg.Seed)
+	if set.Dir != "" {
+		from = ", from " + set.Dir
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s: %s %s, %d samples × %d inputs%s, class counts %v\n",
 		f.out, name, split, set.Len(), set.Inputs, from, set.ClassCounts())
