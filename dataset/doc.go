@@ -47,15 +47,16 @@
 // An images file is the big-endian uint32s 0x00000803, count, rows (28),
 // columns (28), then count·rows·columns pixel bytes, image by image, row by
 // row; a labels file is 0x00000801, count, then count label bytes in
-// [0, 10). The splits are those of the PAL paper's GeNN port: train is the
-// first 50000 training images, validation the last 10000, test the 10000
-// t10k images. A pixel p becomes the rate p/256, in [0, 255/256]. A Size
+// [0, 10). The splits are those of the PAL paper's GeNN port
+// (github.com/unibe-cns/pal_microcircuits_genn): train is the first 50000
+// training images, validation the last 10000, test the 10000 t10k images. A pixel p becomes the rate p/256, in [0, 255/256]. A Size
 // below the split's size takes its first Size samples.
 //
 // Load checks the magic numbers, the counts (60000 or 10000, the same in
-// both files), the image size, the file length and the labels, and names
-// the file in every error. It reads only the split asked for into memory
-// (the whole training split: 50000×784 float64, 314 MB).
+// both files), the image size, the file length, the labels and the gzip
+// checksum, and names the file in every error; Set.Dir is the folder the
+// files came from. It keeps only the split asked for in memory (the whole
+// training split: 50000×784 float64, 314 MB).
 //
 // Where the files are found, when Config.Dir is "":
 //
@@ -91,7 +92,8 @@
 // and each sample's pixels p (0 or 1) get noise: p + rand()·Noise, one
 // rand() per pixel in row-major order. Then the same generator shuffles the
 // samples (numpy's shuffle of the indices 0…Size−1), and every pixel is
-// clipped to [0, 1]: on pixels are 1, off pixels uniform in [0, Noise).
+// clipped to [0, 1]: on pixels are 1, off pixels rand()·Noise (1 where
+// that is above 1).
 //
 // Before the shuffle the samples are bit for bit those of the port's
 // BarsDataset(3, noise_level=Noise, samples_per_class=Size/3, seed=Seed).
