@@ -52,7 +52,8 @@ func (a Array) typed() any {
 
 // Entry is one key of an npz file. Value is an Array, an int64, a string
 // (stored as UTF-8 bytes, dtype uint8),
-// a []uint32, or a func() *Array that makes a large array only when it is
+// a []uint32, a []int64 (a vector of dtype int64, such as class labels),
+// or a func() *Array that makes a large array only when it is
 // written, so that such arrays are not all in memory at once.
 type Entry struct {
 	Key   string
@@ -116,7 +117,7 @@ func npyValue(e Entry) (any, error) {
 		// bytes(a).decode(); npyio's own string type is not readable by
 		// numpy.
 		return []uint8(a), nil
-	case int64, []uint32:
+	case int64, []uint32, []int64:
 		return a, nil
 	}
 	return nil, fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
