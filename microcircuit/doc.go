@@ -48,8 +48,9 @@
 //
 // # Seed-era variants
 //
-// The options of docs/model.md §11, from the code the seed README describes, are
-// options of the same network; Config's defaults give the published one.
+// The options of docs/model.md §11, from the published project's code of
+// spring 2022, are options of the same network; Config's defaults give the
+// published one.
 //
 //   - Connectivity Skip: every hidden layer k gets its backward input from
 //     the output layer. BPP[k], BPI[k] are layers[k+1] × nN; one interneuron

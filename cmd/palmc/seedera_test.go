@@ -7,8 +7,9 @@ import (
 	"testing"
 )
 
-// The seed-era params files run from the command line as the seed README
-// says (copy the file into a folder, run it there), for both tasks. The
+// The seed-era params files run from the command line as the README of the
+// published project's code of spring 2022 said (copy the file into a
+// folder, run it there), for both tasks. The
 // adaptive one draws the cosine of its misalignment against noise_deg.
 func TestSeedEraFilesRunFromCommandLine(t *testing.T) {
 	for _, c := range []struct {
