@@ -114,6 +114,8 @@ type Result struct {
 	TargetSequence []float64
 	// Students in the order of random_seed.
 	Students []*Net
+	// Data is the data of a classify run (nil for the other tasks).
+	Data *ClassifyData
 }
 
 // Nets returns the teacher (if any) followed by the students.
@@ -135,8 +137,15 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	if err := p.Validate(opts.Task); err != nil {
 		return nil, err
 	}
-	if opts.Task != params.BwOnly && opts.Task != params.FwBw {
-		return nil, fmt.Errorf("experiment: unknown task %q (bw_only or fw_bw)", opts.Task)
+	if opts.Task != params.BwOnly && opts.Task != params.FwBw && opts.Task != params.Classify {
+		return nil, fmt.Errorf("experiment: unknown task %q (bw_only, fw_bw or classify)", opts.Task)
+	}
+	var data *ClassifyData
+	if opts.Task == params.Classify {
+		var err error
+		if data, err = LoadClassifyData(p); err != nil {
+			return nil, err
+		}
 	}
 	scfg, err := Config(p, false)
 	if err != nil {
@@ -160,7 +169,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		res.Teacher = &Net{Name: "teacher", Seed: ts, Network: tnet}
 		inputSeed = uint32(ts)
 	}
-	res.Input = NewInput(inputSeed, p.DatasetSize, p.Layers[0], hold)
+	if data == nil {
+		res.Input = NewInput(inputSeed, p.DatasetSize, p.Layers[0], hold)
+	}
 	if res.Teacher != nil {
 		res.Teacher.Input, res.Teacher.Stimulus = res.Input, res.Input
 	}
@@ -182,22 +193,50 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		students[i] = &Net{Name: fmt.Sprintf("seed%d", s), Seed: s, Network: n}
 	}
 	res.Students = students
-	assignInputs(students, res.Input, p, opts.Task, opts.SharedInput)
-	total := settle + p.Epochs*res.Input.Steps()
-	targetSteps := 0
-	if opts.Task == params.FwBw {
-		targetSteps = p.Epochs * res.Input.Steps()
+	var total, targetSteps, targetRecords int
+	// samples returns the number of samples the order of a student that
+	// has made steps steps must have.
+	var samples func(steps int) int
+	if data != nil {
+		res.Data = data
+		total = settle + data.steps()
+		targetRecords = data.trainingRecords(settle, p.RecPerSteps)
+		targetSteps = total - settle
+		for _, net := range students {
+			net.task = newClassification(net.Seed, p.Layers[p.N()], p.H())
+		}
+		samples = func(steps int) int {
+			// At the start of a pass the order is the last pass's: a new
+			// one is drawn.
+			i, within := data.locate(steps - settle)
+			if steps < settle || i == len(data.stages) || within == 0 {
+				return -1
+			}
+			return data.stages[i].set.Len()
+		}
+	} else {
+		assignInputs(students, res.Input, p, opts.Task, opts.SharedInput)
+		total = settle + p.Epochs*res.Input.Steps()
+		if opts.Task == params.FwBw {
+			targetSteps = p.Epochs * res.Input.Steps()
+		}
+		samples = func(int) int { return res.Input.Samples }
 	}
 	for _, net := range students {
-		if err := recorderFor(net, p, opts, total, targetSteps, false); err != nil {
+		if err := recorderFor(net, p, opts, total, targetSteps, targetRecords, false); err != nil {
 			return nil, err
 		}
 		if opts.Restore != nil {
 			if err := opts.Restore(net); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
 			}
-			if err := checkRestored(net, total, res.Input.Samples); err != nil {
+			if err := checkRestored(net, total, samples(net.Steps)); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+			}
+			if data != nil {
+				if err := data.checkProgress(net, settle); err != nil {
+					return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+				}
 			}
 		}
 	}
@@ -251,6 +290,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	}
 
 	runPool(opts.Workers, students, stop.snap, func(net *Net) error {
+		if data != nil {
+			return runClassifier(&stop, net, p, data, settle, opts)
+		}
 		return runStudent(&stop, net, p, targets, settle, opts)
 	})
 	var errs []error
@@ -266,13 +308,13 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 }
 
 // checkRestored checks that a restored student can go on: its step count
-// within the run, its sample order a permutation, its recordings those of
-// its steps.
+// within the run, its sample order a permutation of the samples of its
+// epoch or pass (samples < 0: any), its recordings those of its steps.
 func checkRestored(net *Net, total, samples int) error {
 	if net.Steps < 0 || net.Steps > total {
 		return fmt.Errorf("%d steps made, the run has %d", net.Steps, total)
 	}
-	if net.Order != nil {
+	if net.Order != nil && samples >= 0 {
 		if len(net.Order) != samples {
 			return fmt.Errorf("the sample order has %d entries, the data %d samples", len(net.Order), samples)
 		}
@@ -295,7 +337,10 @@ func checkRestored(net *Net, total, samples int) error {
 	return nil
 }
 
-func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps int, teacher bool) error {
+// recorderFor gives net a recorder for a run of steps steps, targetSteps of
+// them with a target; targetRecords > 0 counts the records that have one
+// when those steps are not the last ones.
+func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps, targetRecords int, teacher bool) error {
 	vars := map[string]bool{}
 	for k, v := range p.Rec {
 		vars[k] = v
@@ -306,8 +351,26 @@ func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps in
 		compare = false
 	}
 	r, err := record.New(net.Network, record.Options{
-		Every: p.RecPerSteps, Vars: vars, Compare: compare, Steps: steps, TargetSteps: targetSteps,
+		Every: p.RecPerSteps, Vars: vars, Compare: compare, Steps: steps, TargetSteps: targetSteps, TargetRecords: targetRecords,
 	})
 	net.Recorder = r
 	return err
+}
+
+// Networks lists the networks of a run of p in order, teacher first, with
+// the steps each makes (settling included): what progress displays count.
+func Networks(p *params.Params, task params.Task) (names []string, steps []int) {
+	student := p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	switch task {
+	case params.FwBw:
+		names = append(names, "teacher")
+		steps = append(steps, p.SettlingSteps()+p.DatasetSize*p.StepsPerSample())
+	case params.Classify:
+		student = ClassifySteps(p)
+	}
+	for _, s := range p.RandomSeed {
+		names = append(names, fmt.Sprintf("seed%d", s))
+		steps = append(steps, student)
+	}
+	return names, steps
 }

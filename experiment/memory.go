@@ -36,12 +36,18 @@ func Memory(p *params.Params, opts Options) ([]MemoryPart, error) {
 	epochSteps := samples * hold
 	settle := p.SettlingSteps()
 	total := settle + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	targetRecords := 0
+	if opts.Task == params.Classify {
+		total = ClassifySteps(p)
+		// The target records: those of the training passes, at most.
+		targetRecords = max(1, p.Epochs*p.TrainSize()*p.StepsPerSample()/p.RecPerSteps+p.Epochs)
+	}
 	recVars := map[string]bool{}
 	for k, v := range p.Rec {
 		recVars[k] = v
 	}
 	rec := students * record.Values(scfg, record.Options{Every: p.RecPerSteps, Vars: recVars, Compare: opts.Compare,
-		Steps: total, TargetSteps: total - settle})
+		Steps: total, TargetSteps: total - settle, TargetRecords: targetRecords})
 	nets := students
 	if opts.Task == params.FwBw {
 		nets++
@@ -59,14 +65,20 @@ func Memory(p *params.Params, opts Options) ([]MemoryPart, error) {
 		// checkpoint is taken.
 		{"networks", "layers, seeds", (nets + students) * networkValues(scfg) * f64},
 	}
-	inputCopies := 1.0
-	if opts.Task == params.BwOnly && !opts.SharedInput {
-		inputCopies += students
+	if opts.Task == params.Classify {
+		all := float64(p.TrainSize() + p.ValidationSize() + p.TestSize())
+		parts = append(parts, MemoryPart{"data set", "dataset, dataset_sizes", all * (n0 + 1) * f64},
+			MemoryPart{"test predictions", "dataset_sizes, seeds", 3 * students * float64(p.TestSize()) * f64})
+	} else {
+		inputCopies := 1.0
+		if opts.Task == params.BwOnly && !opts.SharedInput {
+			inputCopies += students
+		}
+		parts = append(parts, MemoryPart{"input", "dataset_size, layers[0]", inputCopies * samples * n0 * f64})
+		// results.npz holds each network's input sequence, made one network
+		// at a time.
+		parts = append(parts, MemoryPart{"input sequence written to results.npz", "dataset_size, Tpres/dt, layers[0]", epochSteps * n0 * f64})
 	}
-	parts = append(parts, MemoryPart{"input", "dataset_size, layers[0]", inputCopies * samples * n0 * f64})
-	// results.npz holds each network's input sequence, made one network
-	// at a time.
-	parts = append(parts, MemoryPart{"input sequence written to results.npz", "dataset_size, Tpres/dt, layers[0]", epochSteps * n0 * f64})
 	if opts.Task == params.FwBw {
 		parts = append(parts, MemoryPart{"teacher's targets", "dataset_size, Tpres/dt, layers[-1]", epochSteps * nN * f64})
 	}

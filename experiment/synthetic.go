@@ -20,7 +20,7 @@ func runTeacher(stop *halt, net *Net, p *params.Params, in *Input, settleSteps i
 	start := time.Now()
 	defer func() { net.Wall = time.Since(start) }()
 	total := settleSteps + in.Steps()
-	if err := recorderFor(net, p, opts, total, 0, true); err != nil {
+	if err := recorderFor(net, p, opts, total, 0, 0, true); err != nil {
 		return nil, err
 	}
 	s := newStepper(stop, net, opts, total, 1)

@@ -27,6 +27,12 @@ var tasks = map[string]params.Task{
 	"fig6-tauxi100-prosp-u":  params.BwOnly,
 	"fig6-tauxi1000-u":       params.BwOnly,
 	"fig6-tauxi1000-prosp-u": params.BwOnly,
+	"yinyang-bp":             params.Classify,
+	"yinyang-fa":             params.Classify,
+	"yinyang-pal":            params.Classify,
+	"mnist-bp":               params.Classify,
+	"mnist-fa":               params.Classify,
+	"mnist-pal":              params.Classify,
 }
 
 // published is where the published params files of the paper are kept,
@@ -86,6 +92,9 @@ func TestParamsMatchPublished(t *testing.T) {
 		t.Fatal("no published files in " + published)
 	}
 	for _, name := range Names() {
+		if tasks[name] == params.Classify {
+			continue // the GeNN port's runs, see TestClassifyCarriesTheGeNNPort
+		}
 		if _, err := os.Stat(filepath.Join(published, name, "params.json")); name != Example && err != nil {
 			t.Errorf("%s: no published counterpart: %v", name, err)
 		}
@@ -161,4 +170,46 @@ func members(t *testing.T, data []byte) ([]string, []any) {
 		vals = append(vals, v)
 	}
 	return keys, vals
+}
+
+// The classify experiments carry the parameters of the paper's GeNN port
+// (its configs sweep_yin_yang_le_backw/_fa and sweep_mnist_backw/_fa): the
+// values below are the port's, in palmc's keys (docs/classification.md).
+func TestClassifyCarriesTheGeNNPort(t *testing.T) {
+	common := map[string]any{
+		"dt": 0.01, "Tpres": 1.0, "tauLO": 100.0, "gl": 0.03, "gbas": 0.1, "gapi": 0.06, "gden": 0.1, "gnI": 0.06, "gntgt": 0.06,
+		"init_WPP_range": []any{-0.1, 0.1}, "init_BPP_range": []any{-1.0, 1.0}, "init_in_SPS": true, "dWPP_low_pass": true,
+		"activation": "logistic", "uhigh": 1.0, "ulow": 0.1, "readout_every": 0.2, "readout_skip": 1.0, "settling_time": 0.0,
+	}
+	pal := map[string]any{"model_type": "PAL", "noise_type": "OU", "noise_mode": "const", "noise_scale": []any{0.01},
+		"tauxi": 0.1, "dtxi": 0.01, "tauHP": 0.1, "pyr_hi_pass": true, "alpha": []any{1e-6}, "eta_PI": []any{0.02}}
+	yy := map[string]any{"layers": []any{4.0, 30.0, 3.0}, "epochs": 400.0, "dataset": "yinyang",
+		"dataset_sizes": []any{6000.0, 900.0, 900.0}, "dataset_seeds": []any{9876543.0, 9876544.0, 9876545.0}}
+	mn := map[string]any{"layers": []any{784.0, 100.0, 10.0}, "epochs": 100.0, "dataset": "mnist"}
+	for name, want := range map[string][]map[string]any{
+		"yinyang-pal": {common, pal, yy, {"eta_fw": []any{50.0, 0.01}, "eta_bw": []any{0.5}, "eta_IP": []any{0.05}}},
+		"yinyang-fa":  {common, yy, {"model_type": "FA", "eta_fw": []any{50.0, 0.01}, "eta_IP": []any{0.05}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},
+		"yinyang-bp":  {common, yy, {"model_type": "BP", "eta_fw": []any{50.0, 0.01}, "eta_IP": []any{0.05}, "dWPP_low_pass_all_models": true}},
+		"mnist-pal":   {common, pal, mn, {"eta_fw": []any{1.0, 0.005}, "eta_bw": []any{0.2}, "eta_IP": []any{0.02}}},
+		"mnist-fa":    {common, mn, {"model_type": "FA", "eta_fw": []any{1.0, 0.005}, "eta_IP": []any{0.02}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},
+		"mnist-bp":    {common, mn, {"model_type": "BP", "eta_fw": []any{1.0, 0.005}, "eta_IP": []any{0.02}, "dWPP_low_pass_all_models": true}},
+	} {
+		b, err := Params(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, vals := members(t, b)
+		for _, m := range want {
+			for k, v := range m {
+				i := slices.Index(keys, k)
+				if i < 0 {
+					t.Errorf("%s: no %s", name, k)
+					continue
+				}
+				if !reflect.DeepEqual(vals[i], v) {
+					t.Errorf("%s: %s = %v, the GeNN port's is %v", name, k, vals[i], v)
+				}
+			}
+		}
+	}
 }

@@ -400,5 +400,6 @@ func buildSpecs() []fieldSpec {
 	numIf("tausyn", "seed-era synaptic time constant (ms); only in a seed-era file (no tauHP) does it set tauHP and tauLO", "seed-era files only", "0.01",
 		func(p *Params) *float64 { return &p.Tausyn },
 		func(p *Params, x float64) bool { return x != 0 || p.SeedEra }).commentOnly = true
+	classifySpecs(add)
 	return s
 }

@@ -257,7 +257,7 @@ func TestInvalid(t *testing.T) {
 		{name: "unknown model", change: set("model_type", "XYZ"), field: "model_type", index: -1,
 			want: []string{`params: model_type: value "XYZ": unknown model type (allowed: BP, FA, PAL, LDRL, DTPDRL)`}, kind: ErrInvalid},
 		{name: "unknown task", task: "both", field: "task", index: -1,
-			want: []string{`params: task: value "both": unknown task (allowed: bw_only, fw_bw)`}, kind: ErrInvalid},
+			want: []string{`params: task: value "both": unknown task (allowed: bw_only, fw_bw, classify)`}, kind: ErrInvalid},
 		{name: "unknown activation", change: set("activation", "sigmoid"), field: "activation", index: -1,
 			want: []string{`params: activation: value "sigmoid": unknown activation (allowed: linear, relu, soft_relu, logistic, tanh, hard_sigmoid)`}, kind: ErrInvalid},
 		{name: "unknown activation in a list", change: set("activation", []any{"tanh", "tanh", "sigmoid", "tanh"}), field: "activation", index: 2,

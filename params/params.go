@@ -12,7 +12,15 @@ const (
 	// FwBw is the teacher–student task: forward, lateral and backward
 	// weights are learned together.
 	FwBw Task = "fw_bw"
+	// Classify learns to classify a data set (docs/model.md §12): samples
+	// held for Tpres, targets uhigh for the true class and ulow for the
+	// others, a validation pass before every training epoch, a validation
+	// and a test pass at the end.
+	Classify Task = "classify"
 )
+
+// Tasks lists the tasks.
+func Tasks() []Task { return []Task{BwOnly, FwBw, Classify} }
 
 // Model types accepted in model_type.
 const (
@@ -261,6 +269,46 @@ type Params struct {
 	// Tausyn is the seed-era synaptic time constant (JSON "tausyn", ms); in a
 	// seed-era file it sets TauHP and TauLO.
 	Tausyn float64
+	// Dataset names the data set of the classify task (JSON "dataset":
+	// yinyang, mnist, fashion-mnist, bars). Required for classify.
+	Dataset string
+	// DatasetDir is the folder of the IDX files of mnist or fashion-mnist
+	// (JSON "dataset_dir"); "" looks in the default places (see the
+	// dataset package). Default "".
+	DatasetDir string
+	// DatasetSizes are the numbers of training, validation and test
+	// samples (JSON "dataset_sizes", three counts; 0 takes the data set's
+	// default). Default: the data set's defaults.
+	DatasetSizes []int
+	// DatasetSeeds seed the generation of the training, validation and
+	// test samples of yinyang and bars (JSON "dataset_seeds", three numpy
+	// seeds). Default: the data set's (yinyang: 42, 41, 40, its published
+	// splits).
+	DatasetSeeds []int64
+	// DatasetNoise is the noise of the bars data set (JSON
+	// "dataset_noise", in [0, 1]). Default: the data set's (0.1).
+	DatasetNoise float64
+	// Uhigh is the target voltage of the output neuron of the true class
+	// (JSON "uhigh"). Default 1.
+	Uhigh float64
+	// Ulow is the target voltage of the other output neurons (JSON
+	// "ulow"). Default 0.1; Ulow < Uhigh.
+	Ulow float64
+	// ReadoutEvery is the interval of the readouts of the output layer's
+	// prospective voltage during a sample (JSON "readout_every", ms, a
+	// whole number of Dt steps): after the sample's first step and every
+	// ReadoutEvery after it. Default 0.2.
+	ReadoutEvery float64
+	// ReadoutSkip is the number of leading readouts of each sample left
+	// out of its prediction (JSON "readout_skip", count; the first is
+	// still dominated by the previous sample). Default 1.
+	ReadoutSkip int
+	// DWPPLowPassAllModels makes BP and FA low-pass their WPP increments
+	// too when DWPPLowPass is set (JSON "dWPP_low_pass_all_models", bool),
+	// as the paper's GeNN port does for every model; the published numpy
+	// code low-passes only PAL's. Default false.
+	DWPPLowPassAllModels bool
+
 	// SeedEra reports that the file was recognised as a seed-era file (it has
 	// "Tbw" or "tausyn" and no "tauHP") and the seed-era defaults of docs/model.md §11
 	// were applied. It is not a JSON key.
@@ -322,6 +370,19 @@ func (p *Params) UsesNoise() bool {
 		return true
 	}
 	return false
+}
+
+// ReadoutSteps returns the interval of the readouts in steps.
+func (p *Params) ReadoutSteps() int { return steps(p.ReadoutEvery, p.Dt) }
+
+// Readouts returns how many readouts a sample has: after its first step
+// and every ReadoutSteps after it, within Tpres.
+func (p *Params) Readouts() int {
+	m := p.ReadoutSteps()
+	if m < 1 {
+		return 0
+	}
+	return (p.StepsPerSample()-1)/m + 1
 }
 
 // StepsPerSample returns round(Tpres/dt), the steps each sample is held.

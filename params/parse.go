@@ -60,6 +60,9 @@ func Parse(data []byte, task Task) (*Params, []string, error) {
 		warnings = append(warnings, p.applySeedEra(present, bad))
 	}
 	errs = append(errs, p.missing(task, present, bad)...)
+	if task == Classify || present["dataset"] {
+		p.classifyDefaults(present)
+	}
 
 	// One activation name stands for every pyramidal layer.
 	if a := doc.entries["activation"]; a != nil && a.val.kind() == "a string" &&
@@ -185,7 +188,18 @@ func (p *Params) missing(task Task, present, bad map[string]bool) []error {
 			}
 		}
 	}
-	need(requiredKeys, "")
+	if task == Classify {
+		var keys []string
+		for _, k := range requiredKeys {
+			if !notForClassify[k] {
+				keys = append(keys, k)
+			}
+		}
+		need(keys, "")
+		need(classifyKeys, " for task classify")
+	} else {
+		need(requiredKeys, "")
+	}
 	if task == FwBw {
 		need(teacherKeys, " for task fw_bw")
 	}

@@ -16,7 +16,7 @@ var (
 	noiseModes  = []string{ModeConst, ModeUP, ModeUPBreve, ModeVapi, ModeUPAdaptive}
 	connModes   = []string{ConnLayered, ConnSkip}
 	inputSignal = []string{InputStep}
-	tasks       = []string{string(BwOnly), string(FwBw)}
+	tasks       = []string{string(BwOnly), string(FwBw), string(Classify)}
 )
 
 // stepTolerance is the relative tolerance of "a whole number of dt steps".
@@ -227,21 +227,32 @@ func (p *Params) validate(task Task, bad map[string]bool) []error {
 	dtOK := v.positive("dt", p.Dt, " ms")
 	tpresOK := v.time("Tpres", p.Tpres, false, p.Dt, dtOK)
 	settleOK := v.time("settling_time", p.SettlingTime, true, p.Dt, dtOK)
-	sizeOK := v.atLeast("dataset_size", p.DatasetSize, 1)
+	var sizeOK bool
+	samples := float64(p.DatasetSize)
+	if task == Classify {
+		sizeOK = p.validateDataset(v, n, dtOK, tpresOK)
+		samples = float64(p.TrainSize() + p.ValidationSize())
+	} else {
+		sizeOK = v.atLeast("dataset_size", p.DatasetSize, 1)
+	}
 	epochsOK := v.atLeast("epochs", p.Epochs, 1)
 	if tpresOK && sizeOK && epochsOK {
 		// Step counts are ints, and float64 values in the results: keep
 		// them far from either limit. 10^15 steps take 30 years at 1 µs.
-		steps := float64(p.Epochs) * float64(p.DatasetSize) * math.Round(p.Tpres/p.Dt)
+		steps := float64(p.Epochs) * samples * math.Round(p.Tpres/p.Dt)
 		if steps > MaxSteps {
 			v.fail("epochs", -1, p.Epochs, invalidf(
 				"epochs × dataset_size × Tpres/dt = %.3g steps per network, more than %.0g", steps, float64(MaxSteps)))
 		}
 	}
 	if tpresOK && settleOK && sizeOK {
-		if input := float64(p.DatasetSize) * p.Tpres; p.SettlingTime > input*(1+stepTolerance) {
+		input, what := float64(p.DatasetSize)*p.Tpres, "dataset_size·Tpres"
+		if task == Classify {
+			input, what = float64(p.TrainSize())*p.Tpres, "training samples·Tpres"
+		}
+		if p.SettlingTime > input*(1+stepTolerance) {
 			v.fail("settling_time", -1, p.SettlingTime, invalidf(
-				"longer than the input (dataset_size·Tpres = %s ms)", formatFloat(input)))
+				"longer than the input (%s = %s ms)", what, formatFloat(input)))
 		}
 	}
 
@@ -285,7 +296,9 @@ func (p *Params) validate(task Task, bad map[string]bool) []error {
 	v.interval("init_teacher_BPI_range", p.InitTeacherBPIRange)
 
 	p.validateSeeds(v)
-	v.oneOf("input_signal", p.InputSignal, inputSignal, "input signal")
+	if task != Classify {
+		v.oneOf("input_signal", p.InputSignal, inputSignal, "input signal")
+	}
 
 	// Optional fields.
 	if !v.skip("taur") {

@@ -20,7 +20,9 @@ func Values(cfg microcircuit.Config, opts Options) float64 {
 	N, H, NI := cfg.N(), cfg.H(), cfg.NI()
 	records := float64(opts.Steps / opts.Every)
 	targetRecords := records
-	if opts.TargetSteps < opts.Steps {
+	if opts.TargetRecords > 0 {
+		targetRecords = min(float64(opts.TargetRecords), records)
+	} else if opts.TargetSteps < opts.Steps {
 		targetRecords = min(float64(opts.TargetSteps/opts.Every+1), records)
 	}
 	pal := cfg.Model.Noisy()

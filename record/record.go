@@ -71,8 +71,12 @@ type Options struct {
 	Compare bool
 	// Steps is the number of steps the network will make, to reserve storage.
 	Steps int
-	// TargetSteps is how many of them have a target.
+	// TargetSteps is how many of them have a target: the last ones.
 	TargetSteps int
+	// TargetRecords, if positive, is the number of records that have a
+	// target, for runs whose target steps are not the last ones (the
+	// classify task's training passes).
+	TargetRecords int
 }
 
 // Recorder stores the enabled variables of one network every Every steps.
@@ -100,7 +104,9 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 	r := &Recorder{opts: opts, byName: map[string]*Series{}}
 	records := opts.Steps / opts.Every
 	targetRecords := records
-	if opts.TargetSteps < opts.Steps {
+	if opts.TargetRecords > 0 {
+		targetRecords = min(opts.TargetRecords, records)
+	} else if opts.TargetSteps < opts.Steps {
 		targetRecords = opts.TargetSteps/opts.Every + 1
 		if targetRecords > records {
 			targetRecords = records

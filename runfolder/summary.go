@@ -104,8 +104,14 @@ type NetSummary struct {
 	// FinalMSE is the last recorded MSE (rec_MSE, fw_bw students).
 	FinalMSE *Float `json:"final_mse,omitempty"`
 	// FinalAngles holds the last recorded angle to backprop per hidden
-	// layer (--compare BP), in degrees.
+	// layer (--compare BP; for classify the angle between BPP[k] and
+	// WPP[k+1]ᵀ after the last epoch), in degrees.
 	FinalAngles map[string][]Float `json:"final_angles,omitempty"`
+	// ValAccuracy (classify) is the fraction of validation samples
+	// classified correctly before training and after every epoch;
+	// TestAccuracy the fraction of test samples after the last epoch.
+	ValAccuracy  []Float `json:"val_accuracy,omitempty"`
+	TestAccuracy *Float  `json:"test_accuracy,omitempty"`
 }
 
 // Status names how a network ended.
@@ -159,6 +165,24 @@ func newSummary(res *experiment.Result, prov Provenance, ro RunOptions, warnings
 					}
 					ns.FinalAngles[name] = append(ns.FinalAngles[name], Float(a.At(a.Len() - 1)[0]))
 				}
+			}
+		}
+		if c := net.Classification(); c != nil {
+			for _, a := range c.ValAccuracy {
+				ns.ValAccuracy = append(ns.ValAccuracy, Float(a))
+			}
+			if !math.IsNaN(c.TestAccuracy) {
+				t := Float(c.TestAccuracy)
+				ns.TestAccuracy = &t
+			}
+			for _, a := range c.Angles {
+				if len(a) == 0 {
+					continue
+				}
+				if ns.FinalAngles == nil {
+					ns.FinalAngles = map[string][]Float{}
+				}
+				ns.FinalAngles[compare.WPPTBPP] = append(ns.FinalAngles[compare.WPPTBPP], Float(a[len(a)-1]))
 			}
 		}
 		s.Networks = append(s.Networks, ns)

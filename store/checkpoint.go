@@ -69,6 +69,11 @@ func WriteCheckpoint(ctx context.Context, path string, res *experiment.Result, r
 		)
 		entries = append(entries, statusEntries(pre, net)...)
 		entries = append(entries, NetworkEntries(pre, net.Network)...)
+		if c := net.Classification(); c != nil {
+			for k, v := range c.State() {
+				entries = append(entries, Entry{pre + "task/" + k, vecArray(v)})
+			}
+		}
 		if r := net.Recorder; r != nil {
 			entries = append(entries, Entry{pre + "rec_steps", int64(r.Steps())})
 			for _, s := range r.All() {
@@ -118,7 +123,7 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 	fail := func(format string, a ...any) (*Checkpoint, error) {
 		return nil, fmt.Errorf("store: %s: %s", path, fmt.Sprintf(format, a...))
 	}
-	if task != params.BwOnly && task != params.FwBw {
+	if task != params.BwOnly && task != params.FwBw && task != params.Classify {
 		return fail("unknown task %q", task)
 	}
 	flag := func(k string) (bool, error) {
@@ -242,6 +247,17 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 			data[s.Name] = a.Data
 		}
 		if err := r.Restore(recSteps, data); err != nil {
+			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
+		}
+	}
+	if cl := net.Classification(); cl != nil {
+		state := map[string][]float64{}
+		for k, a := range c.arrays {
+			if name, ok := strings.CutPrefix(k, pre+"task/"); ok {
+				state[name] = a.Data
+			}
+		}
+		if err := cl.SetState(state); err != nil {
 			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
 		}
 	}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"palmc/experiments"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -23,8 +25,18 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 	}{
 		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100}},
 		{"fa_fw_relu", params.FwBw, []int{200, 1700}},
+		// After a readout step of the first validation pass, at its last
+		// step, inside a training pass, at its last step, after a readout
+		// step of the test pass (interrupted at exactly these steps).
+		{"yinyang-pal", params.Classify, []int{5021, 10000, 25013, 40000, 95081}},
 	} {
-		p, _, err := params.Load(filepath.Join("../testdata/golden", c.name, "params.json"), c.task)
+		var p *params.Params
+		var err error
+		if c.task == params.Classify {
+			p = classifyParams(t, c.name)
+		} else {
+			p, _, err = params.Load(filepath.Join("../testdata/golden", c.name, "params.json"), c.task)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,6 +56,9 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			var fired atomic.Bool
 			o := opts
 			o.ProgressEvery = 100
+			if c.task == params.Classify {
+				o.ProgressEvery = 1
+			}
 			o.Restore = restore
 			o.Progress = func(pr experiment.Progress) {
 				if pr.Name != "teacher" && pr.Step >= stopAt && !fired.Swap(true) {
@@ -89,4 +104,25 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			}
 		}
 	}
+}
+
+// classifyParams reads a classify experiment, made small: 2 epochs on 300
+// training, 100 validation and 100 test samples (100,000 steps), 2 seeds.
+func classifyParams(t *testing.T, name string) *params.Params {
+	t.Helper()
+	b, err := experiments.Params(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["epochs"], m["dataset_sizes"], m["random_seed"], m["rec_per_steps"] = 2, []int{300, 100, 100}, []int{11, 12}, 700
+	b, _ = json.Marshal(m)
+	p, _, err := params.Parse(b, params.Classify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -218,7 +218,7 @@ func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]
 	return arrays, texts, nil
 }
 
-func floats[T int64 | uint32](v []T) []float64 {
+func floats[T int | int64 | uint32](v []T) []float64 {
 	out := make([]float64, len(v))
 	for i, x := range v {
 		out[i] = float64(x)
@@ -292,6 +292,8 @@ func Arrays(entries []Entry) map[string]Array {
 			out[e.Key] = *v
 		case int64:
 			out[e.Key] = Array{Data: []float64{float64(v)}}
+		case []int64:
+			out[e.Key] = Array{Shape: []int{len(v)}, Data: floats(v)}
 		}
 	}
 	return out

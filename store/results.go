@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math"
 
 	"palmc/experiment"
 	"palmc/microcircuit"
@@ -20,7 +21,10 @@ func ResultsEntries(res *experiment.Result) []Entry {
 			in = res.Input
 		}
 		pre := net.Name + "/"
-		out = append(out, Entry{pre + "seed", net.Seed}, Entry{pre + "stimulus", func() *Array { return stimulus(in) }})
+		out = append(out, Entry{pre + "seed", net.Seed})
+		if in != nil {
+			out = append(out, Entry{pre + "stimulus", func() *Array { return stimulus(in) }})
+		}
 		if net == res.Teacher && res.TargetSequence != nil {
 			nN := res.Params.Layers[len(res.Params.Layers)-1]
 			out = append(out, Entry{pre + "target_sequence", &Array{
@@ -33,6 +37,41 @@ func ResultsEntries(res *experiment.Result) []Entry {
 			}
 		}
 		out = append(out, FinalEntries(pre, net.Network)...)
+		if c := net.Classification(); c != nil {
+			out = append(out, classificationEntries(pre, c, res.Data)...)
+		}
+	}
+	return out
+}
+
+// classificationEntries are the results of the classify task of one
+// network: "<net>/val_accuracy" (one per validation pass: before training
+// and after every epoch), "<net>/test_accuracy", "<net>/confusion" (true
+// class × predicted class, counts of test samples), "<net>/test_label" and
+// "<net>/test_prediction" (per test sample, in the split's order) and
+// "<net>/epoch_angle_WPPT_BPP/<k>" (degrees, at every validation pass).
+func classificationEntries(pre string, c *experiment.Classification, d *experiment.ClassifyData) []Entry {
+	out := []Entry{
+		{pre + "val_accuracy", vecArray(c.ValAccuracy)},
+		{pre + "test_accuracy", &Array{Data: []float64{c.TestAccuracy}}},
+	}
+	if c.Confusion != nil {
+		k := int(math.Sqrt(float64(len(c.Confusion))))
+		out = append(out, Entry{pre + "confusion", &Array{Shape: []int{k, k}, Data: floats(c.Confusion)}})
+	}
+	if c.TestPrediction != nil && d != nil {
+		labels := make([]int64, d.Test.Len())
+		for i, y := range d.Test.Y {
+			labels[i] = int64(y)
+		}
+		pred := make([]int64, len(c.TestPrediction))
+		for i, y := range c.TestPrediction {
+			pred[i] = int64(y)
+		}
+		out = append(out, Entry{pre + "test_label", labels}, Entry{pre + "test_prediction", pred})
+	}
+	for k, a := range c.Angles {
+		out = append(out, Entry{fmt.Sprintf("%sepoch_angle_WPPT_BPP/%d", pre, k), vecArray(a)})
 	}
 	return out
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"palmc/experiment"
 	"palmc/params"
 	"palmc/runfolder"
 	"palmc/store"
@@ -45,12 +47,15 @@ type runFlags struct {
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "run --params FILE --task bw_only|fw_bw",
+		Use:   "run --params FILE --task bw_only|fw_bw|classify",
 		Short: "Run a task on the networks of a params.json",
 		Long: `Run a task on every seed of a params.json and write the run folder.
 
-  bw_only  learn the backward weights; no teacher
-  fw_bw    a teacher network gives targets; forward and backward weights learn
+  bw_only   learn the backward weights; no teacher
+  fw_bw     a teacher network gives targets; forward and backward weights learn
+  classify  learn to classify a data set (yinyang, mnist, fashion-mnist, bars;
+            the params key "dataset"): a validation pass before every
+            training epoch, then a validation and a test pass
 
 The run folder (default: the folder of the params file; --out: another one,
 which then gets a copy of the params file) receives
@@ -89,7 +94,7 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.params, "params", "", "params.json to run, or a folder that holds one (required)")
-	fl.StringVar(&f.task, "task", "", "task: bw_only or fw_bw (required)")
+	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
 	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop")
 	fl.StringVar(&f.out, "out", "", "run folder (default: the folder of --params)")
 	fl.StringVar(&f.load, "load", "", "redraw the plots of the run folder's saved run from its model.npz, without simulating")
@@ -129,10 +134,13 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	}
 	task := params.Task(f.task)
 	if f.task == "" {
-		return usage("run: --task is required: bw_only or fw_bw")
+		return usage("run: --task is required: bw_only, fw_bw or classify")
 	}
-	if task != params.BwOnly && task != params.FwBw {
-		return usage("run: --task %q: must be bw_only or fw_bw", f.task)
+	if !slices.Contains(params.Tasks(), task) {
+		return usage("run: --task %q: must be bw_only, fw_bw or classify", f.task)
+	}
+	if task == params.Classify && f.shared {
+		return usage("run: --shared-input is for bw_only; classify runs on its data set")
 	}
 	switch f.compare {
 	case "", "BP":
@@ -267,17 +275,7 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 // netTotals lists the networks of a run in order, teacher first, and the
 // steps each makes.
 func netTotals(p *params.Params, task params.Task) ([]string, []int) {
-	var names []string
-	var totals []int
-	if task == params.FwBw {
-		names = append(names, "teacher")
-		totals = append(totals, p.SettlingSteps()+p.DatasetSize*p.StepsPerSample())
-	}
-	for _, s := range p.RandomSeed {
-		names = append(names, fmt.Sprintf("seed%d", s))
-		totals = append(totals, p.SettlingSteps()+p.Epochs*p.DatasetSize*p.StepsPerSample())
-	}
-	return names, totals
+	return experiment.Networks(p, task)
 }
 
 // loadPlots is --load: it redraws the plots of the run folder's own run.
