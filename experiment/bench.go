@@ -47,13 +47,38 @@ func Bench(ctx context.Context, p *params.Params, task params.Task, steps int) (
 	if err := tr.train(ctx, steps, rec); err != nil {
 		return BenchResult{}, err
 	}
-	wall := time.Since(start)
+	return benchResult(steps, time.Since(start)), nil
+}
+
+func benchResult(steps int, wall time.Duration) BenchResult {
 	return BenchResult{
 		Steps:          steps,
 		Wall:           wall,
 		StepsPerSecond: float64(steps) / wall.Seconds(),
 		MicrosPerStep:  wall.Seconds() * 1e6 / float64(steps),
-	}, nil
+	}
+}
+
+// BenchEval times steps of the classify task's evaluation passes
+// (plasticity off, no target) of the first seed of p, after as many
+// training steps, on the calling goroutine.
+func BenchEval(ctx context.Context, p *params.Params, steps int) (BenchResult, error) {
+	if steps < 1 {
+		return BenchResult{}, fmt.Errorf("experiment: bench steps = %d must be positive", steps)
+	}
+	tr, err := newTrainer(p, params.Classify)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	if err := tr.train(ctx, steps, nil); err != nil {
+		return BenchResult{}, err
+	}
+	tr.sw, tr.targets = microcircuit.Switches{}, nil
+	start := time.Now()
+	if err := tr.train(ctx, steps, nil); err != nil {
+		return BenchResult{}, err
+	}
+	return benchResult(steps, time.Since(start)), nil
 }
 
 // trainer is the first student of a run, settled, with what its training
@@ -67,13 +92,17 @@ type trainer struct {
 	pos, h  int // sample position in the epoch and step within its hold
 }
 
-// newTrainer builds and settles the first student of p as Run does.
+// newTrainer builds and settles the first student of p as Run does. For
+// classify it trains on the training split, every sample with its target.
 func newTrainer(p *params.Params, task params.Task) (*trainer, error) {
 	if err := p.Validate(task); err != nil {
 		return nil, err
 	}
+	if task == params.Classify {
+		return newClassifyTrainer(p)
+	}
 	if task != params.BwOnly && task != params.FwBw {
-		return nil, fmt.Errorf("experiment: unknown task %q (bw_only or fw_bw)", task)
+		return nil, fmt.Errorf("experiment: unknown task %q (bw_only, fw_bw or classify)", task)
 	}
 	scfg, err := Config(p, false)
 	if err != nil {
@@ -163,4 +192,35 @@ func (tr *trainer) train(ctx context.Context, steps int, rec *record.Recorder) e
 		}
 	}
 	return nil
+}
+
+// newClassifyTrainer is newTrainer for the classify task.
+func newClassifyTrainer(p *params.Params) (*trainer, error) {
+	d, err := LoadClassifyData(p)
+	if err != nil {
+		return nil, err
+	}
+	scfg, err := Config(p, false)
+	if err != nil {
+		return nil, err
+	}
+	n, err := microcircuit.New(scfg, uint32(p.RandomSeed[0]))
+	if err != nil {
+		return nil, err
+	}
+	set := d.Train
+	in := &Input{Rows: set.X, First: set.X, Samples: set.Len(), Width: set.Inputs, Hold: d.hold}
+	tr := &trainer{net: n, in: in, sw: microcircuit.Switches{LearnFW: true, LearnLat: true, LearnBW: true}}
+	tr.targets = make([][]float64, set.Len())
+	for i, y := range set.Y {
+		tr.targets[i] = d.targets[y]
+	}
+	for t := 0; t < p.SettlingSteps(); t++ {
+		n.Step(in.At(t%in.Steps()), nil, microcircuit.Switches{}, nil)
+	}
+	tr.order = make([]int, in.Samples)
+	for i := range tr.order {
+		tr.order[i] = i
+	}
+	return tr, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -22,18 +23,21 @@ type benchFlags struct {
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench --params FILE --task bw_only|fw_bw [--steps N]",
+		Use:   "bench --params FILE --task bw_only|fw_bw|classify [--steps N]",
 		Short: "Time the training steps of one network",
 		Long: `Time the training steps of the first seed of a params.json on one core.
 
 The network is built as "palmc run" builds it (for fw_bw the teacher first,
 which gives the targets) and settled; then --steps training steps are timed,
-recording every rec_per_steps steps what the params ask for. The last line
-on stdout is
+recording every rec_per_steps steps what the params ask for. For classify
+the training steps run on the training samples with their targets, and a
+line "evaluation: …" gives the steps of the validation and test passes
+(plasticity off, no target) as well. The last line on stdout is
 
   steps_per_second=<float> us_per_step=<float>`,
 		Example: `  palmc bench --params experiments/fig3abc/params.json --task bw_only
-  palmc bench --params experiments/fig4ab-pal/params.json --task fw_bw --steps 1000000`,
+  palmc bench --params experiments/fig4ab-pal/params.json --task fw_bw --steps 1000000
+  palmc bench --params experiments/yinyang-pal/params.json --task classify`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBench(cmd, f)
@@ -41,7 +45,7 @@ on stdout is
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.params, "params", "", "params.json to time (required)")
-	fl.StringVar(&f.task, "task", "", "task: bw_only or fw_bw (required)")
+	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
 	fl.IntVar(&f.steps, "steps", 200000, "training steps to time")
 	return cmd
 }
@@ -51,8 +55,8 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 		return usage("bench: --params is required")
 	}
 	task := params.Task(f.task)
-	if task != params.BwOnly && task != params.FwBw {
-		return usage("bench: --task %q: must be bw_only or fw_bw", f.task)
+	if !slices.Contains(params.Tasks(), task) {
+		return usage("bench: --task %q: must be bw_only, fw_bw or classify", f.task)
 	}
 	if f.steps < 1 {
 		return usage("bench: --steps %d: must be positive", f.steps)
@@ -69,6 +73,13 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	r, err := experiment.Bench(ctx, p, task, f.steps)
 	if err != nil {
 		return err
+	}
+	if task == params.Classify {
+		e, err := experiment.BenchEval(ctx, p, f.steps)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "evaluation: steps_per_second=%.6g us_per_step=%.6g\n", e.StepsPerSecond, e.MicrosPerStep)
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "steps_per_second=%.6g us_per_step=%.6g\n", r.StepsPerSecond, r.MicrosPerStep)
 	return nil
