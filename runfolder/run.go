@@ -276,7 +276,9 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	}
 	defer st.Discard()
 	meta := runMeta(sum)
-	entries := append(slices.Clone(meta), store.Entry{Key: "params", Value: string(sum.Params)})
+	entries := append(slices.Clone(meta), store.Entry{Key: "params", Value: string(sum.Params)},
+		store.Entry{Key: "dt", Value: &store.Array{Data: []float64{res.Params.Dt}}},
+		store.Entry{Key: "rec_per_steps", Value: int64(res.Params.RecPerSteps)})
 	entries = append(entries, store.ResultsEntries(res)...)
 	if err := store.WriteNPZContext(ctx, st.Path(ResultsFile), entries, true); err != nil {
 		return 0, nil, err
