@@ -55,7 +55,12 @@ type Run struct {
 const teacherNet = "teacher"
 
 // notPlotted are variables that are not time series of the run.
-var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequence": true}
+var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequence": true,
+	// The time and epoch of the records, and the classify task's results,
+	// which have figures of their own.
+	"rec_time": true, "rec_epoch": true, "rec_time_target": true, "rec_epoch_target": true,
+	"val_accuracy": true, "test_accuracy": true, "confusion": true, "test_label": true, "test_prediction": true,
+	"epoch_angle_WPPT_BPP": true}
 
 // key is a parsed results.npz key.
 type key struct {
