@@ -11,7 +11,7 @@ import (
 )
 
 func newFigureCmd() *cobra.Command {
-	var out string
+	var out, formatName string
 	cmd := &cobra.Command{
 		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR",
 		Short: "Draw the paper's Fig. 3 or Fig. 4 from run folders",
@@ -24,11 +24,27 @@ func newFigureCmd() *cobra.Command {
                               experiments: MSE and weights of BP, FA and PAL
 
 The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
-that holds BPDIR).`,
+that holds BPDIR). --format svg or pdf writes a vector figure instead
+(fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
+  palmc figure fig3 run_fig3abc --format pdf
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := plot.ParseFormat(formatName)
+			if err != nil {
+				return usage("figure: --format %q: png, svg or pdf", formatName)
+			}
+			if out != "" {
+				ext, err := plot.FormatOf(out)
+				if err != nil {
+					return usage("figure: --out %q: the file name must end in .png, .svg or .pdf", out)
+				}
+				if cmd.Flags().Changed("format") && ext != format {
+					return usage("figure: --out %q is %s, --format says %s", out, ext, format)
+				}
+			}
+			name := args[0] + "." + string(format)
 			switch args[0] {
 			case "fig3":
 				if len(args) != 2 {
@@ -39,7 +55,7 @@ that holds BPDIR).`,
 					return err
 				}
 				if out == "" {
-					out = filepath.Join(args[1], "fig3.png")
+					out = filepath.Join(args[1], name)
 				}
 				if err := plot.Fig3(r, epochSteps, out); err != nil {
 					return err
@@ -57,7 +73,7 @@ that holds BPDIR).`,
 					runs = append(runs, plot.Fig4Run{Model: model, Run: r, EpochSteps: epochSteps})
 				}
 				if out == "" {
-					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), "fig4.png")
+					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
 				}
 				if err := plot.Fig4(runs, out); err != nil {
 					return err
@@ -69,7 +85,8 @@ that holds BPDIR).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "PNG file to write")
+	cmd.Flags().StringVar(&out, "out", "", "file to write (.png, .svg or .pdf)")
+	cmd.Flags().StringVar(&formatName, "format", "png", "file format of the figure: png, svg or pdf")
 	return cmd
 }
 
@@ -84,6 +101,7 @@ func loadRun(dir string) (plot.Run, int, string, error) {
 		return plot.Run{}, 0, "", usage("%s: %v", dir, err)
 	}
 	p := m.Params
+	epochSteps := p.DatasetSize * p.StepsPerSample()
 	return plot.Run{Arrays: arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
-		StepsPerSample: p.StepsPerSample()}, p.DatasetSize * p.StepsPerSample(), p.ModelType, nil
+		StepsPerSample: p.StepsPerSample(), EpochSteps: epochSteps}, epochSteps, p.ModelType, nil
 }

@@ -98,7 +98,7 @@ func writeRunFolder(dir string, res *experiment.Result, sum summary, log io.Writ
 	if err := writeJSON(filepath.Join(dir, summaryFile), sum); err != nil {
 		return err
 	}
-	files, err := drawPlots(recorded(entries), res.Params, filepath.Join(dir, plotsDir))
+	files, err := drawPlots(recorded(entries), res.Params, filepath.Join(dir, plotsDir), plot.PNG)
 	if err != nil {
 		return err
 	}
@@ -120,19 +120,20 @@ func recorded(entries []store.Entry) map[string]store.Array {
 }
 
 // drawPlots draws every plot of the recorded arrays into dir.
-func drawPlots(arrays map[string]store.Array, p *params.Params, dir string) ([]string, error) {
+func drawPlots(arrays map[string]store.Array, p *params.Params, dir string, format plot.Format) ([]string, error) {
 	run := plot.Run{
 		Arrays:         arrays,
 		Dt:             p.Dt,
 		RecPerSteps:    p.RecPerSteps,
 		SettlingSteps:  p.SettlingSteps(),
 		StepsPerSample: p.StepsPerSample(),
+		EpochSteps:     p.DatasetSize * p.StepsPerSample(),
 	}
 	if p.UsesNoise() && p.NoiseMode == params.ModeUPAdaptive {
 		run.Adaptive, run.NoiseDeg = true, p.NoiseDeg
 	}
 	run.Skip = p.BwConnectionMode == params.ConnSkip
-	return plot.All(run, dir)
+	return plot.All(run, dir, format)
 }
 
 func writeJSON(path string, v any) error {

@@ -16,6 +16,7 @@ import (
 
 	"palmc/experiment"
 	"palmc/params"
+	"palmc/plot"
 	"palmc/store"
 )
 
@@ -114,7 +115,7 @@ func runRun(cmd *cobra.Command, f runFlags) error {
 		return err
 	}
 	if f.load != "" {
-		return replot(f.load, out, task, log)
+		return replot(f.load, out, task, plot.PNG, log)
 	}
 	ro := store.RunOptions{Task: task, Compare: f.compare == "BP", SharedInput: f.shared}
 	return simulate(cmd, p, ro, f, out, nil)
@@ -218,8 +219,8 @@ func prepareOut(dir string) error {
 }
 
 // replot redraws the plots of the run whose model file is given, reading
-// the results.npz beside it, into out/plots.
-func replot(modelPath, out string, task params.Task, log io.Writer) error {
+// the results.npz beside it, into out/plots in the given format.
+func replot(modelPath, out string, task params.Task, format plot.Format, log io.Writer) error {
 	m, err := store.ReadModel(modelPath)
 	if err != nil {
 		return usage("%s: %v", modelPath, err)
@@ -232,7 +233,7 @@ func replot(modelPath, out string, task params.Task, log io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--load: reading %s: %w", resultsPath, err)
 	}
-	files, err := drawPlots(arrays, m.Params, filepath.Join(out, plotsDir))
+	files, err := drawPlots(arrays, m.Params, filepath.Join(out, plotsDir), format)
 	if err != nil {
 		return err
 	}
@@ -241,14 +242,20 @@ func replot(modelPath, out string, task params.Task, log io.Writer) error {
 }
 
 func newPlotCmd() *cobra.Command {
-	return &cobra.Command{
+	var formatName string
+	cmd := &cobra.Command{
 		Use:   "plot RUNDIR",
 		Short: "Redraw the plots of a run folder from its saved files",
 		Long: `Redraw every plot of a run folder from its results.npz and model.npz,
-without simulating. The plots go to RUNDIR/plots.`,
-		Example: "  palmc plot run01",
+without simulating. The plots go to RUNDIR/plots, as PNG pictures or, with
+--format svg or pdf, as vector figures.`,
+		Example: "  palmc plot run01\n  palmc plot --format pdf run01",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := plot.ParseFormat(formatName)
+			if err != nil {
+				return usage("plot: --format %q: png, svg or pdf", formatName)
+			}
 			dir := args[0]
 			if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
 				return usage("plot: %s is not a palmc run folder (no %s): %v", dir, modelFile, err)
@@ -256,7 +263,9 @@ without simulating. The plots go to RUNDIR/plots.`,
 			if err := prepareOut(dir); err != nil {
 				return err
 			}
-			return replot(filepath.Join(dir, modelFile), dir, "", cmd.ErrOrStderr())
+			return replot(filepath.Join(dir, modelFile), dir, "", format, cmd.ErrOrStderr())
 		},
 	}
+	cmd.Flags().StringVar(&formatName, "format", "png", "file format of the plots: png, svg or pdf")
+	return cmd
 }
