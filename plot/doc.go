@@ -80,7 +80,8 @@
 // A line of more than 1000 records is decimated by keeping every m-th
 // record; per-epoch statistics use at most 250 bins, each of whole epochs;
 // a distribution takes at most 4000 values per point, representing large
-// matrices by evenly spaced entries, and the subtitle says so. Non-finite
+// matrices by evenly spaced entries (the subtitle says so), and a bin of
+// an envelope at most 40000, taking evenly spaced records of long bins. Non-finite
 // values (such as the NaN angle of a zero matrix) leave gaps.
 //
 // Per-variable figures are 6×4 inches, 900×600 pixels as PNG (150 dpi).

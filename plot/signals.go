@@ -18,6 +18,10 @@ import (
 //     unrelated to the one before): per epoch, the distribution over the
 //     records of the epoch, the neurons and the seeds (an envelope).
 
+// maxBinValues bounds the values of one bin of an envelope: a bin with
+// more takes evenly spaced records.
+const maxBinValues = 40000
+
 // windowSamples is the length of a window, in input samples.
 const windowSamples = 10
 
@@ -274,7 +278,9 @@ func (pt *painter) envelope(pn *panel, v string, students []series) string {
 	var buf []float64
 	for _, b := range bins {
 		buf = buf[:0]
-		for i := b.from; i < b.to; i++ {
+		// Long bins of large layers: evenly spaced records.
+		stride := max(1, (b.to-b.from)*len(entries)*len(students)/maxBinValues)
+		for i := b.from; i < b.to; i += stride {
 			r := rows[i]
 			for _, s := range students {
 				if r >= s.records() {
