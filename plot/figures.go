@@ -141,7 +141,7 @@ func Fig3(run Run, epochSteps int, path string) error {
 		}
 		addMeanStd(pn, ax, cs)
 		pn.p.Y.Min, pn.p.Y.Max = 0, 100
-		pn.p.X.Min = 0
+		pn.p.X.Min, pn.p.X.Max = 0, ax.at(cs[0].steps[len(cs[0].steps)-1])
 		// Every panel has the same layers: one legend below all of them.
 		s.legend = pn.legend
 		s.panels = append(s.panels, &panel{p: pn.p})
@@ -301,7 +301,7 @@ func Fig4(runs []Fig4Run, path string) error {
 			addLine(w.p, []float64{0, xmax}, []float64{v, v}, sty)
 			w.add(tl[i], lineThumb(sty))
 		}
-		w.p.X.Min = 0
+		w.p.X.Min, w.p.X.Max = 0, xmax
 		margin(&w.p.Y)
 		panels = append(panels, w)
 	}

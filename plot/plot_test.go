@@ -244,6 +244,9 @@ func TestDecimate(t *testing.T) {
 	if d[0] != 7 || d[1]-d[0] != stride {
 		t.Errorf("kept %v …, want every %dth from 7", d[:3], stride)
 	}
+	if d[len(d)-1] != idx[len(idx)-1] {
+		t.Errorf("last kept %d, want the last record %d", d[len(d)-1], idx[len(idx)-1])
+	}
 	if d := decimate(idx[:maxPoints], maxPoints); len(d) != maxPoints {
 		t.Errorf("%d points decimated to %d", maxPoints, len(d))
 	}

@@ -34,8 +34,9 @@ func recordSteps(n int, target bool, recPerSteps, settling int) []int {
 	return steps
 }
 
-// decimate keeps every m-th element of idx, with m the smallest step that
-// leaves at most limit elements (limit <= 0 keeps all).
+// decimate keeps every m-th element of idx and the last one, with m the
+// smallest step that leaves at most limit elements (limit <= 0 keeps all):
+// a decimated line still ends at the end of the run.
 func decimate(idx []int, limit int) []int {
 	m := decimation(len(idx), limit)
 	if m == 1 {
@@ -44,6 +45,9 @@ func decimate(idx []int, limit int) []int {
 	out := make([]int, 0, (len(idx)+m-1)/m)
 	for i := 0; i < len(idx); i += m {
 		out = append(out, idx[i])
+	}
+	if last := idx[len(idx)-1]; out[len(out)-1] != last {
+		out[len(out)-1] = last
 	}
 	return out
 }
