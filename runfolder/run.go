@@ -300,7 +300,7 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	var plots int
 	var plotErr error
 	if !o.NoPlots {
-		files, err := drawPlots(ctx, recorded(entries), res.Params, st.Path(PlotsDir))
+		files, err := drawPlots(ctx, recorded(entries), res.Params, res.Task, st.Path(PlotsDir), plot.PNG)
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err()
 		}
@@ -329,8 +329,8 @@ func runMeta(sum *Summary) []store.Entry {
 }
 
 // Replot redraws the plots of the folder's run from its results.npz and
-// model.npz, and switches them into place.
-func (f *Folder) Replot(ctx context.Context) (int, error) {
+// model.npz in the given format, and switches them into place.
+func (f *Folder) Replot(ctx context.Context, format plot.Format) (int, error) {
 	m, err := store.ReadModel(f.Path(ModelFile))
 	if err != nil {
 		return 0, refuse(fmt.Errorf("%s is not a finished palmc run: %v", f.Dir, err))
@@ -347,7 +347,7 @@ func (f *Folder) Replot(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer st.Discard()
-	files, err := drawPlots(ctx, arrays, m.Params, st.Path(PlotsDir))
+	files, err := drawPlots(ctx, arrays, m.Params, m.Task, st.Path(PlotsDir), format)
 	if err != nil {
 		return 0, err
 	}
@@ -371,7 +371,11 @@ func recorded(entries []store.Entry) map[string]store.Array {
 }
 
 // drawPlots draws every plot of the recorded arrays into dir.
-func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Params, dir string) ([]string, error) {
+func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Params, task params.Task, dir string, format plot.Format) ([]string, error) {
+	epochSteps := p.DatasetSize * p.StepsPerSample()
+	if task == params.Classify {
+		epochSteps = (p.TrainSize() + p.ValidationSize()) * p.StepsPerSample()
+	}
 	run := plot.Run{
 		Context:        ctx,
 		Arrays:         arrays,
@@ -379,12 +383,13 @@ func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Par
 		RecPerSteps:    p.RecPerSteps,
 		SettlingSteps:  p.SettlingSteps(),
 		StepsPerSample: p.StepsPerSample(),
+		EpochSteps:     epochSteps,
 	}
 	if p.UsesNoise() && p.NoiseMode == params.ModeUPAdaptive {
 		run.Adaptive, run.NoiseDeg = true, p.NoiseDeg
 	}
 	run.Skip = p.BwConnectionMode == params.ConnSkip
-	return plot.All(run, dir)
+	return plot.All(run, dir, format)
 }
 
 func writeJSON(path string, v any) error {

@@ -13,7 +13,7 @@ import (
 )
 
 func newFigureCmd() *cobra.Command {
-	var out string
+	var out, formatName string
 	cmd := &cobra.Command{
 		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR",
 		Short: "Draw the paper's Fig. 3 or Fig. 4 from run folders",
@@ -26,11 +26,27 @@ func newFigureCmd() *cobra.Command {
                               experiments: MSE and weights of BP, FA and PAL
 
 The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
-that holds BPDIR).`,
+that holds BPDIR). --format svg or pdf writes a vector figure instead
+(fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
+  palmc figure fig3 run_fig3abc --format pdf
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png`,
 		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := plot.ParseFormat(formatName)
+			if err != nil {
+				return usage("figure: --format %q: png, svg or pdf", formatName)
+			}
+			if out != "" {
+				ext, err := plot.FormatOf(out)
+				if err != nil {
+					return usage("figure: --out %q: the file name must end in .png, .svg or .pdf", out)
+				}
+				if cmd.Flags().Changed("format") && ext != format {
+					return usage("figure: --out %q is %s, --format says %s", out, ext, format)
+				}
+			}
+			name := args[0] + "." + string(format)
 			switch args[0] {
 			case "fig3":
 				if len(args) != 2 {
@@ -47,7 +63,7 @@ that holds BPDIR).`,
 					return usage("figure fig3: %s has no angles to backprop: run it with --compare BP", args[1])
 				}
 				if out == "" {
-					out = filepath.Join(args[1], "fig3.png")
+					out = filepath.Join(args[1], name)
 				}
 				if err := writeFigure(out, func(path string) error { return plot.Fig3(r, epochSteps, path) }); err != nil {
 					return err
@@ -76,7 +92,7 @@ that holds BPDIR).`,
 					runs = append(runs, plot.Fig4Run{Model: m.Params.ModelType, Run: r, EpochSteps: epochSteps})
 				}
 				if out == "" {
-					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), "fig4.png")
+					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
 				}
 				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
@@ -88,7 +104,8 @@ that holds BPDIR).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "PNG file to write")
+	cmd.Flags().StringVar(&out, "out", "", "file to write (.png, .svg or .pdf)")
+	cmd.Flags().StringVar(&formatName, "format", "png", "file format of the figure: png, svg or pdf")
 	return cmd
 }
 
@@ -107,8 +124,9 @@ func loadRun(dir string) (plot.Run, int, *store.Model, error) {
 		return plot.Run{}, 0, nil, fmt.Errorf("%s: %s and %s belong to different runs", dir, resultsFile, modelFile)
 	}
 	p := m.Params
+	epochSteps := p.DatasetSize * p.StepsPerSample()
 	return plot.Run{Arrays: arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
-		StepsPerSample: p.StepsPerSample()}, p.DatasetSize * p.StepsPerSample(), m, nil
+		StepsPerSample: p.StepsPerSample(), EpochSteps: epochSteps}, epochSteps, m, nil
 }
 
 // firstStudent names the first student of a run.

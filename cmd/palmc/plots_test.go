@@ -104,4 +104,41 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 			t.Errorf("palmc %v simulated: %s", args, stderr)
 		}
 	}
+
+	// Vector figures: palmc plot --format and palmc figure --format/--out.
+	code, stderr := palmc(t, "plot", "--format", "svg", dir)
+	if code != 0 {
+		t.Fatalf("plot --format svg: exit %d: %s", code, stderr)
+	}
+	for _, n := range names {
+		svg := strings.TrimSuffix(n, ".png") + ".svg"
+		if b, err := os.ReadFile(filepath.Join(plots, svg)); err != nil || !strings.HasPrefix(string(b), "<?xml") {
+			t.Errorf("%s: %v", svg, err)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		file string
+	}{
+		{[]string{"figure", "fig3", dir, "--format", "pdf"}, filepath.Join(dir, "fig3.pdf")},
+		{[]string{"figure", "fig4", dir, dir, dir, "--out", filepath.Join(dir, "f4.svg")}, filepath.Join(dir, "f4.svg")},
+		{[]string{"figure", "fig3", dir}, filepath.Join(dir, "fig3.png")},
+	} {
+		if code, stderr := palmc(t, c.args...); code != 0 {
+			t.Errorf("palmc %v: exit %d: %s", c.args, code, stderr)
+		}
+		if st, err := os.Stat(c.file); err != nil || st.Size() == 0 {
+			t.Errorf("palmc %v: %v", c.args, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"figure", "fig3", dir, "--format", "jpg"},
+		{"figure", "fig3", dir, "--out", filepath.Join(dir, "f.svg"), "--format", "pdf"},
+		{"figure", "fig3", dir, "--out", filepath.Join(dir, "f.eps")},
+		{"plot", "--format", "eps", dir},
+	} {
+		if code, _ := palmc(t, args...); code != 2 {
+			t.Errorf("palmc %v: exit %d, want 2", args, code)
+		}
+	}
 }
