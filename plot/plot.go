@@ -22,6 +22,10 @@ type Array = store.Array
 type Run struct {
 	// Context, if not nil, stops All between two plots when it ends.
 	Context context.Context
+	// TestInputs, if not nil, holds the inputs of a classify run's test
+	// samples (samples × inputs): its first two are the coordinates of the
+	// figure of the test predictions (Yin-Yang's x and y).
+	TestInputs *Array
 	// Arrays holds the contents of results.npz, keyed "<net>/<var>/<layer>"
 	// or "<net>/<var>" (without ".npy"), <net> being "teacher" or
 	// "seed<S>".
@@ -231,6 +235,7 @@ func All(run Run, dir string, format Format) ([]string, error) {
 			}
 		}
 	}
+	p.classifyJobs(add, ext)
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].file < jobs[j].file })
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {

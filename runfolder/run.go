@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"palmc/dataset"
 	"palmc/experiment"
 	"palmc/params"
 	"palmc/plot"
@@ -387,6 +388,15 @@ func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Par
 	}
 	if p.UsesNoise() && p.NoiseMode == params.ModeUPAdaptive {
 		run.Adaptive, run.NoiseDeg = true, p.NoiseDeg
+	}
+	if task == params.Classify && p.Dataset == "yinyang" {
+		// The figure of the test predictions puts each sample where it
+		// lies; Yin-Yang's are generated again in no time.
+		if cfg, err := p.DatasetConfig(dataset.Test); err == nil {
+			if set, err := dataset.Load(cfg, dataset.Test); err == nil {
+				run.TestInputs = &store.Array{Shape: []int{set.Len(), set.Inputs}, Data: set.X}
+			}
+		}
 	}
 	run.Skip = p.BwConnectionMode == params.ConnSkip
 	return plot.All(run, dir, format)

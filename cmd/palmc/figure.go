@@ -15,8 +15,8 @@ import (
 func newFigureCmd() *cobra.Command {
 	var out, formatName string
 	cmd := &cobra.Command{
-		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR",
-		Short: "Draw the paper's Fig. 3 or Fig. 4 from run folders",
+		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | classify RUNDIR...",
+		Short: "Draw the paper's Fig. 3 or Fig. 4, or compare classify runs, from run folders",
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
@@ -24,13 +24,17 @@ func newFigureCmd() *cobra.Command {
                               mean ± std over seeds per hidden layer, by epoch
   fig4 BPDIR FADIR PALDIR     fw_bw runs of the fig4ab-bp, -fa and -pal
                               experiments: MSE and weights of BP, FA and PAL
+  classify RUNDIR...          classify runs, e.g. of yinyang-bp, -fa and -pal:
+                              validation accuracy and the angle between B and
+                              Wᵀ by epoch, test accuracy of every seed
 
-The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
-that holds BPDIR). --format svg or pdf writes a vector figure instead
+The figure goes to --out (default: fig3.png in RUNDIR, fig4.png or
+classify.png in the folder that holds the first run folder). --format svg or pdf writes a vector figure instead
 (fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
   palmc figure fig3 run_fig3abc --format pdf
-  palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png`,
+  palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png
+  palmc figure classify yy/bp yy/fa yy/pal`,
 		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := plot.ParseFormat(formatName)
@@ -97,8 +101,26 @@ that holds BPDIR). --format svg or pdf writes a vector figure instead
 				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
 				}
+			case "classify":
+				var runs []plot.ClassifyRun
+				for _, dir := range args[1:] {
+					r, _, m, err := loadRun(dir)
+					if err != nil {
+						return err
+					}
+					if m.Task != params.Classify {
+						return usage("figure classify: %s is a %s run, not a classify run", dir, m.Task)
+					}
+					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, Run: r})
+				}
+				if out == "" {
+					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
+				}
+				if err := writeFigure(out, func(path string) error { return plot.FigClassify(runs, path) }); err != nil {
+					return err
+				}
 			default:
-				return usage("figure %q: fig3 or fig4", args[0])
+				return usage("figure %q: fig3, fig4 or classify", args[0])
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
 			return nil
