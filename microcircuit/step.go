@@ -288,7 +288,8 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 }
 
 // forwardPlasticity handles dWPP[j] = dt·eta_fw[j]·outer(e[j], p[j]) with
-// PAL's optional low-pass filters (docs/model.md §4 F, G).
+// PAL's optional low-pass filters (docs/model.md §4 F, G); the low-pass of
+// the increments applies to BP and FA too with DWPPLowPassAllModels.
 func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	c := &n.Cfg
 	pal := n.noisy
@@ -331,7 +332,7 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 		e = lo
 	}
 	a := c.Dt * c.EtaFW[j]
-	lowPass := pal && c.DWPPLowPass
+	lowPass := c.DWPPLowPass && (pal || c.DWPPLowPassAllModels)
 	w := n.WPP[j]
 	switch {
 	case observed:
