@@ -30,3 +30,6 @@ func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64
 
 //go:noescape
 func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64)
+
+//go:noescape
+func scaleAddAVX2(m, lo *float64, n int, c float64)

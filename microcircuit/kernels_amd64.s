@@ -717,3 +717,37 @@ lpnext:
 lpdone:
 	VZEROUPPER
 	RET
+
+// func scaleAddAVX2(m, lo *float64, n int, c float64)
+//
+// lo[i] *= c; m[i] += lo[i] for n a multiple of 8: one streaming pass that
+// reads and writes both arrays, with as little arithmetic as such a pass
+// can have. It is the memory-traffic floor of a low-passed weight update
+// (BenchmarkMNISTTraffic), not part of a step.
+TEXT ·scaleAddAVX2(SB), NOSPLIT, $0-32
+	MOVQ         m+0(FP), DI
+	MOVQ         lo+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD c+24(FP), Y15
+	SHLQ         $3, CX
+	XORQ         AX, AX
+	TESTQ        CX, CX
+	JZ           sadone
+
+	PCALIGN $32
+saloop:
+	VMULPD  (SI)(AX*1), Y15, Y0
+	VMULPD  32(SI)(AX*1), Y15, Y1
+	VMOVUPD Y0, (SI)(AX*1)
+	VMOVUPD Y1, 32(SI)(AX*1)
+	VADDPD  (DI)(AX*1), Y0, Y0
+	VADDPD  32(DI)(AX*1), Y1, Y1
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD Y1, 32(DI)(AX*1)
+	ADDQ    $64, AX
+	CMPQ    AX, CX
+	JL      saloop
+
+sadone:
+	VZEROUPPER
+	RET

@@ -28,3 +28,5 @@ func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64
 func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64) {
 	panic("microcircuit: no AVX2 kernels")
 }
+
+func scaleAddAVX2(m, lo *float64, n int, c float64) { panic("microcircuit: no AVX2 kernels") }

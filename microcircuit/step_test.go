@@ -15,7 +15,8 @@ func (nopObserver) Observe(*Network) {}
 // stepConfigs are the benchmarked networks and variants that take the
 // other paths of Step: low-passed dWPP factors, interneuron low-pass,
 // the gate and varphi regularisers, scaled and held noise, every
-// activation, BP and FA with low-passed WPP increments.
+// activation, BP and FA with low-passed WPP increments, and the
+// classification networks.
 func stepConfigs() map[string]Config {
 	out := map[string]Config{"fig3": fig3Config(PAL), "fig4": fig4Config(), "bp": fig3Config(BP), "fa": fig3Config(FA)}
 	v := fig3Config(PAL)
@@ -36,6 +37,10 @@ func stepConfigs() map[string]Config {
 		y.DWPPLowPassAllModels = true
 		out[m.String()+"lowpass"] = y
 	}
+	for _, m := range []Model{PAL, BP, FA} {
+		out["yinyang"+m.String()] = yinYangConfig(m)
+	}
+	out["mnistPAL"] = mnistConfig(PAL)
 	return out
 }
 
