@@ -106,5 +106,7 @@
 //     weight updates, with the operations of the Go loops: the same bits;
 //   - the matrix-vector products of the dendrites, which sum in four lanes
 //     of fused multiply-adds: equal to the Go loops' row sums to round-off,
-//     as numpy's BLAS is (see mat.go).
+//     as numpy's BLAS is (see mat.go). Eight rows at a time keep eight
+//     chains of multiply-adds in flight, with each row summed as in blocks
+//     of four (TestGemvKernelOrder spells the order out).
 package microcircuit

@@ -264,9 +264,13 @@ somadone:
 
 // func gemvAVX2(dst, a *float64, rows, cols int, x *float64)
 //
-// dst = a·x for a row-major rows×cols matrix a, cols >= 1. Four rows at a
-// time, each summed in four lanes of fused multiply-adds over blocks of
-// four columns (a masked block for the last cols%4), then across lanes.
+// dst = a·x for a row-major rows×cols matrix a, cols >= 1. Each row is
+// summed in four lanes of fused multiply-adds over blocks of four columns
+// (a masked block for the last cols%4), then across lanes: the rows of
+// the first rows&^3 in the order (lane 0 + lane 1) + (lane 2 + lane 3),
+// eight or four at a time, the last rows%4 one at a time, in the order
+// (lane 0 + lane 2) + (lane 1 + lane 3). Eight rows at a time keep eight
+// chains of fused multiply-adds in flight, which hides their latency.
 TEXT ·gemvAVX2(SB), NOSPLIT, $0-40
 	MOVQ    dst+0(FP), DI
 	MOVQ    a+8(FP), SI
@@ -283,6 +287,79 @@ TEXT ·gemvAVX2(SB), NOSPLIT, $0-40
 	SHLQ    $3, R10         // bytes in full blocks of a row
 	MOVQ    R9, R11
 	SHLQ    $3, R11         // row stride in bytes
+	LEAQ    (R11)(R11*2), BX   // 3 strides
+	LEAQ    (R11)(R11*4), R13  // 5 strides
+	LEAQ    (BX)(R11*4), R12   // 7 strides
+
+gemv8:
+	CMPQ   R8, $8
+	JL     gemv4
+	MOVQ   SI, R14
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ   CX, CX
+
+	PCALIGN $32
+gemv8cols:
+	CMPQ        CX, R10
+	JGE         gemv8tail
+	VMOVUPD     (DX)(CX*1), Y8
+	VFMADD231PD (SI), Y8, Y0
+	VFMADD231PD (SI)(R11*1), Y8, Y1
+	VFMADD231PD (SI)(R11*2), Y8, Y2
+	VFMADD231PD (SI)(BX*1), Y8, Y3
+	VFMADD231PD (SI)(R11*4), Y8, Y4
+	VFMADD231PD (SI)(R13*1), Y8, Y5
+	VFMADD231PD (SI)(BX*2), Y8, Y6
+	VFMADD231PD (SI)(R12*1), Y8, Y7
+	ADDQ        $32, SI
+	ADDQ        $32, CX
+	JMP         gemv8cols
+
+gemv8tail:
+	TESTQ       AX, AX
+	JZ          gemv8sum
+	VMASKMOVPD  (DX)(CX*1), Y15, Y8
+	VMASKMOVPD  (SI), Y15, Y9
+	VFMADD231PD Y9, Y8, Y0
+	VMASKMOVPD  (SI)(R11*1), Y15, Y9
+	VFMADD231PD Y9, Y8, Y1
+	VMASKMOVPD  (SI)(R11*2), Y15, Y9
+	VFMADD231PD Y9, Y8, Y2
+	VMASKMOVPD  (SI)(BX*1), Y15, Y9
+	VFMADD231PD Y9, Y8, Y3
+	VMASKMOVPD  (SI)(R11*4), Y15, Y9
+	VFMADD231PD Y9, Y8, Y4
+	VMASKMOVPD  (SI)(R13*1), Y15, Y9
+	VFMADD231PD Y9, Y8, Y5
+	VMASKMOVPD  (SI)(BX*2), Y15, Y9
+	VFMADD231PD Y9, Y8, Y6
+	VMASKMOVPD  (SI)(R12*1), Y15, Y9
+	VFMADD231PD Y9, Y8, Y7
+
+gemv8sum:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	VHADDPD    Y5, Y4, Y4
+	VHADDPD    Y7, Y6, Y6
+	VPERM2F128 $0x20, Y6, Y4, Y5
+	VPERM2F128 $0x31, Y6, Y4, Y7
+	VADDPD     Y7, Y5, Y5
+	VMOVUPD    Y5, 32(DI)
+	ADDQ       $64, DI
+	LEAQ       (R14)(R11*8), SI
+	SUBQ       $8, R8
+	JMP        gemv8
 
 gemv4:
 	CMPQ   R8, $4

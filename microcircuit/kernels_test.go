@@ -169,3 +169,42 @@ func TestMulVec2(t *testing.T) {
 		}
 	}
 }
+
+// mulVecLanes is the summation order of the AVX2 product kernels, in Go:
+// each row in four lanes of fused multiply-adds over blocks of four
+// columns, then (lane 0 + lane 1) + (lane 2 + lane 3) for the first
+// rows&^3 rows and (lane 0 + lane 2) + (lane 1 + lane 3) for the others.
+func mulVecLanes(dst []float64, m Mat, x []float64) {
+	for i := range dst {
+		var l [4]float64
+		for j, xj := range x {
+			l[j%4] = math.FMA(m.Data[i*m.Cols+j], xj, l[j%4])
+		}
+		if i < len(dst)&^3 {
+			dst[i] = (l[0] + l[1]) + (l[2] + l[3])
+		} else {
+			dst[i] = (l[0] + l[2]) + (l[1] + l[3])
+		}
+	}
+}
+
+// The AVX2 product kernel sums in the order of mulVecLanes, bit for bit,
+// whatever the number of rows.
+func TestGemvKernelOrder(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2")
+	}
+	g := rng.New(8)
+	for rows := 0; rows <= 21; rows++ {
+		for cols := 4; cols <= 13; cols++ {
+			m := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			x := randVec(g, cols, -1, 1)
+			got, want := make([]float64, rows), make([]float64, rows)
+			m.mulVec(got, x)
+			mulVecLanes(want, m, x)
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("mulVec %dx%d: [%d] = %v, want %v", rows, cols, i, got[i], want[i])
+			}
+		}
+	}
+}
