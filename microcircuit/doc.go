@@ -109,4 +109,17 @@
 //     as numpy's BLAS is (see mat.go). Eight rows at a time keep eight
 //     chains of multiply-adds in flight, with each row summed as in blocks
 //     of four (TestGemvKernelOrder spells the order out).
+//
+// In a step that learns WPP, has no observer and low-passes the increments
+// with plain dWPP factors (the published PAL tasks; BP and FA with
+// DWPPLowPassAllModels), the basal product WPP[j]·r and the update of
+// WPP[j] and dWPP_LO[j] are one pass over both matrices
+// (mulVecLowPassedOuter): the update reads only the current step's
+// prospective rates and the previous step's basal potentials and rates,
+// all known before the dendrites, and the product is taken from each
+// weight before it changes. The bits are those of the separate product and
+// update. That pass reads and writes each weight and each low-passed
+// increment once, which is what any implementation must do:
+// BenchmarkMNISTTraffic times such a pass with no other arithmetic, the
+// memory-traffic floor of a training step of [784,100,10].
 package microcircuit

@@ -33,3 +33,6 @@ func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a f
 
 //go:noescape
 func scaleAddAVX2(m, lo *float64, n int, c float64)
+
+//go:noescape
+func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64)

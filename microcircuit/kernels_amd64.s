@@ -828,3 +828,238 @@ saloop:
 sadone:
 	VZEROUPPER
 	RET
+
+// func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64)
+//
+// dst = m·v as gemvAVX2 computes it, with m as it was before this call,
+// and in the same pass the update of addLowPassedOuterAVX2:
+// l = lo[i,j] + b·(a·(x[i]·y[j]) - lo[i,j]); lo[i,j] = l; m[i,j] += l.
+// Four rows at a time, then one at a time, as gemvAVX2; the last cols%4
+// columns form a masked block whose arithmetic is lane by lane that of the
+// scalar tails of the other kernels. The results are the bits of gemvAVX2
+// followed by addLowPassedOuterAVX2, with one pass over m and lo instead
+// of two over m.
+TEXT ·gemvLowPassedOuterAVX2(SB), NOSPLIT, $0-80
+	MOVQ         dst+0(FP), DI
+	MOVQ         m+8(FP), SI
+	MOVQ         lo+16(FP), R14
+	MOVQ         rows+24(FP), R8
+	MOVQ         cols+32(FP), R11
+	MOVQ         v+40(FP), DX
+	MOVQ         x+48(FP), R12
+	MOVQ         y+56(FP), R9
+	VBROADCASTSD b+64(FP), Y13
+	VBROADCASTSD a+72(FP), Y14
+	SUBQ         SI, R14         // lo - m
+	MOVQ         R11, AX
+	ANDQ         $3, AX
+	SHLQ         $5, AX
+	LEAQ         tailmask<>(SB), CX
+	VMOVUPD      (CX)(AX*1), Y15 // mask of the last block
+	MOVQ         R11, R10
+	ANDQ         $-4, R10
+	SHLQ         $3, R10         // bytes in full blocks of a row
+	SHLQ         $3, R11         // row stride in bytes
+	LEAQ         (R11)(R11*2), R13
+
+glp4:
+	CMPQ         R8, $4
+	JL           glp1
+	LEAQ         (SI)(R14*1), BX
+	VBROADCASTSD (R12), Y8
+	VBROADCASTSD 8(R12), Y9
+	VBROADCASTSD 16(R12), Y10
+	VBROADCASTSD 24(R12), Y11
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	XORQ         CX, CX
+
+	PCALIGN $32
+glp4cols:
+	CMPQ        CX, R10
+	JGE         glp4tail
+	VMOVUPD     (DX)(CX*1), Y4 // v
+	VMOVUPD     (R9)(CX*1), Y5 // y
+
+	VMOVUPD     (SI), Y6       // row 0: w
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7     // x[i]·y[j]
+	VMULPD      Y14, Y7, Y7    // d = a·(x[i]·y[j])
+	VMOVUPD     (BX), Y12      // l
+	VSUBPD      Y12, Y7, Y7    // d - l
+	VMULPD      Y13, Y7, Y7    // b·(d - l)
+	VADDPD      Y7, Y12, Y12   // l + b·(d - l)
+	VMOVUPD     Y12, (BX)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)
+
+	VMOVUPD     (SI)(R11*1), Y6 // row 1
+	VFMADD231PD Y6, Y4, Y1
+	VMULPD      Y5, Y9, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R11*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R11*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R11*1)
+
+	VMOVUPD     (SI)(R11*2), Y6 // row 2
+	VFMADD231PD Y6, Y4, Y2
+	VMULPD      Y5, Y10, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R11*2), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R11*2)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R11*2)
+
+	VMOVUPD     (SI)(R13*1), Y6 // row 3
+	VFMADD231PD Y6, Y4, Y3
+	VMULPD      Y5, Y11, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R13*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R13*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R13*1)
+
+	ADDQ        $32, SI
+	ADDQ        $32, BX
+	ADDQ        $32, CX
+	JMP         glp4cols
+
+glp4tail:
+	TESTQ       AX, AX
+	JZ          glp4sum
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (R9)(CX*1), Y15, Y5
+
+	VMASKMOVPD  (SI), Y15, Y6
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7
+	VMULPD      Y14, Y7, Y7
+	VMASKMOVPD  (BX), Y15, Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMASKMOVPD  Y12, Y15, (BX)
+	VADDPD      Y12, Y6, Y6
+	VMASKMOVPD  Y6, Y15, (SI)
+
+	VMASKMOVPD  (SI)(R11*1), Y15, Y6
+	VFMADD231PD Y6, Y4, Y1
+	VMULPD      Y5, Y9, Y7
+	VMULPD      Y14, Y7, Y7
+	VMASKMOVPD  (BX)(R11*1), Y15, Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMASKMOVPD  Y12, Y15, (BX)(R11*1)
+	VADDPD      Y12, Y6, Y6
+	VMASKMOVPD  Y6, Y15, (SI)(R11*1)
+
+	VMASKMOVPD  (SI)(R11*2), Y15, Y6
+	VFMADD231PD Y6, Y4, Y2
+	VMULPD      Y5, Y10, Y7
+	VMULPD      Y14, Y7, Y7
+	VMASKMOVPD  (BX)(R11*2), Y15, Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMASKMOVPD  Y12, Y15, (BX)(R11*2)
+	VADDPD      Y12, Y6, Y6
+	VMASKMOVPD  Y6, Y15, (SI)(R11*2)
+
+	VMASKMOVPD  (SI)(R13*1), Y15, Y6
+	VFMADD231PD Y6, Y4, Y3
+	VMULPD      Y5, Y11, Y7
+	VMULPD      Y14, Y7, Y7
+	VMASKMOVPD  (BX)(R13*1), Y15, Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMASKMOVPD  Y12, Y15, (BX)(R13*1)
+	VADDPD      Y12, Y6, Y6
+	VMASKMOVPD  Y6, Y15, (SI)(R13*1)
+
+glp4sum:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	ADDQ       $32, R12
+	SUBQ       CX, SI
+	LEAQ       (SI)(R11*4), SI
+	SUBQ       $4, R8
+	JMP        glp4
+
+glp1:
+	TESTQ        R8, R8
+	JZ           glpdone
+	LEAQ         (SI)(R14*1), BX
+	VBROADCASTSD (R12), Y8
+	VXORPD       Y0, Y0, Y0
+	XORQ         CX, CX
+
+	PCALIGN $32
+glp1cols:
+	CMPQ        CX, R10
+	JGE         glp1tail
+	VMOVUPD     (DX)(CX*1), Y4
+	VMOVUPD     (R9)(CX*1), Y5
+	VMOVUPD     (SI)(CX*1), Y6
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(CX*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(CX*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(CX*1)
+	ADDQ        $32, CX
+	JMP         glp1cols
+
+glp1tail:
+	TESTQ       AX, AX
+	JZ          glp1sum
+	VMASKMOVPD  (DX)(CX*1), Y15, Y4
+	VMASKMOVPD  (R9)(CX*1), Y15, Y5
+	VMASKMOVPD  (SI)(CX*1), Y15, Y6
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7
+	VMULPD      Y14, Y7, Y7
+	VMASKMOVPD  (BX)(CX*1), Y15, Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMASKMOVPD  Y12, Y15, (BX)(CX*1)
+	VADDPD      Y12, Y6, Y6
+	VMASKMOVPD  Y6, Y15, (SI)(CX*1)
+
+glp1sum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, (DI)
+	ADDQ         $8, DI
+	ADDQ         $8, R12
+	ADDQ         R11, SI
+	DECQ         R8
+	JMP          glp1
+
+glpdone:
+	VZEROUPPER
+	RET

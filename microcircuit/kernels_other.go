@@ -30,3 +30,7 @@ func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a f
 }
 
 func scaleAddAVX2(m, lo *float64, n int, c float64) { panic("microcircuit: no AVX2 kernels") }
+
+func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}

@@ -208,3 +208,44 @@ func TestGemvKernelOrder(t *testing.T) {
 		}
 	}
 }
+
+// The fused products and updates give the bits of the product followed by
+// the update.
+func TestFusedMatchesSeparate(t *testing.T) {
+	g := rng.New(7)
+	for rows := 0; rows <= 13; rows++ {
+		for cols := 1; cols <= 13; cols++ {
+			v, x, y := randVec(g, cols, -1, 1), randVec(g, rows, -2, 2), randVec(g, cols, -2, 2)
+			w0, l0 := randVec(g, rows*cols, -1, 1), randVec(g, rows*cols, -1, 1)
+			a, b := 0.37, 1e-4
+
+			want := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			wantLo := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), l0...)}
+			wantV := make([]float64, rows)
+			want.mulVec(wantV, v)
+			want.addLowPassedOuter(wantLo, b, a, x, y)
+
+			// NaN guards after m and lo catch stores past their ends.
+			m := Mat{Rows: rows, Cols: cols, Data: append(append([]float64(nil), w0...), math.NaN(), math.NaN(), math.NaN())[:rows*cols]}
+			lo := Mat{Rows: rows, Cols: cols, Data: append(append([]float64(nil), l0...), math.NaN(), math.NaN(), math.NaN())[:rows*cols]}
+			got := make([]float64, rows)
+			m.mulVecLowPassedOuter(got, v, lo, b, a, x, y)
+			for _, d := range [][]float64{m.Data, lo.Data} {
+				for _, g := range d[len(d):cap(d)][:3] {
+					if !math.IsNaN(g) {
+						t.Fatalf("mulVecLowPassedOuter %dx%d: wrote past the end", rows, cols)
+					}
+				}
+			}
+			if i := sameBits(got, wantV); i >= 0 {
+				t.Fatalf("mulVecLowPassedOuter %dx%d: product[%d] = %v, want %v", rows, cols, i, got[i], wantV[i])
+			}
+			if i := sameBits(m.Data, want.Data); i >= 0 {
+				t.Fatalf("mulVecLowPassedOuter %dx%d: m[%d] = %v, want %v", rows, cols, i, m.Data[i], want.Data[i])
+			}
+			if i := sameBits(lo.Data, wantLo.Data); i >= 0 {
+				t.Fatalf("mulVecLowPassedOuter %dx%d: lo[%d] = %v, want %v", rows, cols, i, lo.Data[i], wantLo.Data[i])
+			}
+		}
+	}
+}

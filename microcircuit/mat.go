@@ -260,3 +260,18 @@ func (m Mat) addLowPassedOuter(lo Mat, b, a float64, x, y []float64) {
 		}
 	}
 }
+
+// mulVecLowPassedOuter sets dst = m·v and then advances m and lo as
+// addLowPassedOuter does, in one pass over m and lo where the AVX2 kernel
+// runs: the same bits as mulVec followed by addLowPassedOuter.
+func (m Mat) mulVecLowPassedOuter(dst, v []float64, lo Mat, b, a float64, x, y []float64) {
+	if len(dst) != m.Rows || len(v) != m.Cols || len(x) != m.Rows || len(y) != m.Cols || len(lo.Data) != len(m.Data) {
+		panic("microcircuit: shape mismatch in mulVecLowPassedOuter")
+	}
+	if useAVX2 && len(v) >= 4 && len(dst) > 0 {
+		gemvLowPassedOuterAVX2(&dst[0], &m.Data[0], &lo.Data[0], len(dst), len(v), &v[0], &x[0], &y[0], b, a)
+		return
+	}
+	m.mulVec(dst, v)
+	m.addLowPassedOuter(lo, b, a, x, y)
+}

@@ -64,6 +64,7 @@ type Network struct {
 
 	// Derived constants, computed once in New.
 	noisy       bool      // PAL or DTPDRL
+	lowPassFW   bool      // the WPP increments are low-passed
 	skip        bool      // Cfg.Connectivity == Skip
 	out         int       // N-1, the output layer
 	epsThresh   float64   // (1 - cos(NoiseDeg))/2
@@ -85,6 +86,7 @@ type Network struct {
 	apiI     []([]float64) // BPI·rI_breve, the interneuron part of vapi
 	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
 	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
+	fused    []bool        // which WPP updates dendrites made this step
 	draws    []bool        // which hidden layers draw noise this step
 	quiet    []bool        // which of them draw zeros (adaptive noise, aligned)
 	bppR     []([]float64) // BPP·r of a hidden layer (adaptive noise, DTPDRL)
@@ -211,6 +213,7 @@ func (n *Network) alloc() {
 	for _, s := range hid {
 		hidden += s
 	}
+	n.fused = make([]bool, N)
 	n.draws = make([]bool, H)
 	n.quiet = make([]bool, H)
 	n.white = make([]float64, hidden)
@@ -245,6 +248,7 @@ func (n *Network) derive() {
 	c := &n.Cfg
 	N := c.N()
 	n.noisy = c.Model.Noisy()
+	n.lowPassFW = c.DWPPLowPass && (n.noisy || c.DWPPLowPassAllModels)
 	n.skip = c.Connectivity == Skip
 	n.out = N - 1
 	n.epsThresh = (1 - math.Cos(c.NoiseDeg*math.Pi/180)) / 2

@@ -35,7 +35,7 @@ func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
 	}
 	n.keepPrevious()
 	n.prospective(r0)
-	n.dendrites()
+	n.dendrites(sw, obs != nil)
 	if noisy && sw.LearnBW {
 		n.drawNoise()
 	}
@@ -112,11 +112,21 @@ func breve(dst, u, uOld, tau []float64, dt float64) {
 
 // dendrites computes the basal, interneuron-dendritic and apical potentials
 // (docs/model.md §4 C); skipDendrites does the last two with skip connectivity.
-func (n *Network) dendrites() {
+// A basal product and the WPP update that follows it in the step are made
+// in one pass where fusesForward allows.
+func (n *Network) dendrites(sw Switches, observed bool) {
 	c := &n.Cfg
-	n.WPP[0].mulVec(n.VBas[0], n.R0)
-	for j := 1; j < len(n.WPP); j++ {
-		n.WPP[j].mulVec(n.VBas[j], n.RPBreve[j-1])
+	for j, w := range n.WPP {
+		r := n.R0
+		if j > 0 {
+			r = n.RPBreve[j-1]
+		}
+		if !n.fusesForward(j, sw, observed) {
+			w.mulVec(n.VBas[j], r)
+			continue
+		}
+		w.mulVecLowPassedOuter(n.VBas[j], r, n.DWPPLO[j], c.Dt/c.TauLO, c.Dt*c.EtaFW[j], n.forwardPost(j), n.forwardPre(j))
+		n.fused[j] = true
 	}
 	if n.skip {
 		n.skipDendrites()
@@ -289,14 +299,16 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 
 // forwardPlasticity handles dWPP[j] = dt·eta_fw[j]·outer(e[j], p[j]) with
 // PAL's optional low-pass filters (docs/model.md §4 F, G); the low-pass of
-// the increments applies to BP and FA too with DWPPLowPassAllModels.
+// the increments applies to BP and FA too with DWPPLowPassAllModels. A
+// layer whose update dendrites already made (see fusesForward) is skipped.
 func (n *Network) forwardPlasticity(j int, learn, observed bool) {
+	if n.fused[j] {
+		n.fused[j] = false
+		return
+	}
 	c := &n.Cfg
 	pal := n.noisy
-	p := n.R0Old
-	if j > 0 {
-		p = n.RPBreveOld[j-1]
-	}
+	p := n.forwardPre(j)
 	if pal && c.DWPPRLowPass {
 		lo := n.PreLO[j][:len(p)]
 		a := c.Dt / c.TauLO
@@ -309,6 +321,49 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	if !learn && !observed && !postLO {
 		return
 	}
+	e := n.forwardPost(j)
+	if postLO {
+		lo := n.PostLO[j][:len(e)]
+		a := c.Dt / c.TauLO
+		for i, v := range e {
+			lo[i] += a * (v - lo[i])
+		}
+		e = lo
+	}
+	a := c.Dt * c.EtaFW[j]
+	w := n.WPP[j]
+	switch {
+	case observed:
+		d := n.DWPP[j]
+		d.setOuter(a, e, p)
+		if learn && n.lowPassFW {
+			n.DWPPLO[j].addLowPass(c.Dt/c.TauLO, d)
+			w.add(n.DWPPLO[j])
+		} else if learn {
+			w.add(d)
+		}
+	case learn && n.lowPassFW:
+		w.addLowPassedOuter(n.DWPPLO[j], c.Dt/c.TauLO, a, e, p)
+	case learn:
+		w.addOuter(a, e, p)
+	}
+}
+
+// forwardPre returns the presynaptic factor p[j] of dWPP[j]: the previous
+// step's input or rates of layer j-1.
+func (n *Network) forwardPre(j int) []float64 {
+	if j == 0 {
+		return n.R0Old
+	}
+	return n.RPBreveOld[j-1]
+}
+
+// forwardPost computes the postsynaptic factor e[j] of dWPP[j] into
+// n.post[j]: rP_breve[j] - phi(c·vbas_old[j]), or uP_breve[j] -
+// c·vbas_old[j] without DWPPUseActivation. It reads only what the step's
+// prospective phase has set.
+func (n *Network) forwardPost(j int) []float64 {
+	c := &n.Cfg
 	e := n.post[j]
 	if c.DWPPUseActivation {
 		c.Activations[j].PhiScaledTo(e, n.cBas[j], n.VBasOld[j])
@@ -323,32 +378,22 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 			e[i] = u[i] - cb*vb[i]
 		}
 	}
-	if postLO {
-		lo := n.PostLO[j][:len(e)]
-		a := c.Dt / c.TauLO
-		for i, v := range e {
-			lo[i] += a * (v - lo[i])
-		}
-		e = lo
-	}
-	a := c.Dt * c.EtaFW[j]
-	lowPass := c.DWPPLowPass && (pal || c.DWPPLowPassAllModels)
-	w := n.WPP[j]
-	switch {
-	case observed:
-		d := n.DWPP[j]
-		d.setOuter(a, e, p)
-		if learn && lowPass {
-			n.DWPPLO[j].addLowPass(c.Dt/c.TauLO, d)
-			w.add(n.DWPPLO[j])
-		} else if learn {
-			w.add(d)
-		}
-	case learn && lowPass:
-		w.addLowPassedOuter(n.DWPPLO[j], c.Dt/c.TauLO, a, e, p)
-	case learn:
-		w.addOuter(a, e, p)
-	}
+	return e
+}
+
+// fusesForward reports whether this step's dendrites apply the WPP[j]
+// update together with the basal product WPP[j]·r, in one pass over
+// WPP[j] and dWPP_LO[j]: in a step that learns WPP and has no observer
+// (which sees the increments), with low-passed increments and plain dWPP
+// factors. The update reads only the rates of this step's prospective
+// phase and the previous step's, and nothing between the dendrites and
+// the plasticity reads WPP[j], except BP's weight transport of the layers
+// above the first: those are left to forwardPlasticity.
+func (n *Network) fusesForward(j int, sw Switches, observed bool) bool {
+	c := &n.Cfg
+	return sw.LearnFW && !observed && n.lowPassFW &&
+		!(n.noisy && (c.DWPPRLowPass || c.DWPPPostLowPass)) &&
+		(c.Model != BP || j == 0)
 }
 
 // lateralPlasticity handles dWIP[k] (when interneuron population k
