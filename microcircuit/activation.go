@@ -148,21 +148,18 @@ func (a Activation) DerivFromRateTo(dst, x, r []float64) {
 
 // logisticTo sets dst[i] = 1/(1+exp(s·x[i])): with s = -1 the logistic
 // rates, with s = -c the logistic of c·x ((-c)·x is -(c·x) exactly). With
-// AVX2, blocks of four run in a kernel whose exponential repeats math.Exp's
-// amd64 routine operation by operation, so the rates are the same bits,
-// five times faster (0.16 µs against 0.79 µs for the 90 neurons of the
-// Fig. 3 network); it is used where every |s·x[i]| <= 700, which keeps that
-// routine away from its special cases.
+// AVX2, a kernel whose exponential repeats math.Exp's amd64 routine
+// operation by operation computes them four at a time, the last len%4 in
+// a masked block, so the rates are the same bits, five times faster (0.16
+// µs against 0.79 µs for the 90 neurons of the Fig. 3 network); it is used
+// where every |s·x[i]| <= 700, which keeps that routine away from its
+// special cases.
 func logisticTo(dst []float64, s float64, x []float64) {
 	x = x[:len(dst)]
-	n := 0
-	if useAVX2 && len(dst) >= 4 {
-		n = len(dst) &^ 3
-		if !logisticAVX2(&dst[0], &x[0], n, s) {
-			n = 0
-		}
+	if useAVX2 && len(dst) > 0 && logisticAVX2(&dst[0], &x[0], len(dst), s) {
+		return
 	}
-	for i := n; i < len(dst); i++ {
-		dst[i] = 1 / (1 + math.Exp(s*x[i]))
+	for i, v := range x {
+		dst[i] = 1 / (1 + math.Exp(s*v))
 	}
 }

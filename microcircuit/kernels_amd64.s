@@ -94,11 +94,11 @@ GLOBL tailmask<>(SB), RODATA|NOPTR, $128
 
 // func logisticAVX2(dst, x *float64, n int, s float64) bool
 //
-// dst[i] = 1/(1+exp(s·x[i])) for n a multiple of 4. The exponential runs
-// the FMA path of math/exp_amd64.s operation by operation on four lanes.
-// It reports whether every |s·x[i]| <= 700, where that routine's result is
-// a normal number and its special cases do not arise; if not, dst holds
-// garbage.
+// dst[i] = 1/(1+exp(s·x[i])) for n >= 1, four at a time and the last n%4
+// in a masked block. The exponential runs the FMA path of
+// math/exp_amd64.s operation by operation on four lanes. It reports
+// whether every |s·x[i]| <= 700, where that routine's result is a normal
+// number and its special cases do not arise; if not, dst holds garbage.
 TEXT ·logisticAVX2(SB), NOSPLIT, $0-33
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
@@ -107,12 +107,18 @@ TEXT ·logisticAVX2(SB), NOSPLIT, $0-33
 	VMOVUPD      expc<>+352(SB), Y14 // 1
 	VMOVUPD      expc<>+384(SB), Y13 // 2
 	VXORPD       Y12, Y12, Y12       // lanes out of range
+	MOVQ         CX, R8
+	ANDQ         $3, R8              // lanes of the masked block
 	SHRQ         $2, CX
-	JZ           logdone
+	XORQ         R9, R9              // 1 in the masked block
 
 	PCALIGN $32
 logloop:
+	TESTQ        CX, CX
+	JZ           logtail
 	VMULPD       (SI), Y15, Y0 // v = s·x
+
+logbody:
 	VANDPD       expc<>+448(SB), Y0, Y5
 	VCMPPD       $0x16, expc<>+480(SB), Y5, Y5 // !(|v| <= 700)
 	VORPD        Y5, Y12, Y12
@@ -145,11 +151,27 @@ logloop:
 	VMULPD       Y2, Y0, Y0    // exp(v)
 	VADDPD       Y14, Y0, Y0
 	VDIVPD       Y0, Y14, Y0   // 1/(1+exp(v))
+	TESTQ        R9, R9
+	JNZ          logtailstore
 	VMOVUPD      Y0, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
 	DECQ         CX
-	JNZ          logloop
+	JMP          logloop
+
+logtail:
+	TESTQ        R8, R8
+	JZ           logdone
+	SHLQ         $5, R8
+	LEAQ         tailmask<>(SB), AX
+	VMOVUPD      (AX)(R8*1), Y11
+	VMASKMOVPD   (SI), Y11, Y0
+	VMULPD       Y0, Y15, Y0
+	MOVQ         $1, R9
+	JMP          logbody
+
+logtailstore:
+	VMASKMOVPD   Y0, Y11, (DI)
 
 logdone:
 	VMOVMSKPD Y12, AX

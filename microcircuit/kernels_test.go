@@ -31,8 +31,13 @@ func TestLogisticToMatchesMathExp(t *testing.T) {
 			for rep := 0; rep < 200; rep++ {
 				x := randVec(g, n, r[0], r[1])
 				for _, s := range []float64{-1, -0.625, 1} {
-					got := make([]float64, n)
+					// Guards after dst catch stores past its end.
+					guarded := append(make([]float64, n), 7, 7, 7)
+					got := guarded[:n]
 					logisticTo(got, s, x)
+					if g := guarded[n:]; g[0] != 7 || g[1] != 7 || g[2] != 7 {
+						t.Fatalf("n=%d: logisticTo wrote past the end", n)
+					}
 					for i, v := range x {
 						if want := 1 / (1 + math.Exp(s*v)); math.Float64bits(got[i]) != math.Float64bits(want) {
 							t.Fatalf("n=%d: 1/(1+exp(%v·%v)) = %v, want %v", n, s, v, got[i], want)
@@ -47,6 +52,24 @@ func TestLogisticToMatchesMathExp(t *testing.T) {
 	logisticTo(got, -1, x)
 	if !math.IsNaN(got[0]) || got[1] != 0.5 {
 		t.Errorf("logistic of NaN, 0 = %v", got[:2])
+	}
+}
+
+// guardedMat returns a rows×cols matrix holding data, followed in memory by
+// three guard values that checkGuards checks.
+func guardedMat(rows, cols int, data []float64) Mat {
+	d := append(make([]float64, 0, rows*cols+3), data...)
+	d = append(d, 7, 7, 7)
+	return Mat{Rows: rows, Cols: cols, Data: d[:rows*cols]}
+}
+
+// checkGuards fails if a kernel wrote past the end of a guardedMat.
+func checkGuards(t *testing.T, name string, ms ...Mat) {
+	t.Helper()
+	for _, m := range ms {
+		if g := m.Data[len(m.Data) : len(m.Data)+3]; g[0] != 7 || g[1] != 7 || g[2] != 7 {
+			t.Fatalf("%s %dx%d: wrote past the end", name, m.Rows, m.Cols)
+		}
 	}
 }
 
@@ -65,8 +88,9 @@ func TestOuterUpdatesMatchLoops(t *testing.T) {
 					want[i*cols+j] += a * (x[i] * y[j])
 				}
 			}
-			m := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			m := guardedMat(rows, cols, w0)
 			m.addOuter(a, x, y)
+			checkGuards(t, "addOuter", m)
 			if i := sameBits(m.Data, want); i >= 0 {
 				t.Fatalf("addOuter %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
 			}
@@ -78,8 +102,9 @@ func TestOuterUpdatesMatchLoops(t *testing.T) {
 					want[i*cols+j] = w + (a*(x[i]*y[j]) - reg*w)
 				}
 			}
-			m = Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
+			m = guardedMat(rows, cols, w0)
 			m.addOuterDecay(a, x, y, reg)
+			checkGuards(t, "addOuterDecay", m)
 			if i := sameBits(m.Data, want); i >= 0 {
 				t.Fatalf("addOuterDecay %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
 			}
@@ -93,9 +118,10 @@ func TestOuterUpdatesMatchLoops(t *testing.T) {
 					want[i*cols+j] += wantLo[i*cols+j]
 				}
 			}
-			m = Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), w0...)}
-			lo := Mat{Rows: rows, Cols: cols, Data: append([]float64(nil), l0...)}
+			m = guardedMat(rows, cols, w0)
+			lo := guardedMat(rows, cols, l0)
 			m.addLowPassedOuter(lo, b, a, x, y)
+			checkGuards(t, "addLowPassedOuter", m, lo)
 			if i := sameBits(m.Data, want); i >= 0 {
 				t.Fatalf("addLowPassedOuter %dx%d: [%d] = %v, want %v", rows, cols, i, m.Data[i], want[i])
 			}
@@ -225,18 +251,10 @@ func TestFusedMatchesSeparate(t *testing.T) {
 			want.mulVec(wantV, v)
 			want.addLowPassedOuter(wantLo, b, a, x, y)
 
-			// NaN guards after m and lo catch stores past their ends.
-			m := Mat{Rows: rows, Cols: cols, Data: append(append([]float64(nil), w0...), math.NaN(), math.NaN(), math.NaN())[:rows*cols]}
-			lo := Mat{Rows: rows, Cols: cols, Data: append(append([]float64(nil), l0...), math.NaN(), math.NaN(), math.NaN())[:rows*cols]}
+			m, lo := guardedMat(rows, cols, w0), guardedMat(rows, cols, l0)
 			got := make([]float64, rows)
 			m.mulVecLowPassedOuter(got, v, lo, b, a, x, y)
-			for _, d := range [][]float64{m.Data, lo.Data} {
-				for _, g := range d[len(d):cap(d)][:3] {
-					if !math.IsNaN(g) {
-						t.Fatalf("mulVecLowPassedOuter %dx%d: wrote past the end", rows, cols)
-					}
-				}
-			}
+			checkGuards(t, "mulVecLowPassedOuter", m, lo)
 			if i := sameBits(got, wantV); i >= 0 {
 				t.Fatalf("mulVecLowPassedOuter %dx%d: product[%d] = %v, want %v", rows, cols, i, got[i], wantV[i])
 			}
@@ -245,6 +263,33 @@ func TestFusedMatchesSeparate(t *testing.T) {
 			}
 			if i := sameBits(lo.Data, wantLo.Data); i >= 0 {
 				t.Fatalf("mulVecLowPassedOuter %dx%d: lo[%d] = %v, want %v", rows, cols, i, lo.Data[i], wantLo.Data[i])
+			}
+		}
+	}
+}
+
+// Narrow products are the row sums of mulVecLoops, bit for bit.
+func TestMulVecNarrowMatchesLoops(t *testing.T) {
+	g := rng.New(9)
+	for rows := 0; rows <= 9; rows++ {
+		for cols := 1; cols <= 3; cols++ {
+			a := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			b := Mat{Rows: rows, Cols: cols, Data: randVec(g, rows*cols, -1, 1)}
+			xa, xb := randVec(g, cols, -1, 1), randVec(g, cols, -1, 1)
+			want, tmp := make([]float64, rows), make([]float64, rows)
+			a.mulVecLoops(want, xa)
+			got := make([]float64, rows)
+			a.mulVec(got, xa)
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("mulVec %dx%d: [%d] = %v, want %v", rows, cols, i, got[i], want[i])
+			}
+			b.mulVecLoops(tmp, xb)
+			for i := range want {
+				want[i] += tmp[i]
+			}
+			mulVec2(got, tmp, a, xa, b, xb)
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("mulVec2 %dx%d: [%d] = %v, want %v", rows, cols, i, got[i], want[i])
 			}
 		}
 	}
