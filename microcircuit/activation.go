@@ -156,10 +156,37 @@ func (a Activation) DerivFromRateTo(dst, x, r []float64) {
 // special cases.
 func logisticTo(dst []float64, s float64, x []float64) {
 	x = x[:len(dst)]
-	if useAVX2 && len(dst) > 0 && logisticAVX2(&dst[0], &x[0], len(dst), s) {
+	if useAVX2 && len(dst) > 0 && logisticAVX2(&dst[0], &x[0], nil, len(dst), s) {
 		return
 	}
 	for i, v := range x {
 		dst[i] = 1 / (1 + math.Exp(s*v))
+	}
+}
+
+// logisticErrorTo sets dst[i] = r[i] - 1/(1+exp(s·x[i])), in one pass of
+// the kernel of logisticTo with AVX2; dst must not share memory with r.
+func logisticErrorTo(dst, r []float64, s float64, x []float64) {
+	x, r = x[:len(dst)], r[:len(dst)]
+	if useAVX2 && len(dst) > 0 && logisticAVX2(&dst[0], &x[0], &r[0], len(dst), s) {
+		return
+	}
+	for i, v := range x {
+		dst[i] = r[i] - 1/(1+math.Exp(s*v))
+	}
+}
+
+// errorTo sets dst[i] = r[i] - phi(c·x[i]), the difference between a rate
+// and the rate of a scaled dendritic potential; dst must not share memory
+// with r.
+func (a Activation) errorTo(dst, r []float64, c float64, x []float64) {
+	if a == Logistic {
+		logisticErrorTo(dst, r, -c, x)
+		return
+	}
+	a.PhiScaledTo(dst, c, x)
+	r = r[:len(dst)]
+	for i, v := range dst {
+		dst[i] = r[i] - v
 	}
 }

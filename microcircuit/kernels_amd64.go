@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
-func logisticAVX2(dst, x *float64, n int, s float64) bool
+func logisticAVX2(dst, x, r *float64, n int, s float64) bool
 
 //go:noescape
 func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64)
@@ -36,3 +36,9 @@ func scaleAddAVX2(m, lo *float64, n int, c float64)
 
 //go:noescape
 func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64)
+
+//go:noescape
+func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64)
+
+//go:noescape
+func highPassAVX2(hi, r, rOld *float64, n int, a float64)

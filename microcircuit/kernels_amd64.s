@@ -92,18 +92,19 @@ DATA tailmask<>+112(SB)/8, $-1
 DATA tailmask<>+120(SB)/8, $0
 GLOBL tailmask<>(SB), RODATA|NOPTR, $128
 
-// func logisticAVX2(dst, x *float64, n int, s float64) bool
+// func logisticAVX2(dst, x, r *float64, n int, s float64) bool
 //
-// dst[i] = 1/(1+exp(s·x[i])) for n >= 1, four at a time and the last n%4
-// in a masked block. The exponential runs the FMA path of
+// dst[i] = 1/(1+exp(s·x[i])), or r[i] - 1/(1+exp(s·x[i])) if r is not
+// nil, for n >= 1, four at a time and the last n%4 in a masked block. The exponential runs the FMA path of
 // math/exp_amd64.s operation by operation on four lanes. It reports
 // whether every |s·x[i]| <= 700, where that routine's result is a normal
 // number and its special cases do not arise; if not, dst holds garbage.
-TEXT ·logisticAVX2(SB), NOSPLIT, $0-33
+TEXT ·logisticAVX2(SB), NOSPLIT, $0-41
 	MOVQ         dst+0(FP), DI
 	MOVQ         x+8(FP), SI
-	MOVQ         n+16(FP), CX
-	VBROADCASTSD s+24(FP), Y15
+	MOVQ         r+16(FP), R10
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD s+32(FP), Y15
 	VMOVUPD      expc<>+352(SB), Y14 // 1
 	VMOVUPD      expc<>+384(SB), Y13 // 2
 	VXORPD       Y12, Y12, Y12       // lanes out of range
@@ -153,6 +154,13 @@ logbody:
 	VDIVPD       Y0, Y14, Y0   // 1/(1+exp(v))
 	TESTQ        R9, R9
 	JNZ          logtailstore
+	TESTQ        R10, R10
+	JZ           logstore
+	VMOVUPD      (R10), Y1
+	VSUBPD       Y0, Y1, Y0    // r - 1/(1+exp(v))
+	ADDQ         $32, R10
+
+logstore:
 	VMOVUPD      Y0, (DI)
 	ADDQ         $32, SI
 	ADDQ         $32, DI
@@ -171,12 +179,18 @@ logtail:
 	JMP          logbody
 
 logtailstore:
+	TESTQ        R10, R10
+	JZ           logtailput
+	VMASKMOVPD   (R10), Y11, Y1
+	VSUBPD       Y0, Y1, Y0
+
+logtailput:
 	VMASKMOVPD   Y0, Y11, (DI)
 
 logdone:
 	VMOVMSKPD Y12, AX
 	TESTL     AX, AX
-	SETEQ     ret+32(FP)
+	SETEQ     ret+40(FP)
 	VZEROUPPER
 	RET
 
@@ -1083,5 +1097,109 @@ glp1sum:
 	JMP          glp1
 
 glpdone:
+	VZEROUPPER
+	RET
+
+// func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64)
+//
+// noise[i] += a·(negdt·noise[i] + b·(scale·w[i])) for n >= 1, four at a
+// time and the last n%4 in a masked block: one Ornstein–Uhlenbeck step
+// with the operations of the Go loop.
+TEXT ·ouAVX2(SB), NOSPLIT, $0-56
+	MOVQ         noise+0(FP), DI
+	MOVQ         w+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD a+24(FP), Y12
+	VBROADCASTSD negdt+32(FP), Y13
+	VBROADCASTSD b+40(FP), Y14
+	VBROADCASTSD scale+48(FP), Y15
+	MOVQ         CX, AX
+	ANDQ         $3, AX
+	SHLQ         $5, AX
+	LEAQ         tailmask<>(SB), DX
+	VMOVUPD      (DX)(AX*1), Y11
+	ANDQ         $-4, CX
+	SHLQ         $3, CX
+	XORQ         DX, DX
+
+	PCALIGN $32
+ouloop:
+	CMPQ    DX, CX
+	JGE     outail
+	VMOVUPD (DI)(DX*1), Y0
+	VMULPD  (SI)(DX*1), Y15, Y1 // scale·w
+	VMULPD  Y1, Y14, Y1         // b·(…)
+	VMULPD  Y0, Y13, Y2         // negdt·noise
+	VADDPD  Y1, Y2, Y2
+	VMULPD  Y2, Y12, Y2         // a·(…)
+	VADDPD  Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(DX*1)
+	ADDQ    $32, DX
+	JMP     ouloop
+
+outail:
+	TESTQ      AX, AX
+	JZ         oudone
+	VMASKMOVPD (DI)(DX*1), Y11, Y0
+	VMASKMOVPD (SI)(DX*1), Y11, Y1
+	VMULPD     Y1, Y15, Y1
+	VMULPD     Y1, Y14, Y1
+	VMULPD     Y0, Y13, Y2
+	VADDPD     Y1, Y2, Y2
+	VMULPD     Y2, Y12, Y2
+	VADDPD     Y2, Y0, Y0
+	VMASKMOVPD Y0, Y11, (DI)(DX*1)
+
+oudone:
+	VZEROUPPER
+	RET
+
+// func highPassAVX2(hi, r, rOld *float64, n int, a float64)
+//
+// hi[i] = h + ((r[i] - rOld[i]) - a·h) with h = hi[i], for n >= 1, four at
+// a time and the last n%4 in a masked block, with the operations of the Go
+// loop.
+TEXT ·highPassAVX2(SB), NOSPLIT, $0-40
+	MOVQ         hi+0(FP), DI
+	MOVQ         r+8(FP), SI
+	MOVQ         rOld+16(FP), R8
+	MOVQ         n+24(FP), CX
+	VBROADCASTSD a+32(FP), Y15
+	MOVQ         CX, AX
+	ANDQ         $3, AX
+	SHLQ         $5, AX
+	LEAQ         tailmask<>(SB), DX
+	VMOVUPD      (DX)(AX*1), Y11
+	ANDQ         $-4, CX
+	SHLQ         $3, CX
+	XORQ         DX, DX
+
+	PCALIGN $32
+hploop:
+	CMPQ    DX, CX
+	JGE     hptail
+	VMOVUPD (DI)(DX*1), Y0      // h
+	VMOVUPD (SI)(DX*1), Y1
+	VSUBPD  (R8)(DX*1), Y1, Y1  // r - rOld
+	VMULPD  Y0, Y15, Y2         // a·h
+	VSUBPD  Y2, Y1, Y1
+	VADDPD  Y1, Y0, Y0
+	VMOVUPD Y0, (DI)(DX*1)
+	ADDQ    $32, DX
+	JMP     hploop
+
+hptail:
+	TESTQ      AX, AX
+	JZ         hpdone
+	VMASKMOVPD (DI)(DX*1), Y11, Y0
+	VMASKMOVPD (SI)(DX*1), Y11, Y1
+	VMASKMOVPD (R8)(DX*1), Y11, Y3
+	VSUBPD     Y3, Y1, Y1
+	VMULPD     Y0, Y15, Y2
+	VSUBPD     Y2, Y1, Y1
+	VADDPD     Y1, Y0, Y0
+	VMASKMOVPD Y0, Y11, (DI)(DX*1)
+
+hpdone:
 	VZEROUPPER
 	RET

@@ -294,3 +294,49 @@ func TestMulVecNarrowMatchesLoops(t *testing.T) {
 		}
 	}
 }
+
+// The element-wise kernels of the rates' errors, the OU noise and the
+// high-pass filter give the bits of their Go loops, at every length, and
+// write nothing past the end.
+func TestElementwiseMatchLoops(t *testing.T) {
+	g := rng.New(10)
+	for n := 0; n <= 21; n++ {
+		x, r, w := randVec(g, n, -5, 5), randVec(g, n, 0, 1), randVec(g, n, -3, 3)
+		h0 := randVec(g, n, -1, 1)
+		guard := func(name string, d []float64) {
+			if e := d[n : n+3]; e[0] != 7 || e[1] != 7 || e[2] != 7 {
+				t.Fatalf("%s n=%d: wrote past the end", name, n)
+			}
+		}
+		buf := append(make([]float64, n), 7, 7, 7)
+		for _, s := range []float64{-0.625, -200} { // -200: some out of the kernel's range
+			logisticErrorTo(buf[:n], r, s, x)
+			guard("logisticErrorTo", buf)
+			for i := range x {
+				if want := r[i] - 1/(1+math.Exp(s*x[i])); math.Float64bits(buf[i]) != math.Float64bits(want) {
+					t.Fatalf("logisticErrorTo n=%d: [%d] = %v, want %v", n, i, buf[i], want)
+				}
+			}
+		}
+
+		buf = append(append(buf[:0], h0...), 7, 7, 7)
+		ouStep(buf[:n], w, 10, -0.01, math.Sqrt(0.001), 0.05)
+		guard("ouStep", buf)
+		for i := range w {
+			want := h0[i] + 10*(-0.01*h0[i]+math.Sqrt(0.001)*(0.05*w[i]))
+			if math.Float64bits(buf[i]) != math.Float64bits(want) {
+				t.Fatalf("ouStep n=%d: [%d] = %v, want %v", n, i, buf[i], want)
+			}
+		}
+
+		buf = append(append(buf[:0], h0...), 7, 7, 7)
+		highPassStep(buf[:n], r, x, 0.1)
+		guard("highPassStep", buf)
+		for i := range r {
+			want := h0[i] + ((r[i] - x[i]) - 0.1*h0[i])
+			if math.Float64bits(buf[i]) != math.Float64bits(want) {
+				t.Fatalf("highPassStep n=%d: [%d] = %v, want %v", n, i, buf[i], want)
+			}
+		}
+	}
+}

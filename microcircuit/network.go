@@ -82,7 +82,6 @@ type Network struct {
 	// Scratch buffers, reused every step.
 	post     []([]float64) // dWPP post factor per pyramidal layer
 	postI    []([]float64) // dWIP post factor, low-passed vden input
-	negVapi  []([]float64) // -vapi_old, the dBPI post factor
 	apiI     []([]float64) // BPI·rI_breve, the interneuron part of vapi
 	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
 	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
@@ -206,7 +205,7 @@ func (n *Network) alloc() {
 	n.r, n.RPBreve, n.RIBreve = joinedVecs(pyr, inter, true)
 	n.hi, n.RPBreveHI, _ = joinedVecs(pyr, nil, false)
 	n.rOld, n.RPBreveOld, n.RIBreveOld = joinedVecs(pyr, inter, true)
-	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi, &n.apiI, &n.bppR} {
+	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.apiI, &n.bppR} {
 		*p = vecs(hid)
 	}
 	hidden := 0

@@ -366,11 +366,7 @@ func (n *Network) forwardPost(j int) []float64 {
 	c := &n.Cfg
 	e := n.post[j]
 	if c.DWPPUseActivation {
-		c.Activations[j].PhiScaledTo(e, n.cBas[j], n.VBasOld[j])
-		r := n.RPBreve[j][:len(e)]
-		for i, v := range e {
-			e[i] = r[i] - v
-		}
+		c.Activations[j].errorTo(e, n.RPBreve[j], n.cBas[j], n.VBasOld[j])
 	} else {
 		u, vb := n.UPBreve[j][:len(e)], n.VBasOld[j][:len(e)]
 		cb := n.cBas[j]
@@ -414,11 +410,7 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 	case learn || observed:
 		eta := c.EtaIP[k]
 		e := n.postI[k]
-		c.Activations[n.interMirror(k)].PhiScaledTo(e, n.cDen, n.VDenOld[k])
-		r := n.RIBreve[k][:len(e)]
-		for i, v := range e {
-			e[i] = r[i] - v
-		}
+		c.Activations[n.interMirror(k)].errorTo(e, n.RIBreve[k], n.cDen, n.VDenOld[k])
 		a := c.Dt * eta
 		pre := n.RPBreveOld[n.interSrc(k)]
 		if observed {
@@ -435,19 +427,17 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 			clear(n.DBPI[k].Data)
 		}
 	} else if learn || observed {
-		neg := n.negVapi[k]
-		for i, v := range n.VApiOld[k] {
-			neg[i] = -v
-		}
-		a := c.Dt * eta
+		// The increment a·((-vapi_old[i])·r[j]) is (-a)·(vapi_old[i]·r[j]),
+		// the same bits: negation is exact and rounding is symmetric.
+		a := -(c.Dt * eta)
 		pre := n.RIBreveOld[n.apiInter(k)]
 		if observed {
-			n.DBPI[k].setOuter(a, neg, pre)
+			n.DBPI[k].setOuter(a, n.VApiOld[k], pre)
 			if learn {
 				n.BPI[k].add(n.DBPI[k])
 			}
 		} else {
-			n.BPI[k].addOuter(a, neg, pre)
+			n.BPI[k].addOuter(a, n.VApiOld[k], pre)
 		}
 	}
 }
@@ -526,9 +516,16 @@ func (n *Network) regularise(k int, d Mat, rPre []float64, reg float64) {
 // highPass advances PAL's high-pass filter of the pyramidal rates,
 // hi += (r - r_old) - dt/tauHP·hi, over all layers at once.
 func (n *Network) highPass() {
-	a := n.Cfg.Dt / n.Cfg.TauHP
-	hi := n.hi
-	r, rOld := n.r[:len(hi)], n.rOld[:len(hi)]
+	highPassStep(n.hi, n.r, n.rOld, n.Cfg.Dt/n.Cfg.TauHP)
+}
+
+// highPassStep sets hi[i] = h + ((r[i] - rOld[i]) - a·h), h = hi[i].
+func highPassStep(hi, r, rOld []float64, a float64) {
+	r, rOld = r[:len(hi)], rOld[:len(hi)]
+	if useAVX2 && len(hi) > 0 {
+		highPassAVX2(&hi[0], &r[0], &rOld[0], len(hi), a)
+		return
+	}
 	for i, h := range hi {
 		hi[i] = h + ((r[i] - rOld[i]) - a*h)
 	}
