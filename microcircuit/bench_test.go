@@ -1,6 +1,7 @@
 package microcircuit
 
 import (
+	"math"
 	"testing"
 
 	"palmc/rng"
@@ -136,22 +137,33 @@ func yinYangRows(g *rng.RandomState, n int) ([][]float64, []int) {
 	return rows, classes
 }
 
-// mnistRows returns n MNIST-like input rows of 28×28 pixels k/256: zero
-// outside the central 20×20 square and, inside it, zero with probability
-// 0.6, so that about 80 % of the pixels are zero, as in MNIST; and random
-// classes out of 10.
+// mnistRows returns n MNIST-like input rows and random classes out of 10:
+// 28×28 pixels k/256, three strokes of 22 unit steps each, a smooth random
+// walk in the central 20×20 square painted with a soft brush. As in MNIST
+// (81 % and 72 % in its first 2000 training images), about 80 % of the
+// pixels are zero, and about 71 % of the aligned blocks of four pixels.
 func mnistRows(g *rng.RandomState, n int) ([][]float64, []int) {
 	rows, classes := make([][]float64, n), make([]int, n)
 	for i := range rows {
-		r := make([]float64, 784)
-		for y := 4; y < 24; y++ {
-			for x := 4; x < 24; x++ {
-				if g.Float64() >= 0.6 {
-					r[28*y+x] = float64(g.Randint(1, 256)) / 256
+		img := make([]float64, 784)
+		for range 3 {
+			x, y := 8+12*g.Float64(), 6+16*g.Float64()
+			dir := 2 * math.Pi * g.Float64()
+			for range 22 {
+				dir += 0.6 * (g.Float64() - 0.5)
+				x = math.Max(5, math.Min(22, x+math.Cos(dir)))
+				y = math.Max(4, math.Min(23, y+math.Sin(dir)))
+				for py := int(y) - 2; py <= int(y)+2; py++ {
+					for px := int(x) - 2; px <= int(x)+2; px++ {
+						v := math.Min(1, 1.9-math.Hypot(float64(px)+0.5-x, float64(py)+0.5-y))
+						if k := 28*py + px; v > 0 {
+							img[k] = math.Max(img[k], math.Floor(255*v)/256)
+						}
+					}
 				}
 			}
 		}
-		rows[i], classes[i] = r, int(g.Randint(0, 10))
+		rows[i], classes[i] = img, int(g.Randint(0, 10))
 	}
 	return rows, classes
 }
