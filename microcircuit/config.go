@@ -209,6 +209,16 @@ type Config struct {
 	VarphiRegularizer bool
 	// DWPPUseActivation compares rates (true) or voltages (false) in dWPP.
 	DWPPUseActivation bool
+
+	// LazyInputColumns defers work on the columns of WPP[0] whose input
+	// rates are zero, which are about 70 % of MNIST's in blocks of four
+	// (see lazy.go). The numbers are the same bits as without it, for
+	// finite weights; but between steps WPP[0] and DWPPLO[0] may lag
+	// behind the steps made: call Network.Sync before reading or writing
+	// them outside an Observer. It takes effect where the AVX2 kernels run
+	// and WPP[0]'s columns are a multiple of four; otherwise Sync does
+	// nothing and nothing lags.
+	LazyInputColumns bool
 }
 
 // N returns the number of pyramidal layers.

@@ -122,4 +122,11 @@
 // increment once, which is what any implementation must do:
 // BenchmarkMNISTTraffic times such a pass with no other arithmetic, the
 // memory-traffic floor of a training step of [784,100,10].
+//
+// Config.LazyInputColumns (off by default) goes below that floor where
+// inputs are zero: the columns of WPP[0] whose input is zero in a step and
+// the one before only decay their low-passed increments, so they are left
+// untouched and the steps they owe are made later, one by one with the
+// same operations, in registers (lazy.go). The bits are the same; the
+// price is that WPP[0] and DWPPLO[0] lag between steps until Network.Sync.
 package microcircuit

@@ -42,3 +42,15 @@ func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64)
 
 //go:noescape
 func highPassAVX2(hi, r, rOld *float64, n int, a float64)
+
+//go:noescape
+func activeBlocksAVX2(dst *int32, x, y *float64, nblocks int) int
+
+//go:noescape
+func decayBlockAVX2(m, lo *float64, rows, stride, k int, b float64)
+
+//go:noescape
+func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, nb int)
+
+//go:noescape
+func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int)

@@ -1203,3 +1203,387 @@ hptail:
 hpdone:
 	VZEROUPPER
 	RET
+
+// The kernels below serve Config.LazyInputColumns (see lazy.go). A block
+// is four consecutive columns; cols is a multiple of four.
+
+// func activeBlocksAVX2(dst *int32, x, y *float64, nblocks int) int
+//
+// Lists in dst, in increasing order, the blocks b in [0, nblocks) where
+// x[4b:4b+4] or y[4b:4b+4] has an entry other than ±0, and returns their
+// number. The list is written without branches: every index is stored
+// and the count moves on when the block is active.
+TEXT ·activeBlocksAVX2(SB), NOSPLIT, $0-40
+	MOVQ    dst+0(FP), DI
+	MOVQ    x+8(FP), SI
+	MOVQ    y+16(FP), DX
+	MOVQ    nblocks+24(FP), CX
+	VMOVUPD expc<>+448(SB), Y15 // mask of |x|
+	XORQ    AX, AX              // block
+	XORQ    BX, BX              // active blocks so far
+	TESTQ   CX, CX
+	JZ      abdone
+
+	PCALIGN $32
+abloop:
+	VMOVUPD (SI), Y0
+	VORPD   (DX), Y0, Y0
+	MOVL    AX, (DI)(BX*4)
+	VPTEST  Y15, Y0             // ZF: every |x| and |y| bit pattern zero
+	SETNE   R8
+	MOVBQZX R8, R8
+	ADDQ    R8, BX
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	INCQ    AX
+	CMPQ    AX, CX
+	JL      abloop
+
+abdone:
+	MOVQ BX, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func decayBlockAVX2(m, lo *float64, rows, stride, k int, b float64)
+//
+// Applies k >= 1 steps of a low-passed update with a zero increment to
+// one block of every row: t = b·l; l = l - t; w = w + l, with l and w the
+// block's entries of lo and m (row r at r·stride entries from m and lo).
+// l - b·l is l + b·(0·… - l) of the other kernels, the same bits: the
+// difference with a zero is exactly -l, and b·(-l) = -(b·l). Seven rows
+// go side by side, to keep seven chains in flight; the rest one by one.
+TEXT ·decayBlockAVX2(SB), NOSPLIT, $0-48
+	MOVQ         m+0(FP), DI
+	MOVQ         lo+8(FP), SI
+	MOVQ         rows+16(FP), R8
+	MOVQ         stride+24(FP), R11
+	MOVQ         k+32(FP), R9
+	VBROADCASTSD b+40(FP), Y14
+	SHLQ         $3, R11            // stride in bytes
+	LEAQ         (R11)(R11*2), R10  // 3 strides
+	LEAQ         (R11)(R11*4), BX   // 5 strides
+
+db7:
+	CMPQ    R8, $7
+	JL      db1
+	VMOVUPD (SI), Y0
+	VMOVUPD (SI)(R11*1), Y1
+	VMOVUPD (SI)(R11*2), Y2
+	VMOVUPD (SI)(R10*1), Y3
+	VMOVUPD (SI)(R11*4), Y4
+	VMOVUPD (SI)(BX*1), Y5
+	VMOVUPD (SI)(R10*2), Y6
+	VMOVUPD (DI), Y7
+	VMOVUPD (DI)(R11*1), Y8
+	VMOVUPD (DI)(R11*2), Y9
+	VMOVUPD (DI)(R10*1), Y10
+	VMOVUPD (DI)(R11*4), Y11
+	VMOVUPD (DI)(BX*1), Y12
+	VMOVUPD (DI)(R10*2), Y13
+	MOVQ    R9, CX
+
+	PCALIGN $32
+db7steps:
+	VMULPD Y0, Y14, Y15
+	VSUBPD Y15, Y0, Y0
+	VADDPD Y0, Y7, Y7
+	VMULPD Y1, Y14, Y15
+	VSUBPD Y15, Y1, Y1
+	VADDPD Y1, Y8, Y8
+	VMULPD Y2, Y14, Y15
+	VSUBPD Y15, Y2, Y2
+	VADDPD Y2, Y9, Y9
+	VMULPD Y3, Y14, Y15
+	VSUBPD Y15, Y3, Y3
+	VADDPD Y3, Y10, Y10
+	VMULPD Y4, Y14, Y15
+	VSUBPD Y15, Y4, Y4
+	VADDPD Y4, Y11, Y11
+	VMULPD Y5, Y14, Y15
+	VSUBPD Y15, Y5, Y5
+	VADDPD Y5, Y12, Y12
+	VMULPD Y6, Y14, Y15
+	VSUBPD Y15, Y6, Y6
+	VADDPD Y6, Y13, Y13
+	DECQ   CX
+	JNZ    db7steps
+
+	VMOVUPD Y0, (SI)
+	VMOVUPD Y1, (SI)(R11*1)
+	VMOVUPD Y2, (SI)(R11*2)
+	VMOVUPD Y3, (SI)(R10*1)
+	VMOVUPD Y4, (SI)(R11*4)
+	VMOVUPD Y5, (SI)(BX*1)
+	VMOVUPD Y6, (SI)(R10*2)
+	VMOVUPD Y7, (DI)
+	VMOVUPD Y8, (DI)(R11*1)
+	VMOVUPD Y9, (DI)(R11*2)
+	VMOVUPD Y10, (DI)(R10*1)
+	VMOVUPD Y11, (DI)(R11*4)
+	VMOVUPD Y12, (DI)(BX*1)
+	VMOVUPD Y13, (DI)(R10*2)
+	LEAQ    (SI)(R10*2), SI
+	ADDQ    R11, SI
+	LEAQ    (DI)(R10*2), DI
+	ADDQ    R11, DI
+	SUBQ    $7, R8
+	JMP     db7
+
+db1:
+	TESTQ   R8, R8
+	JZ      dbdone
+	VMOVUPD (SI), Y0
+	VMOVUPD (DI), Y7
+	MOVQ    R9, CX
+
+db1steps:
+	VMULPD Y0, Y14, Y15
+	VSUBPD Y15, Y0, Y0
+	VADDPD Y0, Y7, Y7
+	DECQ   CX
+	JNZ    db1steps
+
+	VMOVUPD Y0, (SI)
+	VMOVUPD Y7, (DI)
+	ADDQ    R11, SI
+	ADDQ    R11, DI
+	DECQ    R8
+	JMP     db1
+
+dbdone:
+	VZEROUPPER
+	RET
+
+// func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, nb int)
+//
+// dst = m·v as gemvAVX2 computes it, over the listed blocks only: v is
+// zero on the others, whose multiply-adds would add zero products to the
+// lane sums and leave them as they are (for finite m).
+TEXT ·gemvBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ    dst+0(FP), DI
+	MOVQ    m+8(FP), SI
+	MOVQ    rows+16(FP), R9
+	MOVQ    cols+24(FP), R11
+	MOVQ    v+32(FP), DX
+	MOVQ    blocks+40(FP), R8
+	SHLQ    $3, R11                 // row stride in bytes
+
+gb4:
+	CMPQ   R9, $4
+	JL     gb1
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   CX, CX
+
+	PCALIGN $32
+gb4blocks:
+	CMPQ        CX, nb+48(FP)
+	JGE         gb4sum
+	MOVLQSX     (R8)(CX*4), AX
+	SHLQ        $5, AX
+	INCQ        CX
+	LEAQ        (AX)(R11*1), R13
+	LEAQ        (AX)(R11*2), R14
+	LEAQ        (R13)(R11*2), R10
+	VMOVUPD     (DX)(AX*1), Y4
+	VFMADD231PD (SI)(AX*1), Y4, Y0
+	VFMADD231PD (SI)(R13*1), Y4, Y1
+	VFMADD231PD (SI)(R14*1), Y4, Y2
+	VFMADD231PD (SI)(R10*1), Y4, Y3
+	JMP         gb4blocks
+
+gb4sum:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	LEAQ       (SI)(R11*4), SI
+	SUBQ       $4, R9
+	JMP        gb4
+
+gb1:
+	TESTQ  R9, R9
+	JZ     gbdone
+	VXORPD Y0, Y0, Y0
+	XORQ   CX, CX
+
+gb1blocks:
+	CMPQ        CX, nb+48(FP)
+	JGE         gb1sum
+	MOVLQSX     (R8)(CX*4), AX
+	SHLQ        $5, AX
+	INCQ        CX
+	VMOVUPD     (DX)(AX*1), Y4
+	VFMADD231PD (SI)(AX*1), Y4, Y0
+	JMP         gb1blocks
+
+gb1sum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, (DI)
+	ADDQ         $8, DI
+	ADDQ         R11, SI
+	DECQ         R9
+	JMP          gb1
+
+gbdone:
+	VZEROUPPER
+	RET
+
+// func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int)
+//
+// gemvLowPassedOuterAVX2 over the listed blocks only: dst = m·v as
+// gemvBlocksAVX2 computes it (v is zero on the other blocks) and the
+// low-passed update l = lo + b·(a·(x[i]·y[j]) - lo); lo = l; m += l on the
+// listed blocks, the same bits as there.
+TEXT ·gemvLowPassedOuterBlocksAVX2(SB), NOSPLIT, $0-96
+	MOVQ         dst+0(FP), DI
+	MOVQ         m+8(FP), SI
+	MOVQ         lo+16(FP), BX
+	MOVQ         cols+32(FP), R11
+	MOVQ         v+40(FP), DX
+	MOVQ         x+48(FP), R12
+	MOVQ         y+56(FP), R9
+	VBROADCASTSD b+64(FP), Y13
+	VBROADCASTSD a+72(FP), Y14
+	MOVQ         blocks+80(FP), R8
+	SHLQ         $3, R11             // row stride in bytes
+
+glb4:
+	CMPQ         rows+24(FP), $4
+	JL           glb1
+	VBROADCASTSD (R12), Y8
+	VBROADCASTSD 8(R12), Y9
+	VBROADCASTSD 16(R12), Y10
+	VBROADCASTSD 24(R12), Y11
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	XORQ         CX, CX
+
+	PCALIGN $32
+glb4blocks:
+	CMPQ        CX, nb+88(FP)
+	JGE         glb4sum
+	MOVLQSX     (R8)(CX*4), AX
+	SHLQ        $5, AX
+	INCQ        CX
+	LEAQ        (AX)(R11*1), R13
+	LEAQ        (AX)(R11*2), R14
+	LEAQ        (R13)(R11*2), R10
+	VMOVUPD     (DX)(AX*1), Y4 // v
+	VMOVUPD     (R9)(AX*1), Y5 // y
+
+	VMOVUPD     (SI)(AX*1), Y6 // row 0: w
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7     // x[i]·y[j]
+	VMULPD      Y14, Y7, Y7    // d = a·(x[i]·y[j])
+	VMOVUPD     (BX)(AX*1), Y12
+	VSUBPD      Y12, Y7, Y7    // d - l
+	VMULPD      Y13, Y7, Y7    // b·(d - l)
+	VADDPD      Y7, Y12, Y12   // l + b·(d - l)
+	VMOVUPD     Y12, (BX)(AX*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(AX*1)
+
+	VMOVUPD     (SI)(R13*1), Y6 // row 1
+	VFMADD231PD Y6, Y4, Y1
+	VMULPD      Y5, Y9, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R13*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R13*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R13*1)
+
+	VMOVUPD     (SI)(R14*1), Y6 // row 2
+	VFMADD231PD Y6, Y4, Y2
+	VMULPD      Y5, Y10, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R14*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R14*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R14*1)
+
+	VMOVUPD     (SI)(R10*1), Y6 // row 3
+	VFMADD231PD Y6, Y4, Y3
+	VMULPD      Y5, Y11, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(R10*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(R10*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(R10*1)
+	JMP         glb4blocks
+
+glb4sum:
+	VHADDPD    Y1, Y0, Y0
+	VHADDPD    Y3, Y2, Y2
+	VPERM2F128 $0x20, Y2, Y0, Y1
+	VPERM2F128 $0x31, Y2, Y0, Y3
+	VADDPD     Y3, Y1, Y1
+	VMOVUPD    Y1, (DI)
+	ADDQ       $32, DI
+	ADDQ       $32, R12
+	LEAQ       (SI)(R11*4), SI
+	LEAQ       (BX)(R11*4), BX
+	SUBQ       $4, rows+24(FP)
+	JMP        glb4
+
+glb1:
+	CMPQ         rows+24(FP), $0
+	JE           glbdone
+	VBROADCASTSD (R12), Y8
+	VXORPD       Y0, Y0, Y0
+	XORQ         CX, CX
+
+glb1blocks:
+	CMPQ        CX, nb+88(FP)
+	JGE         glb1sum
+	MOVLQSX     (R8)(CX*4), AX
+	SHLQ        $5, AX
+	INCQ        CX
+	VMOVUPD     (DX)(AX*1), Y4
+	VMOVUPD     (R9)(AX*1), Y5
+	VMOVUPD     (SI)(AX*1), Y6
+	VFMADD231PD Y6, Y4, Y0
+	VMULPD      Y5, Y8, Y7
+	VMULPD      Y14, Y7, Y7
+	VMOVUPD     (BX)(AX*1), Y12
+	VSUBPD      Y12, Y7, Y7
+	VMULPD      Y13, Y7, Y7
+	VADDPD      Y7, Y12, Y12
+	VMOVUPD     Y12, (BX)(AX*1)
+	VADDPD      Y12, Y6, Y6
+	VMOVUPD     Y6, (SI)(AX*1)
+	JMP         glb1blocks
+
+glb1sum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	VMOVSD       X0, (DI)
+	ADDQ         $8, DI
+	ADDQ         $8, R12
+	ADDQ         R11, SI
+	ADDQ         R11, BX
+	DECQ         rows+24(FP)
+	JMP          glb1
+
+glbdone:
+	VZEROUPPER
+	RET

@@ -40,3 +40,19 @@ func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64) {
 }
 
 func highPassAVX2(hi, r, rOld *float64, n int, a float64) { panic("microcircuit: no AVX2 kernels") }
+
+func activeBlocksAVX2(dst *int32, x, y *float64, nblocks int) int {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func decayBlockAVX2(m, lo *float64, rows, stride, k int, b float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, nb int) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int) {
+	panic("microcircuit: no AVX2 kernels")
+}

@@ -80,12 +80,19 @@ type Network struct {
 	cSPSOut     float64
 
 	// Scratch buffers, reused every step.
-	post     []([]float64) // dWPP post factor per pyramidal layer
-	postI    []([]float64) // dWIP post factor, low-passed vden input
-	apiI     []([]float64) // BPI·rI_breve, the interneuron part of vapi
-	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
-	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
-	fused    []bool        // which WPP updates dendrites made this step
+	post  []([]float64) // dWPP post factor per pyramidal layer
+	postI []([]float64) // dWIP post factor, low-passed vden input
+	apiI  []([]float64) // BPI·rI_breve, the interneuron part of vapi
+	dPhiA []([]float64) // phi' of the lower layer (varphi regulariser)
+	dPhiB []([]float64) // phi' of the upper layer (varphi regulariser)
+	fused []bool        // which WPP updates dendrites made this step
+	// The lazy input columns of WPP[0] (lazy.go): per block of four
+	// columns, the number of lazy steps whose updates it holds; the lazy
+	// steps made; whether a block owes some; the active blocks of a step.
+	lazyDone []int64
+	lazyStep int64
+	owing    bool
+	blocks   []int32
 	draws    []bool        // which hidden layers draw noise this step
 	quiet    []bool        // which of them draw zeros (adaptive noise, aligned)
 	bppR     []([]float64) // BPP·r of a hidden layer (adaptive noise, DTPDRL)
@@ -213,6 +220,10 @@ func (n *Network) alloc() {
 		hidden += s
 	}
 	n.fused = make([]bool, N)
+	if nb := n.lazyBlocks(); nb > 0 {
+		n.lazyDone = make([]int64, nb)
+		n.blocks = make([]int32, nb)
+	}
 	n.draws = make([]bool, H)
 	n.quiet = make([]bool, H)
 	n.white = make([]float64, hidden)
@@ -381,6 +392,7 @@ func (n *Network) backpropTransport() {
 // gbas(gl+gden)/(gden(gl+gbas))·WPP[N-1] for the output layer (always the
 // case with Skip).
 func (n *Network) SetSelfPredictingState() {
+	n.Sync()
 	N := n.Cfg.N()
 	for k := range n.BPI {
 		n.BPI[k].SetScaled(-1, n.BPP[k])
@@ -398,6 +410,8 @@ func (n *Network) SetSelfPredictingState() {
 // CopyWeightsFrom sets all four weight families to those of t (the
 // published copy_teacher_weights option).
 func (n *Network) CopyWeightsFrom(t *Network) {
+	n.Sync()
+	t.Sync()
 	for j := range n.WPP {
 		n.WPP[j].CopyFrom(t.WPP[j])
 	}

@@ -116,7 +116,11 @@ func breve(dst, u, uOld, tau []float64, dt float64) {
 // in one pass where fusesForward allows.
 func (n *Network) dendrites(sw Switches, observed bool) {
 	c := &n.Cfg
+	lazy := n.lazyBasal(sw, observed)
 	for j, w := range n.WPP {
+		if j == 0 && lazy {
+			continue
+		}
 		r := n.R0
 		if j > 0 {
 			r = n.RPBreve[j-1]

@@ -41,6 +41,7 @@ func stepConfigs() map[string]Config {
 		out["yinyang"+m.String()] = yinYangConfig(m)
 	}
 	out["mnistPAL"] = mnistConfig(PAL)
+	out["mnistPALLazy"] = lazy(mnistConfig(PAL))
 	return out
 }
 
@@ -70,6 +71,7 @@ func TestObservedStepIsTheSameStep(t *testing.T) {
 			a.Step(r0, target, sw, nopObserver{})
 			b.Step(r0, target, sw, nil)
 		}
+		b.Sync()
 		for _, f := range []string{"UP", "UI", "WPP", "WIP", "BPP", "BPI", "DWPPLO", "PreLO", "PostLO", "Noise", "RPBreveHI", "VDen"} {
 			x := reflect.ValueOf(a).Elem().FieldByName(f).Interface()
 			y := reflect.ValueOf(b).Elem().FieldByName(f).Interface()
