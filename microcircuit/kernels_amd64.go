@@ -54,3 +54,9 @@ func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, 
 
 //go:noescape
 func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int)
+
+//go:noescape
+func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64)
+
+//go:noescape
+func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64)

@@ -1587,3 +1587,104 @@ glb1sum:
 glbdone:
 	VZEROUPPER
 	RET
+
+// Three-column outer-product updates. Four rows of a three-column matrix
+// are twelve consecutive entries, three blocks of four; the i-th factors
+// of the block are x[i..i+3] spread as (x0 x0 x0 x1), (x1 x1 x2 x2),
+// (x2 x3 x3 x3), the j-th ones the pattern yp = (y0 y1 y2 y0 y1 y2 y0 y1
+// y2 y0 y1 y2). The arithmetic is that of the Go loops, entry by entry.
+
+// func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64)
+//
+// m[i,j] += a·(x[i]·y[j]) for the first 4·groups rows.
+TEXT ·addOuter3AVX2(SB), NOSPLIT, $0-40
+	MOVQ         m+0(FP), DI
+	MOVQ         groups+8(FP), CX
+	MOVQ         x+16(FP), SI
+	MOVQ         yp+24(FP), DX
+	VBROADCASTSD a+32(FP), Y15
+	VMOVUPD      (DX), Y12
+	VMOVUPD      32(DX), Y13
+	VMOVUPD      64(DX), Y14
+	TESTQ        CX, CX
+	JZ           ao3done
+
+	PCALIGN $32
+ao3loop:
+	VMOVUPD (SI), Y0
+	VPERMPD $0x40, Y0, Y1 // x0 x0 x0 x1
+	VPERMPD $0xa5, Y0, Y2 // x1 x1 x2 x2
+	VPERMPD $0xfe, Y0, Y3 // x2 x3 x3 x3
+	VMULPD  Y12, Y1, Y1
+	VMULPD  Y13, Y2, Y2
+	VMULPD  Y14, Y3, Y3
+	VMULPD  Y15, Y1, Y1
+	VMULPD  Y15, Y2, Y2
+	VMULPD  Y15, Y3, Y3
+	VADDPD  (DI), Y1, Y1
+	VADDPD  32(DI), Y2, Y2
+	VADDPD  64(DI), Y3, Y3
+	VMOVUPD Y1, (DI)
+	VMOVUPD Y2, 32(DI)
+	VMOVUPD Y3, 64(DI)
+	ADDQ    $32, SI
+	ADDQ    $96, DI
+	DECQ    CX
+	JNZ     ao3loop
+
+ao3done:
+	VZEROUPPER
+	RET
+
+// func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64)
+//
+// m[i,j] = w + (a·(x[i]·y[j]) - reg·w), w = m[i,j], for the first
+// 4·groups rows.
+TEXT ·addOuterDecay3AVX2(SB), NOSPLIT, $0-48
+	MOVQ         m+0(FP), DI
+	MOVQ         groups+8(FP), CX
+	MOVQ         x+16(FP), SI
+	MOVQ         yp+24(FP), DX
+	VBROADCASTSD a+32(FP), Y15
+	VBROADCASTSD reg+40(FP), Y11
+	VMOVUPD      (DX), Y12
+	VMOVUPD      32(DX), Y13
+	VMOVUPD      64(DX), Y14
+	TESTQ        CX, CX
+	JZ           ad3done
+
+	PCALIGN $32
+ad3loop:
+	VMOVUPD (SI), Y0
+	VPERMPD $0x40, Y0, Y1
+	VPERMPD $0xa5, Y0, Y2
+	VPERMPD $0xfe, Y0, Y3
+	VMULPD  Y12, Y1, Y1
+	VMULPD  Y13, Y2, Y2
+	VMULPD  Y14, Y3, Y3
+	VMULPD  Y15, Y1, Y1    // a·(x·y)
+	VMULPD  Y15, Y2, Y2
+	VMULPD  Y15, Y3, Y3
+	VMOVUPD (DI), Y4       // w
+	VMOVUPD 32(DI), Y5
+	VMOVUPD 64(DI), Y6
+	VMULPD  Y11, Y4, Y7    // reg·w
+	VSUBPD  Y7, Y1, Y1
+	VMULPD  Y11, Y5, Y7
+	VSUBPD  Y7, Y2, Y2
+	VMULPD  Y11, Y6, Y7
+	VSUBPD  Y7, Y3, Y3
+	VADDPD  Y1, Y4, Y4
+	VADDPD  Y2, Y5, Y5
+	VADDPD  Y3, Y6, Y6
+	VMOVUPD Y4, (DI)
+	VMOVUPD Y5, 32(DI)
+	VMOVUPD Y6, 64(DI)
+	ADDQ    $32, SI
+	ADDQ    $96, DI
+	DECQ    CX
+	JNZ     ad3loop
+
+ad3done:
+	VZEROUPPER
+	RET

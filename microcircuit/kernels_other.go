@@ -56,3 +56,11 @@ func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, 
 func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int) {
 	panic("microcircuit: no AVX2 kernels")
 }
+
+func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64) {
+	panic("microcircuit: no AVX2 kernels")
+}

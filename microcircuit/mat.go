@@ -268,10 +268,18 @@ func (m Mat) addOuter(a float64, x, y []float64) {
 		return
 	}
 	if c == 3 {
-		// Three columns in registers, without an inner loop.
+		// Three columns: four rows at a time in a kernel, the rest with
+		// the columns in registers.
 		y0, y1, y2 := y[0], y[1], y[2]
 		d := m.Data[:3*len(x)]
-		for i, xi := range x {
+		i := 0
+		if useAVX2 && len(x) >= 4 {
+			yp := [12]float64{y0, y1, y2, y0, y1, y2, y0, y1, y2, y0, y1, y2}
+			i = len(x) &^ 3
+			addOuter3AVX2(&d[0], i/4, &x[0], &yp[0], a)
+		}
+		for ; i < len(x); i++ {
+			xi := x[i]
 			row := d[3*i : 3*i+3 : 3*i+3]
 			row[0] += a * (xi * y0)
 			row[1] += a * (xi * y1)
@@ -299,10 +307,18 @@ func (m Mat) addOuterDecay(a float64, x, y []float64, reg float64) {
 		return
 	}
 	if c == 3 {
-		// Three columns in registers, without an inner loop.
+		// Three columns: four rows at a time in a kernel, the rest with
+		// the columns in registers.
 		y0, y1, y2 := y[0], y[1], y[2]
 		d := m.Data[:3*len(x)]
-		for i, xi := range x {
+		i := 0
+		if useAVX2 && len(x) >= 4 {
+			yp := [12]float64{y0, y1, y2, y0, y1, y2, y0, y1, y2, y0, y1, y2}
+			i = len(x) &^ 3
+			addOuterDecay3AVX2(&d[0], i/4, &x[0], &yp[0], a, reg)
+		}
+		for ; i < len(x); i++ {
+			xi := x[i]
 			row := d[3*i : 3*i+3 : 3*i+3]
 			w0, w1, w2 := row[0], row[1], row[2]
 			row[0] = w0 + (a*(xi*y0) - reg*w0)
