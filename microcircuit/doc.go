@@ -101,14 +101,22 @@
 // kernels of kernels_amd64.s (build tag purego: the Go loops):
 //
 //   - the logistic rates, whose exponential repeats math.Exp's amd64
-//     routine operation by operation: the same bits, four at a time;
-//   - the prospective voltages, the somatic step and the outer-product
-//     weight updates, with the operations of the Go loops: the same bits;
+//     routine operation by operation: the same bits, four at a time, the
+//     last n%4 in a masked block; the same kernel subtracts them from a
+//     rate for dWPP's and dWIP's post factors;
+//   - the prospective voltages, the somatic step, the OU noise, PAL's
+//     high-pass filter and the outer-product weight updates (three-column
+//     matrices four rows at a time), with the operations of the Go loops:
+//     the same bits;
 //   - the matrix-vector products of the dendrites, which sum in four lanes
 //     of fused multiply-adds: equal to the Go loops' row sums to round-off,
 //     as numpy's BLAS is (see mat.go). Eight rows at a time keep eight
 //     chains of multiply-adds in flight, with each row summed as in blocks
 //     of four (TestGemvKernelOrder spells the order out).
+//
+// Matrices of one to three columns (Yin-Yang's three classes) are summed
+// by Go loops that hold the columns in registers, in the order of the
+// general loops.
 //
 // In a step that learns WPP, has no observer and low-passes the increments
 // with plain dWPP factors (the published PAL tasks; BP and FA with
