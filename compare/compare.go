@@ -94,10 +94,21 @@ func (cp *Comparer) Angles(n *microcircuit.Network, k int) (wppt, jac, rhs float
 			nR += r * r
 		}
 	}
-	wppt = Degrees(dotWB / math.Sqrt(nW) / math.Sqrt(nB))
-	jac = Degrees(dotJ / math.Sqrt(nBJ) / math.Sqrt(nWJ))
-	rhs = Degrees(dotR / math.Sqrt(nB) / math.Sqrt(nR))
+	wppt = Degrees(cosine(dotWB, nW, nB))
+	jac = Degrees(cosine(dotJ, nBJ, nWJ))
+	rhs = Degrees(cosine(dotR, nB, nR))
 	return wppt, jac, rhs
+}
+
+// cosine returns dot/√na/√nb, the cosine of two matrices from their
+// trace product and squared norms; NaN when a sum overflowed, so that the
+// weights of a network that ran away give no angle rather than a
+// meaningless 90°.
+func cosine(dot, na, nb float64) float64 {
+	if math.IsInf(dot, 0) || math.IsInf(na, 0) || math.IsInf(nb, 0) {
+		return math.NaN()
+	}
+	return dot / math.Sqrt(na) / math.Sqrt(nb)
 }
 
 // skipAngles returns the angles of hidden layer k < H-1 of a network with
@@ -182,9 +193,9 @@ func (cp *Comparer) skipAngles(n *microcircuit.Network, k int) (wppt, jac, rhs f
 			nR += r * r
 		}
 	}
-	wppt = Degrees(dotWB / math.Sqrt(nW) / math.Sqrt(nB))
-	jac = Degrees(dotJ / math.Sqrt(nBJ) / math.Sqrt(nWJ))
-	rhs = Degrees(dotR / math.Sqrt(nB) / math.Sqrt(nR))
+	wppt = Degrees(cosine(dotWB, nW, nB))
+	jac = Degrees(cosine(dotJ, nBJ, nWJ))
+	rhs = Degrees(cosine(dotR, nB, nR))
 	return wppt, jac, rhs
 }
 

@@ -34,7 +34,7 @@ func TestDivergedNetworkStopsOthersFinish(t *testing.T) {
 	if div.Seed != 456 || div.Step < 1 || div.Step > 5 {
 		t.Errorf("diverged: seed %d at step %d, want seed 456 within the first steps", div.Seed, div.Step)
 	}
-	if !strings.Contains(div.Error(), "BPP[1]") || !strings.Contains(div.Error(), "seed 456") {
+	if !strings.Contains(div.Error(), "BPP[1]") || !strings.Contains(div.Error(), "seed456") {
 		t.Errorf("message %q does not name the seed and the variable BPP[1]", div.Error())
 	}
 	total := p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()

@@ -185,7 +185,7 @@ func TestClassifyCarriesTheGeNNPort(t *testing.T) {
 		"tauxi": 0.1, "dtxi": 0.01, "tauHP": 0.1, "pyr_hi_pass": true, "alpha": []any{1e-6}, "eta_PI": []any{0.02}}
 	yy := map[string]any{"layers": []any{4.0, 30.0, 3.0}, "epochs": 400.0, "dataset": "yinyang",
 		"dataset_sizes": []any{6000.0, 900.0, 900.0}, "dataset_seeds": []any{9876543.0, 9876544.0, 9876545.0}}
-	mn := map[string]any{"layers": []any{784.0, 100.0, 10.0}, "epochs": 100.0, "dataset": "mnist"}
+	mn := map[string]any{"layers": []any{784.0, 100.0, 10.0}, "epochs": 100.0, "dataset": "mnist", "dataset_sizes": []any{50000.0, 10000.0, 10000.0}}
 	for name, want := range map[string][]map[string]any{
 		"yinyang-pal": {common, pal, yy, {"eta_fw": []any{50.0, 0.01}, "eta_bw": []any{0.5}, "eta_IP": []any{0.05}}},
 		"yinyang-fa":  {common, yy, {"model_type": "FA", "eta_fw": []any{50.0, 0.01}, "eta_IP": []any{0.05}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},

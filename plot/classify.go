@@ -58,10 +58,11 @@ func epochLines(pn *panel, ys [][]float64, scale float64, c color.RGBA, label st
 		}
 	}
 	if perSeed && len(ys) > 1 {
-		for i, y := range scaled {
-			addLine(pn.p, x, y, draw.LineStyle{Color: translucent(seedColor(i), 0x90), Width: thinWidth})
+		seedSty := draw.LineStyle{Color: translucent(refColor, 0x90), Width: thinWidth}
+		for _, y := range scaled {
+			addLine(pn.p, x, y, seedSty)
 		}
-		pn.add("each seed", lineThumb(draw.LineStyle{Color: translucent(refColor, 0x90), Width: thinWidth}))
+		pn.add("each seed", lineThumb(seedSty))
 	}
 	mean, std := meanStd(scaled, n)
 	lo, hi := make([]float64, n), make([]float64, n)
@@ -100,14 +101,23 @@ func (pt *painter) accuracy(path string) error {
 		if err != nil {
 			return err
 		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: sampleColor, Radius: vg.Points(3), Shape: draw.CrossGlyph{}}
+		sc.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(3), Shape: draw.CrossGlyph{}}
 		pn.p.Add(sc)
-		m, s := meanStd1(accs)
-		pn.add(fmt.Sprintf("test after the last epoch: %.1f ± %.1f %%", m, s), sc)
+		pn.add("test after the last epoch: "+percentMeanStd(accs), sc)
 	}
 	pn.p.Y.Max = 100
 	pn.p.X.Min, pn.p.X.Max = 0, math.Max(last, 1)
 	return pt.save(path, "Classification accuracy", fmt.Sprintf("validation after every epoch, test at the end; %s", count(seeds, "seed")), pn)
+}
+
+// percentMeanStd writes accuracies (in %) as "97.1 ± 0.8 % (10 seeds)",
+// one alone as "97.1 % (1 seed)".
+func percentMeanStd(accs []float64) string {
+	m, sd := meanStd1(accs)
+	if len(accs) == 1 {
+		return fmt.Sprintf("%.1f %% (1 seed)", m)
+	}
+	return fmt.Sprintf("%.1f ± %.1f %% (%s)", m, sd, count(len(accs), "seed"))
 }
 
 // meanStd1 returns the mean and standard deviation of xs.
@@ -254,6 +264,10 @@ func (pt *painter) testPredictions(path string) error {
 	}
 	sort.SliceStable(as, func(i, j int) bool { return as[i].a < as[j].a })
 	net := as[len(as)/2].net
+	which := fmt.Sprintf("the median of %s", count(len(as), "seed"))
+	if len(as)%2 == 0 {
+		which = fmt.Sprintf("the upper of the middle two of %s", count(len(as), "seed"))
+	}
 	pred, label := pt.run.Arrays[net+"/test_prediction"].Data, pt.run.Arrays[net+"/test_label"].Data
 	in := pt.run.TestInputs
 	w := in.Shape[1]
@@ -300,7 +314,7 @@ func (pt *painter) testPredictions(path string) error {
 		pn.add(fmt.Sprintf("misclassified (%d of %d)", len(wrong), len(pred)), sc)
 	}
 	s := &sheet{title: "Test samples by predicted class", subtitle: fmt.Sprintf(
-		"%s, the seed with the median test accuracy (%.1f %%); rings mark the misclassified samples", seedLabel(net), 100*as[len(as)/2].a),
+		"%s: test accuracy %.1f %%, %s; rings mark the misclassified samples", seedLabel(net), 100*as[len(as)/2].a, which),
 		cols: 1, width: 5.6 * vg.Inch, height: 6 * vg.Inch, panels: []*panel{pn}}
 	return s.save(path, pt.format)
 }
@@ -351,7 +365,7 @@ func FigClassify(runs []ClassifyRun, path string) error {
 			m, sd := meanStd1(accs)
 			addLine(testPn.p, []float64{float64(i) - 0.25, float64(i) + 0.25}, []float64{m, m}, draw.LineStyle{Color: c, Width: thickWidth})
 			addLine(testPn.p, []float64{float64(i), float64(i)}, []float64{m - sd, m + sd}, draw.LineStyle{Color: c, Width: thinWidth})
-			testPn.add(fmt.Sprintf("%s: %.1f ± %.1f %% (%s)", r.Model, m, sd, count(len(accs), "seed")), sc)
+			testPn.add(fmt.Sprintf("%s: %s", r.Model, percentMeanStd(accs)), sc)
 		}
 		ticks = append(ticks, gplot.Tick{Value: float64(i), Label: r.Model})
 	}

@@ -57,10 +57,11 @@ func (pt *painter) windowSteps() int {
 
 // signal draws a fast signal.
 func (pt *painter) signal(path string, k key, get getter) error {
-	students, colors, teacher := pt.collect(k.v, get)
-	if _, inc := increment(k.v); inc || k.v == "epsilon" {
-		teacher = nil // the teacher does not learn and gets no noise
-	}
+	students, colors, _ := pt.collect(k.v, get)
+	// The teacher's signals are not drawn: it runs once over the input in
+	// the drawn order, while each student's epochs visit the samples in
+	// an order of their own, so the same time shows them different inputs.
+	var teacher *series
 	last := 0
 	for _, s := range students {
 		last = max(last, s.steps[s.records()-1]-pt.run.SettlingSteps)

@@ -211,7 +211,9 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 	ro := RunOptions{Task: j.ro.Task, Compare: j.ro.Compare, SharedInput: j.ro.SharedInput,
 		Workers: workersOf(o.Workers, len(res.Students)), CheckpointEvery: o.CheckpointEvery.String()}
 	if errors.Is(runErr, experiment.ErrInterrupted) {
-		j.prov.last().SimulationSeconds = time.Since(start).Seconds()
+		seg := j.prov.last()
+		seg.SimulationSeconds = time.Since(start).Seconds()
+		seg.Finished = time.Now().UTC().Round(time.Millisecond)
 		return out, f.saveCheckpoint(abort, res, j, meta(), out, "")
 	}
 	seg := j.prov.last()
@@ -329,33 +331,70 @@ func runMeta(sum *Summary) []store.Entry {
 	}
 }
 
-// Replot redraws the plots of the folder's run from its results.npz and
-// model.npz in the given format, and switches them into place.
-func (f *Folder) Replot(ctx context.Context, format plot.Format) (int, error) {
-	m, err := store.ReadModel(f.Path(ModelFile))
+// Replot redraws the plots of the folder's last finished run from its
+// results.npz in the given format, and switches them into place. It
+// reports whether the folder also holds an unfinished run (whose plots do
+// not exist yet).
+func (f *Folder) Replot(ctx context.Context, format plot.Format) (n int, unfinished bool, err error) {
+	unfinished = f.exists(CheckpointFile)
+	r, err := ReadResults(f.Dir)
 	if err != nil {
-		return 0, refuse(fmt.Errorf("%s is not a finished palmc run: %v", f.Dir, err))
-	}
-	arrays, texts, err := store.ReadRecordedMeta(f.Path(ResultsFile))
-	if err != nil {
-		return 0, fmt.Errorf("reading %s: %w", f.Path(ResultsFile), err)
-	}
-	if texts["run_id"] != m.Meta["run_id"] {
-		return 0, fmt.Errorf("%s and %s belong to different runs (run_id %q and %q)", f.Path(ResultsFile), f.Path(ModelFile), texts["run_id"], m.Meta["run_id"])
+		if unfinished && errors.Is(err, os.ErrNotExist) {
+			return 0, true, refuse(fmt.Errorf("%s holds an unfinished run and no finished one: continue it with `palmc run --resume %s`", f.Dir, f.Dir))
+		}
+		return 0, unfinished, err
 	}
 	st, err := f.NewStage()
 	if err != nil {
-		return 0, err
+		return 0, unfinished, err
 	}
 	defer st.Discard()
-	files, err := drawPlots(ctx, arrays, m.Params, m.Task, st.Path(PlotsDir), format)
+	files, err := drawPlots(ctx, r.Arrays, r.Params, r.Task, st.Path(PlotsDir), format)
 	if err != nil {
-		return 0, err
+		return 0, unfinished, err
 	}
 	if err := st.Commit(nil); err != nil {
-		return 0, err
+		return 0, unfinished, err
 	}
-	return len(files), nil
+	return len(files), unfinished, nil
+}
+
+// Results are the recorded series of a finished run, with what describes
+// them.
+type Results struct {
+	// Arrays holds the recorded series and the classify task's results
+	// (not the input sequence, the target sequence or the final state).
+	Arrays map[string]store.Array
+	Params *params.Params
+	Task   params.Task
+	RunID  string
+}
+
+// ReadResults reads the results.npz of a run folder: everything a figure
+// needs is in it (the params, the task, the time of every record). When
+// the folder has a model.npz, the two must be of one run.
+func ReadResults(dir string) (*Results, error) {
+	path := filepath.Join(dir, ResultsFile)
+	arrays, texts, err := store.ReadRecordedMeta(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, refuse(fmt.Errorf("%s is not a finished palmc run: no %s: %w", dir, ResultsFile, os.ErrNotExist))
+		}
+		return nil, refuse(fmt.Errorf("%s: %v", path, err))
+	}
+	var opts RunOptions
+	if err := json.Unmarshal([]byte(texts["options"]), &opts); err != nil || opts.Task == "" {
+		return nil, refuse(fmt.Errorf("%s was not written by this palmc (no run options in it)", path))
+	}
+	p, _, err := params.Parse([]byte(texts["params"]), opts.Task)
+	if err != nil {
+		return nil, refuse(fmt.Errorf("%s: its params: %v", path, err))
+	}
+	r := &Results{Arrays: arrays, Params: p, Task: opts.Task, RunID: texts["run_id"]}
+	if m, err := store.ReadModel(filepath.Join(dir, ModelFile)); err == nil && m.Meta["run_id"] != r.RunID {
+		return nil, fmt.Errorf("%s: %s and %s belong to different runs (run_id %q and %q)", dir, ResultsFile, ModelFile, r.RunID, m.Meta["run_id"])
+	}
+	return r, nil
 }
 
 // recorded returns the recorded series of a run's entries, leaving out

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"syscall"
 
@@ -44,7 +45,7 @@ line "evaluation: …" gives the steps of the validation and test passes
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.params, "params", "", "params.json to time (required)")
+	fl.StringVar(&f.params, "params", "", "params.json to time, or a folder that holds one (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
 	fl.IntVar(&f.steps, "steps", 200000, "training steps to time")
 	return cmd
@@ -61,7 +62,11 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	if f.steps < 1 {
 		return usage("bench: --steps %d: must be positive", f.steps)
 	}
-	p, warnings, err := params.Load(f.params, task)
+	path := f.params
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, "params.json")
+	}
+	p, warnings, err := params.Load(path, task)
 	if err != nil {
 		return usageError{err}
 	}

@@ -36,10 +36,12 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 				return err
 			}
 			path := filepath.Join(dir, "params.json")
-			if err := writeNew(path, b, false); err != nil {
+			if err := writeNew(path, b, false, ""); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s holds the example's params; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
+			if !quiet {
+				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s holds the example's params; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
+			}
 			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet,
 				checkpointEvery: defaultCheckpointEvery}, commandLine(cmd))
 			if err == nil && !quiet {
@@ -84,7 +86,7 @@ unit and default, or, with --experiment, one of palmc's experiment files
 				_, err := cmd.OutOrStdout().Write(b)
 				return err
 			}
-			if err := writeNew(out, b, force); err != nil {
+			if err := writeNew(out, b, force, "; --force replaces it"); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
@@ -99,14 +101,15 @@ unit and default, or, with --experiment, one of palmc's experiment files
 }
 
 // writeNew writes b to path, making its folder. A file that exists with
-// other content is kept unless force: it may hold a user's edits.
-func writeNew(path string, b []byte, force bool) error {
+// other content is kept unless force: it may hold a user's edits. hint
+// ends the refusal's message.
+func writeNew(path string, b []byte, force bool, hint string) error {
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, b):
 		return nil
 	case err == nil && !force:
-		return usage("%s exists and differs from what palmc would write; keeping it (choose another path, or remove it)", path)
+		return usage("%s exists and differs from what palmc would write; keeping it (choose another path or remove it%s)", path, hint)
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return usage("%s: %v", path, err)
 	}

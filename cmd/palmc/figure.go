@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 
 	"palmc/params"
 	"palmc/plot"
+	"palmc/runfolder"
 	"palmc/store"
 )
 
@@ -103,6 +105,8 @@ classify.png in the folder that holds the first run folder). --format svg or pdf
 				}
 			case "classify":
 				var runs []plot.ClassifyRun
+				var first *runfolder.Results
+				seen := map[string]int{}
 				for _, dir := range args[1:] {
 					r, _, m, err := loadRun(dir)
 					if err != nil {
@@ -111,7 +115,20 @@ classify.png in the folder that holds the first run folder). --format svg or pdf
 					if m.Task != params.Classify {
 						return usage("figure classify: %s is a %s run, not a classify run", dir, m.Task)
 					}
+					if first == nil {
+						first = m
+					} else if m.Params.Dataset != first.Params.Dataset || fmt.Sprint(m.Params.Layers) != fmt.Sprint(first.Params.Layers) {
+						return usage("figure classify: %s learns %s with layers %v, %s %s with %v: compare runs of one data set and network",
+							dir, m.Params.Dataset, m.Params.Layers, args[1], first.Params.Dataset, first.Params.Layers)
+					}
+					seen[m.Params.ModelType]++
 					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, Run: r})
+				}
+				// Runs of one model are told apart by their folders.
+				for i, r := range runs {
+					if seen[r.Model] > 1 {
+						runs[i].Model += " (" + filepath.Base(filepath.Clean(args[1+i])) + ")"
+					}
 				}
 				if out == "" {
 					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
@@ -131,28 +148,28 @@ classify.png in the folder that holds the first run folder). --format svg or pdf
 	return cmd
 }
 
-// loadRun reads the results and model of a run folder, which must belong
-// to one run.
-func loadRun(dir string) (plot.Run, int, *store.Model, error) {
-	m, err := store.ReadModel(filepath.Join(dir, modelFile))
+// loadRun reads the results of a run folder (with its model, if any: they
+// must belong to one run).
+func loadRun(dir string) (plot.Run, int, *runfolder.Results, error) {
+	r, err := runfolder.ReadResults(dir)
+	var refusal *runfolder.Refusal
+	if errors.As(err, &refusal) {
+		return plot.Run{}, 0, nil, usageError{err}
+	}
 	if err != nil {
-		return plot.Run{}, 0, nil, usage("%s is not a finished palmc run: %v", dir, err)
+		return plot.Run{}, 0, nil, err
 	}
-	arrays, texts, err := store.ReadRecordedMeta(filepath.Join(dir, resultsFile))
-	if err != nil {
-		return plot.Run{}, 0, nil, usage("%s: %v", dir, err)
-	}
-	if texts["run_id"] != m.Meta["run_id"] {
-		return plot.Run{}, 0, nil, fmt.Errorf("%s: %s and %s belong to different runs", dir, resultsFile, modelFile)
-	}
-	p := m.Params
+	p := r.Params
 	epochSteps := p.DatasetSize * p.StepsPerSample()
-	return plot.Run{Arrays: arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
-		StepsPerSample: p.StepsPerSample(), EpochSteps: epochSteps}, epochSteps, m, nil
+	if r.Task == params.Classify {
+		epochSteps = (p.TrainSize() + p.ValidationSize()) * p.StepsPerSample()
+	}
+	return plot.Run{Arrays: r.Arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
+		StepsPerSample: p.StepsPerSample(), EpochSteps: epochSteps}, epochSteps, r, nil
 }
 
 // firstStudent names the first student of a run.
-func firstStudent(m *store.Model) string {
+func firstStudent(m *runfolder.Results) string {
 	return fmt.Sprintf("seed%d", m.Params.RandomSeed[0])
 }
 

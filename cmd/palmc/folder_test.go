@@ -459,3 +459,17 @@ func TestFigure4TinyMSE(t *testing.T) {
 		t.Fatal(stderr)
 	}
 }
+
+// A network that runs away without reaching infinity (its squares and
+// norms overflow first) counts as diverged: no "ok" with an infinite MSE
+// and a meaningless 90° angle.
+func TestRunawayIsDiverged(t *testing.T) {
+	dir := t.TempDir()
+	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"eta_fw": []float64{1, 1, 1, 1e306}, "rec_per_steps": 10})
+	run(t, 1, "run", "--params", par, "--task", "fw_bw", "--compare", "BP", "--quiet")
+	for _, n := range readSummary(t, dir).Networks {
+		if n.Name != "teacher" && n.Status != "diverged" {
+			t.Errorf("%s: status %s, want diverged", n.Name, n.Status)
+		}
+	}
+}

@@ -88,7 +88,12 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
   palmc run --resume run01
   palmc run --params run01/params.json --task bw_only --compare BP --workers 2
   palmc run --params run01/params.json --task bw_only --load run01/model.npz`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usage("run: %q: palmc run takes no arguments, only flags; a run folder is given with --params %s (a new run) or --resume %s (an unfinished one)", args[0], args[0], args[0])
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, f, commandLine(cmd))
 		},
@@ -207,6 +212,17 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string) e
 	}
 	defer folder.Close()
 	names, totals := netTotals(cp.Params, cp.Options.Task)
+	if done, err := cp.Steps(); err == nil && !f.quiet {
+		made, all := 0, 0
+		for i, n := range names {
+			made += done[n]
+			if n != "teacher" {
+				all += totals[i]
+			}
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "palmc: resuming the %s run in %s: %d of %d student steps made (%.0f%%)\n",
+			cp.Options.Task, f.resume, made, all, 100*float64(made)/float64(max(all, 1)))
+	}
 	o := runOptions(cmd, f, maxMem, command)
 	return simulate(cmd, folder, f, o, names, totals, nil, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Resume(stop, abort, o)
@@ -264,7 +280,11 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 		return err
 	}
 	if !f.quiet {
-		fmt.Fprintf(log, "palmc: %d networks in %s; wrote %s, %s, %s and %d plots in %s\n", len(out.Result.Nets()),
+		nets := "networks"
+		if len(out.Result.Nets()) == 1 {
+			nets = "network"
+		}
+		fmt.Fprintf(log, "palmc: %d %s in %s; wrote %s, %s, %s and %d plots in %s\n", len(out.Result.Nets()), nets,
 			time.Since(began).Round(10*time.Millisecond), resultsFile, modelFile, summaryFile, out.Plots, folder.Dir)
 	}
 	for _, w := range warnings {
@@ -306,8 +326,8 @@ func sameFolder(a, b string) bool {
 
 // replot redraws the plots of a run folder in the given format.
 func replot(cmd *cobra.Command, dir string, format plot.Format, command []string) error {
-	if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
-		return usage("plot: %s is not a palmc run folder (no %s)", dir, modelFile)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usage("plot: %s is not a palmc run folder", dir)
 	}
 	folder, err := openFolder(dir, command)
 	if err != nil {
@@ -316,7 +336,7 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 	defer folder.Close()
 	stop, _, release := withSignals(cmd.ErrOrStderr())
 	defer release()
-	n, err := folder.Replot(stop, format)
+	n, unfinished, err := folder.Replot(stop, format)
 	var refusal *runfolder.Refusal
 	if errors.As(err, &refusal) {
 		return usageError{err}
@@ -325,6 +345,9 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 		return err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "palmc: redrew %d plots in %s\n", n, filepath.Join(dir, plotsDir))
+	if unfinished {
+		fmt.Fprintf(cmd.ErrOrStderr(), "palmc: note: %s also holds an unfinished run (%s); these are the plots of its last finished run\n", dir, runfolder.CheckpointFile)
+	}
 	return nil
 }
 
