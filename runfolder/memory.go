@@ -3,10 +3,13 @@ package runfolder
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"palmc/experiment"
 	"palmc/params"
@@ -14,38 +17,89 @@ import (
 
 // Available returns the memory this process may use, in bytes: the
 // machine's available memory (MemAvailable of /proc/meminfo), or less when
-// a control group limits the process (a batch job's memory request), and
-// where the number comes from. It returns 0 when neither can be read.
+// the process's control group limits it (a batch job's memory request: the
+// group's limit less what the group uses, for its own group and every
+// group above it) or its address space is limited (ulimit -v: the limit
+// less what the process has mapped); and where the number comes from. It
+// returns 0 when nothing can be read.
 func Available() (int64, string) {
 	avail, from := int64(0), ""
-	if f, err := os.Open("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-				kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-				if err == nil {
-					avail, from = kb<<10, "available on this machine"
-				}
-			}
+	take := func(b int64, why string) {
+		if b < 0 {
+			b = 0
 		}
-		f.Close()
+		if avail == 0 && from == "" || b < avail {
+			avail, from = b, why
+		}
 	}
-	// cgroup v2, then v1: the limit less what the group uses.
-	for _, c := range [][2]string{
-		{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"},
-		{"/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"},
-	} {
-		limit, err1 := readInt(c[0])
-		used, err2 := readInt(c[1])
-		if err1 != nil || err2 != nil || limit <= 0 || limit >= 1<<60 {
-			continue
+	if kb, ok := procField("/proc/meminfo", "MemAvailable:"); ok {
+		take(kb<<10, "available on this machine")
+	}
+	for _, g := range cgroupLimits() {
+		take(g, "left under this process's memory limit (control group)")
+	}
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &rl); err == nil && rl.Cur < 1<<62 {
+		if kb, ok := procField("/proc/self/status", "VmSize:"); ok {
+			take(int64(rl.Cur)-kb<<10, "left under this process's address-space limit (ulimit -v)")
 		}
-		if free := limit - used; avail == 0 || free < avail {
-			avail, from = max(free, 0), "left under this process's memory limit (control group)"
-		}
-		break
 	}
 	return avail, from
+}
+
+// procField reads a "Name:  value kB" line of a /proc file, in kB.
+func procField(path, name string) (int64, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), name); ok {
+			v, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return v, err == nil
+		}
+	}
+	return 0, false
+}
+
+// cgroupLimits returns, for the process's control group and each group
+// above it that limits memory, its limit less its usage: cgroup v2
+// (memory.max, memory.current) or v1 (the memory controller's
+// memory.limit_in_bytes, memory.usage_in_bytes).
+func cgroupLimits() []int64 {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return nil
+	}
+	var out []int64
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		var root, limitFile, usageFile string
+		switch {
+		case parts[0] == "0" && parts[1] == "":
+			root, limitFile, usageFile = "/sys/fs/cgroup", "memory.max", "memory.current"
+		case strings.Contains(","+parts[1]+",", ",memory,"):
+			root, limitFile, usageFile = "/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.usage_in_bytes"
+		default:
+			continue
+		}
+		for dir := filepath.Join(root, parts[2]); strings.HasPrefix(dir, root); dir = filepath.Dir(dir) {
+			limit, err1 := readInt(filepath.Join(dir, limitFile))
+			used, err2 := readInt(filepath.Join(dir, usageFile))
+			if err1 == nil && err2 == nil && limit > 0 && limit < 1<<60 {
+				out = append(out, limit-used)
+			}
+			if dir == root {
+				break
+			}
+		}
+	}
+	return out
 }
 
 func readInt(path string) (int64, error) {
@@ -130,8 +184,11 @@ func ParseBytes(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || v*mult >= 1<<62 {
+	if err != nil || !(v >= 0) || math.IsInf(v, 0) || v*mult >= 1<<62 {
 		return 0, fmt.Errorf("%q is not a size (e.g. 512M, 4G, 1.5T)", s)
 	}
-	return int64(v * mult), nil
+	if b := int64(v * mult); b > 0 || v == 0 {
+		return b, nil
+	}
+	return 0, fmt.Errorf("%q is less than a byte", s)
 }

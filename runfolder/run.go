@@ -202,6 +202,9 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 			last = steps
 		}
 	}
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w before the run started: nothing changed in %s", ErrInterrupted, f.Dir)
+	}
 	start := time.Now()
 	res, runErr := experiment.Run(ctx, j.p, eo)
 	if res == nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unsafe"
 )
@@ -109,4 +110,169 @@ func writeArray(w io.Writer, a *Array) error {
 		return fmt.Errorf("store: array of shape %v has %d values", a.Shape, len(a.Data))
 	}
 	return writeNPY(w, "<f8", a.Shape, leBytes(a.Data))
+}
+
+// readNPY reads one .npy member of declared (uncompressed) size: a float64
+// array, an int64 or uint32 array (converted to float64, which holds
+// their values exactly here), or UTF-8 text (dtype |u1). The header must
+// describe exactly the bytes that follow; nothing is allocated for data
+// before that is checked, so a damaged or hostile header cannot make
+// palmc allocate what the file does not hold.
+func readNPY(r io.Reader, size uint64) (a Array, text string, isText bool, err error) {
+	var pre [10]byte
+	if _, err := io.ReadFull(r, pre[:8]); err != nil {
+		return a, "", false, fmt.Errorf("not an npy array: %w", err)
+	}
+	if string(pre[:6]) != "\x93NUMPY" {
+		return a, "", false, fmt.Errorf("not an npy array (no magic string)")
+	}
+	var hlen, preLen uint64
+	switch pre[6] {
+	case 1:
+		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
+			return a, "", false, err
+		}
+		hlen, preLen = uint64(binary.LittleEndian.Uint16(pre[8:10])), 10
+	case 2, 3:
+		var l [4]byte
+		if _, err := io.ReadFull(r, l[:]); err != nil {
+			return a, "", false, err
+		}
+		hlen, preLen = uint64(binary.LittleEndian.Uint32(l[:])), 12
+	default:
+		return a, "", false, fmt.Errorf("npy version %d.%d", pre[6], pre[7])
+	}
+	if hlen > 1<<20 || preLen+hlen > size {
+		return a, "", false, fmt.Errorf("npy header of %d bytes in a member of %d", hlen, size)
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return a, "", false, err
+	}
+	descr, fortran, shape, err := parseHeader(string(hdr))
+	if err != nil {
+		return a, "", false, err
+	}
+	if fortran {
+		return a, "", false, fmt.Errorf("Fortran-ordered arrays are not read")
+	}
+	item := map[string]uint64{"<f8": 8, "<i8": 8, "<u4": 4, "|u1": 1}[descr]
+	if item == 0 {
+		return a, "", false, fmt.Errorf("unsupported dtype %s", descr)
+	}
+	n := uint64(1)
+	for _, d := range shape {
+		if d < 0 || (d > 0 && n > (1<<62)/uint64(d)/item) {
+			return a, "", false, fmt.Errorf("shape %v is too large", shape)
+		}
+		n *= uint64(d)
+	}
+	if want := size - preLen - hlen; n*item != want {
+		return a, "", false, fmt.Errorf("shape %v of %s needs %d bytes, the member holds %d", shape, descr, n*item, want)
+	}
+	if descr == "|u1" {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return a, "", false, err
+		}
+		return a, string(b), true, nil
+	}
+	a.Shape = shape
+	a.Data = make([]float64, n)
+	switch descr {
+	case "<f8":
+		err = readLE(r, a.Data)
+	case "<i8":
+		v := make([]int64, n)
+		if err = readLE(r, v); err == nil {
+			copy(a.Data, floats(v))
+		}
+	case "<u4":
+		v := make([]uint32, n)
+		if err = readLE(r, v); err == nil {
+			copy(a.Data, floats(v))
+		}
+	}
+	if err != nil {
+		return Array{}, "", false, err
+	}
+	if len(a.Shape) == 0 {
+		a.Shape = nil
+	}
+	return a, "", false, nil
+}
+
+// readLE reads len(v) little-endian values into v.
+func readLE[T float64 | int64 | uint32](r io.Reader, v []T) error {
+	if len(v) == 0 {
+		return nil
+	}
+	size := int(unsafe.Sizeof(v[0]))
+	b := unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return fmt.Errorf("the data end early: %w", err)
+	}
+	if !littleEndian {
+		for i := range v {
+			switch size {
+			case 8:
+				x := binary.LittleEndian.Uint64(b[i*8:])
+				v[i] = *(*T)(unsafe.Pointer(&x))
+			case 4:
+				x := binary.LittleEndian.Uint32(b[i*4:])
+				v[i] = *(*T)(unsafe.Pointer(&x))
+			}
+		}
+	}
+	return nil
+}
+
+// parseHeader reads the dict of an npy header:
+// {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }
+func parseHeader(h string) (descr string, fortran bool, shape []int, err error) {
+	h = strings.TrimSpace(h)
+	if !strings.HasPrefix(h, "{") || !strings.HasSuffix(h, "}") {
+		return "", false, nil, fmt.Errorf("npy header %q is not a dict", h)
+	}
+	field := func(key string) (string, bool) {
+		i := strings.Index(h, "'"+key+"':")
+		if i < 0 {
+			return "", false
+		}
+		return strings.TrimSpace(h[i+len(key)+3:]), true
+	}
+	d, ok := field("descr")
+	if !ok || len(d) < 2 || d[0] != '\'' {
+		return "", false, nil, fmt.Errorf("npy header %q has no descr", h)
+	}
+	end := strings.IndexByte(d[1:], '\'')
+	if end < 0 {
+		return "", false, nil, fmt.Errorf("npy header %q: descr", h)
+	}
+	descr = d[1 : 1+end]
+	fo, ok := field("fortran_order")
+	if !ok {
+		return "", false, nil, fmt.Errorf("npy header %q has no fortran_order", h)
+	}
+	fortran = strings.HasPrefix(fo, "True")
+	sh, ok := field("shape")
+	if !ok || !strings.HasPrefix(sh, "(") {
+		return "", false, nil, fmt.Errorf("npy header %q has no shape", h)
+	}
+	close := strings.IndexByte(sh, ')')
+	if close < 0 {
+		return "", false, nil, fmt.Errorf("npy header %q: shape", h)
+	}
+	for _, part := range strings.Split(sh[1:close], ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		d, err := strconv.Atoi(strings.TrimSuffix(part, "L"))
+		if err != nil || d < 0 {
+			return "", false, nil, fmt.Errorf("npy header %q: shape entry %q", h, part)
+		}
+		shape = append(shape, d)
+	}
+	return descr, fortran, shape, nil
 }

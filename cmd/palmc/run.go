@@ -129,8 +129,12 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	if err != nil {
 		return err
 	}
+	// Signals are watched from here on, before files are read: a batch
+	// system's warning that comes early is not lost.
+	sig := startSignals(cmd)
+	defer sig.release()
 	if f.resume != "" {
-		return resumeRun(cmd, f, maxMem, command)
+		return resumeRun(cmd, f, maxMem, command, sig)
 	}
 	if f.restart && f.load != "" {
 		return usage("run: --restart and --load: --load only redraws plots")
@@ -183,13 +187,24 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	o := runOptions(cmd, f, maxMem, command)
 	o.Task, o.Compare, o.SharedInput = task, f.compare == "BP", f.shared
 	names, totals := netTotals(p, task)
-	return simulate(cmd, folder, f, o, names, totals, warnings, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+	return simulate(cmd, folder, f, o, names, totals, warnings, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Start(stop, abort, runfolder.Source{Path: path, Text: text, Params: p, Warnings: warnings}, o)
 	})
 }
 
+// signals are the contexts that the signals of a run end.
+type signals struct {
+	stop, abort context.Context
+	release     func()
+}
+
+func startSignals(cmd *cobra.Command) signals {
+	stop, abort, release := withSignals(cmd.ErrOrStderr(), "stopping after the current step and saving a checkpoint")
+	return signals{stop, abort, release}
+}
+
 // resumeRun continues the unfinished run of a run folder.
-func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string) error {
+func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, sig signals) error {
 	for _, c := range []struct {
 		set  bool
 		flag string
@@ -224,7 +239,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string) e
 			cp.Options.Task, f.resume, made, all, 100*float64(made)/float64(max(all, 1)))
 	}
 	o := runOptions(cmd, f, maxMem, command)
-	return simulate(cmd, folder, f, o, names, totals, nil, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+	return simulate(cmd, folder, f, o, names, totals, nil, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Resume(stop, abort, o)
 	})
 }
@@ -263,14 +278,12 @@ func openFolder(dir string, command []string) (*runfolder.Folder, error) {
 
 // simulate runs start with progress and signals, and reports the outcome.
 func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfolder.Options, names []string, totals []int,
-	warnings []string, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
+	warnings []string, sig signals, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
 	log := cmd.ErrOrStderr()
 	pr := newProgress(log, f.quiet, names, totals)
 	o.Progress = pr.update
-	stop, abort, release := withSignals(log)
-	defer release()
 	began := time.Now()
-	out, err := start(stop, abort, o)
+	out, err := start(sig.stop, sig.abort, o)
 	pr.wait()
 	var refusal *runfolder.Refusal
 	if errors.As(err, &refusal) {
@@ -334,7 +347,7 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 		return err
 	}
 	defer folder.Close()
-	stop, _, release := withSignals(cmd.ErrOrStderr())
+	stop, _, release := withSignals(cmd.ErrOrStderr(), "stopping; the plots stay as they were")
 	defer release()
 	n, unfinished, err := folder.Replot(stop, format)
 	var refusal *runfolder.Refusal
@@ -342,6 +355,9 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 		return usageError{err}
 	}
 	if err != nil {
+		if stop.Err() != nil {
+			return fmt.Errorf("interrupted: the plots of %s are as they were", dir)
+		}
 		return err
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "palmc: redrew %d plots in %s\n", n, filepath.Join(dir, plotsDir))

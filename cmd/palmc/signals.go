@@ -10,9 +10,17 @@ import (
 )
 
 // stopSignals end a run: SIGINT (Ctrl-C), SIGTERM (kill, batch systems),
-// SIGHUP (a closed terminal or ssh session) and SIGUSR1 (the warning that
-// batch systems such as Slurm send before a time limit, --signal).
-var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1}
+// SIGHUP (a closed terminal or ssh session), SIGUSR1 (the warning that
+// batch systems such as Slurm send before a time limit, --signal), SIGQUIT
+// (Ctrl-\) and SIGABRT. A SIGHUP that was ignored when palmc started (nohup)
+// stays ignored.
+var stopSignals = func() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGQUIT, syscall.SIGABRT}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
+}()
 
 func init() {
 	// A closed pipe on standard output or error (palmc … | head) must not
@@ -21,9 +29,10 @@ func init() {
 }
 
 // withSignals returns two contexts: stop ends at the first signal of
-// stopSignals (the run saves a checkpoint and ends), abort at the second
-// (palmc stops at once). release ends the watching.
-func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
+// stopSignals, abort at the second (palmc stops at once); what says what
+// the first signal does ("stopping after the current step and saving a
+// checkpoint"). release ends the watching.
+func withSignals(log io.Writer, what string) (stop, abort context.Context, release func()) {
 	stop, stopCancel := context.WithCancel(context.Background())
 	abort, abortCancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -36,7 +45,7 @@ func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
 			case s := <-ch:
 				n++
 				if n == 1 {
-					fmt.Fprintf(log, "palmc: %v: stopping after the current step and saving a checkpoint (again to stop at once)\n", s)
+					fmt.Fprintf(log, "palmc: %v: %s (again to stop at once)\n", s, what)
 					stopCancel()
 				} else {
 					fmt.Fprintf(log, "palmc: %v again: stopping at once\n", s)
