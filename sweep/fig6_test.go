@@ -2,12 +2,17 @@ package sweep_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"palmc/experiments"
 	"palmc/params"
+	"palmc/plot"
 	"palmc/sweep"
 )
 
@@ -54,5 +59,62 @@ func TestFig6SweepMatchesExperiments(t *testing.T) {
 		if len(c.Warnings) > 0 {
 			t.Errorf("cell %d: warnings %v", c.Index, c.Warnings)
 		}
+	}
+}
+
+// Fig. 6 groups the done cells of a sweep by tauxi and prospective
+// voltages, plain voltages first, and draws them.
+func TestFig6FromSweep(t *testing.T) {
+	base, err := os.ReadFile("../testdata/golden/pal_bw_deep/params.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.json"), base, 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(`{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP", "--no-plots"],
+		"variants": [{"name": "slow", "params": {"tauxi": 1, "epochs": 2}}, {"name": "fast", "params": {"tauxi": 0.1, "epochs": 2}}],
+		"grid": {"taur": [1, 0]}, "seeds": [1, 2]}`), 0o644)
+	f, err := sweep.Load(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := filepath.Join(dir, "sw")
+	if _, err := sweep.Init(f, sd, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := sweep.Open(sd)
+	ctx := context.Background()
+	if _, err := s.Run(ctx, ctx, sweep.RunOptions{Workers: 2, Quiet: true, Cells: []int{0, 1, 2, 4, 5, 6, 7}}); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := s.Collect().Fig6()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		tauxi       float64
+		prosp       bool
+		seeds, left int
+	}{{0.1, false, 2, 0}, {0.1, true, 2, 0}, {1, false, 1, 1}, {1, true, 2, 0}}
+	if len(groups) != len(want) {
+		t.Fatalf("%d groups", len(groups))
+	}
+	for i, g := range groups {
+		w := want[i]
+		if g.Tauxi != w.tauxi || g.Prospective != w.prosp || len(g.Seeds) != w.seeds || g.Left != w.left || len(g.Angles) != 3 || len(g.Angles[0]) != w.seeds {
+			t.Errorf("group %d: %+v, want %+v", i, g, w)
+		}
+	}
+	var pg []plot.Fig6Group
+	for _, g := range groups {
+		pg = append(pg, g.Fig6Group)
+	}
+	if err := plot.Fig6(filepath.Join(dir, "fig6.png"), pg); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	sweep.WriteFig6(&b, groups)
+	if !strings.Contains(b.String(), "1 (1 not done)") {
+		t.Errorf("table:\n%s", b.String())
 	}
 }

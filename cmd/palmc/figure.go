@@ -10,13 +10,14 @@ import (
 	"palmc/params"
 	"palmc/plot"
 	"palmc/store"
+	"palmc/sweep"
 )
 
 func newFigureCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
-		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR",
-		Short: "Draw the paper's Fig. 3 or Fig. 4 from run folders",
+		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | fig6 SWEEPDIR",
+		Short: "Draw the paper's Fig. 3, 4 or 6 from run folders or a sweep",
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
@@ -28,7 +29,8 @@ func newFigureCmd() *cobra.Command {
 The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
 that holds BPDIR).`,
 		Example: `  palmc figure fig3 run_fig3abc
-  palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png`,
+  palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png
+  palmc figure fig6 fig6`,
 		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch args[0] {
@@ -81,8 +83,38 @@ that holds BPDIR).`,
 				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
 				}
+			case "fig6":
+				if len(args) != 2 {
+					return usage("figure fig6 takes one sweep folder")
+				}
+				s, err := sweep.Open(args[1])
+				if err != nil {
+					return sweepErr(err)
+				}
+				groups, err := s.Collect().Fig6()
+				if err != nil {
+					return sweepErr(err)
+				}
+				var pg []plot.Fig6Group
+				for _, g := range groups {
+					if len(g.Seeds) > 0 {
+						pg = append(pg, g.Fig6Group)
+					}
+				}
+				if len(pg) == 0 {
+					return usage("figure fig6: no cell of %s is done yet (palmc sweep status %s)", args[1], args[1])
+				}
+				if out == "" {
+					out = filepath.Join(args[1], "fig6.png")
+				}
+				if err := writeFigure(out, func(path string) error { return plot.Fig6(path, pg) }); err != nil {
+					return err
+				}
+				if err := sweep.WriteFig6(cmd.OutOrStdout(), groups); err != nil {
+					return err
+				}
 			default:
-				return usage("figure %q: fig3 or fig4", args[0])
+				return usage("figure %q: fig3, fig4 or fig6", args[0])
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
 			return nil

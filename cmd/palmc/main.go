@@ -104,6 +104,7 @@ numbers, faster.`,
 	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd(), newFigureCmd())
 	root.AddCommand(newBenchCmd())
 	root.AddCommand(newDataCmd())
+	root.AddCommand(newSweepCmd())
 	return root
 }
 

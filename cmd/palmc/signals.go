@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -24,11 +25,20 @@ func init() {
 // stopSignals (the run saves a checkpoint and ends), abort at the second
 // (palmc stops at once). release ends the watching.
 func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
+	stop, abort, _, release = watchSignals(log)
+	return stop, abort, release
+}
+
+// watchSignals is withSignals that also tells which signal came first (nil
+// before any).
+func watchSignals(log io.Writer) (stop, abort context.Context, first func() os.Signal, release func()) {
 	stop, stopCancel := context.WithCancel(context.Background())
 	abort, abortCancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, stopSignals...)
 	done := make(chan struct{})
+	var mu sync.Mutex
+	var firstSig os.Signal
 	go func() {
 		n := 0
 		for {
@@ -36,6 +46,9 @@ func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
 			case s := <-ch:
 				n++
 				if n == 1 {
+					mu.Lock()
+					firstSig = s
+					mu.Unlock()
 					fmt.Fprintf(log, "palmc: %v: stopping after the current step and saving a checkpoint (again to stop at once)\n", s)
 					stopCancel()
 				} else {
@@ -47,7 +60,12 @@ func withSignals(log io.Writer) (stop, abort context.Context, release func()) {
 			}
 		}
 	}()
-	return stop, abort, func() {
+	first = func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstSig
+	}
+	return stop, abort, first, func() {
 		signal.Stop(ch)
 		close(done)
 		stopCancel()
