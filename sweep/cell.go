@@ -52,6 +52,11 @@ func (s *Sweep) RunCell(stop, abort context.Context, c IndexCell, o CellOptions)
 	}
 	resume := exists(folder.Path(runfolder.CheckpointFile))
 	if !resume && exists(folder.Path(runfolder.SummaryFile)) {
+		// Finished before. Results are never overwritten: a damaged one
+		// is left to the user.
+		if _, err := readSummary(folder.Path(runfolder.SummaryFile)); err != nil {
+			return Failed, fmt.Errorf("%s: the cell has results, but %v; it is not run again over them: move its results.npz, model.npz and summary.json away to run it anew", s.Describe(c), err)
+		}
 		return Done, nil
 	}
 	ro := s.Flags.RunOptions(s.Index.Task)

@@ -31,6 +31,9 @@ type Cell struct {
 	Warnings []string
 }
 
+// MaxCells is the most cells a sweep may have.
+const MaxCells = 100000
+
 // maxErrors bounds the problems Expand reports.
 const maxErrors = 10
 
@@ -44,6 +47,15 @@ func (f *File) Expand() ([]Cell, error) {
 	if len(variants) == 0 {
 		variants = []Variant{{}}
 	}
+	n := len(variants) * len(f.Seeds)
+	for _, ax := range f.Axes {
+		if n *= len(ax.Values); n > MaxCells {
+			break
+		}
+	}
+	if n > MaxCells {
+		return nil, refusef("%s: more than %d cells (variants × grid points × seeds); make the grid smaller or split the sweep", f.Source, MaxCells)
+	}
 	points := [][]json.RawMessage{nil}
 	for _, ax := range f.Axes {
 		var next [][]json.RawMessage
@@ -54,7 +66,6 @@ func (f *File) Expand() ([]Cell, error) {
 		}
 		points = next
 	}
-	n := len(variants) * len(points) * len(f.Seeds)
 	width := max(3, len(strconv.Itoa(n-1)))
 	var cells []Cell
 	var errs []error

@@ -147,6 +147,8 @@ func TestBadSweepFiles(t *testing.T) {
 		{"variant invalid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "slow", "params": {"Tpres": 1.005}}]}`, []string{"variants: slow: params: Tpres: value 1.005"}},
 		{"variant unknown key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "parms": {}}]}`, []string{`variants[0]: unknown key "parms"`}},
 		{"variants same", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a"}, {"name": "b", "params": {"dt": 0.01}}]}`, []string{"variant a", "variant b", "duplicate cells"}},
+		{"too many cells", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "grid": {"dt": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gl": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+			"gbas": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gapi": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gden": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gnI": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}`, []string{"more than 100000 cells"}},
 		{"not JSON", `{"base": "base.json", "task": "fw_bw",, "seeds": [1]}`, []string{"line 1, column"}},
 		{"not an object", `[1, 2]`, []string{"want a JSON object"}},
 	} {

@@ -60,7 +60,7 @@ func (s *Sweep) Gather(ctx context.Context, command []string) (*GatherReport, er
 	}
 	n, perr := t.drawPlots(ctx, st.Path(PlotsDir))
 	if ctx.Err() != nil {
-		return rep, ctx.Err()
+		return rep, fmt.Errorf("interrupted while drawing the plots; the previous %s, %s and %s are kept", CSVFile, SummaryFile, PlotsDir)
 	}
 	if perr != nil && isNoSpace(perr) {
 		return rep, perr

@@ -54,6 +54,9 @@ func Init(f *File, dir string, command []string) (*InitReport, error) {
 	case errors.Is(err, os.ErrNotExist) || err == nil && len(entries) == 0:
 		return rep, create(dir, self, ix, cells)
 	case err != nil:
+		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
+			return nil, refusef("%s exists and is a file, not a folder; choose a new folder for the sweep", dir)
+		}
 		return nil, refusef("%s: %v", dir, err)
 	}
 	old, err := Open(dir)

@@ -51,8 +51,12 @@ func (t *Table) drawPlots(ctx context.Context, dir string) (int, error) {
 			if !hasValues(series) {
 				continue
 			}
+			ylabel := m
+			if strings.Contains(m, "angle") {
+				ylabel += " (degrees)"
+			}
 			draw(fmt.Sprintf("%s_vs_%s.png", m, name), func(path string) error {
-				return plot.SweepMetric(path, fmt.Sprintf("%s against %s (mean ± std over seeds)", m, name), name, m, ticks, logX, series)
+				return plot.SweepMetric(path, fmt.Sprintf("%s against %s (mean ± std over seeds)", m, name), name, ylabel, ticks, logX, series)
 			})
 		}
 	}

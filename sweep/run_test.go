@@ -316,3 +316,26 @@ func TestStates(t *testing.T) {
 		t.Errorf("notes: %q, %q", sts[0].Note, sts[1].Note)
 	}
 }
+
+// A cell whose results are damaged is not run again over them.
+func TestDamagedResultsAreKept(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1]}`)
+	ctx := context.Background()
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	c := s.Index.Cells[0]
+	sum := filepath.Join(s.CellDir(c), runfolder.SummaryFile)
+	os.WriteFile(sum, []byte("{broken"), 0o644)
+	res, _ := os.ReadFile(filepath.Join(s.CellDir(c), runfolder.ResultsFile))
+	if st := s.Status(c); st.State != Failed || !strings.Contains(st.Note, "summary.json") {
+		t.Errorf("status: %+v", st)
+	}
+	_, err := s.Run(ctx, ctx, RunOptions{Quiet: true})
+	if err == nil || !strings.Contains(err.Error(), "not run again over them") {
+		t.Fatalf("run: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(s.CellDir(c), runfolder.ResultsFile)); string(b) != string(res) {
+		t.Error("results.npz was overwritten")
+	}
+}
