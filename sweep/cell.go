@@ -46,6 +46,12 @@ func (s *Sweep) RunCell(stop, abort context.Context, c IndexCell, o CellOptions)
 		return Failed, err
 	}
 	defer folder.Close()
+	// The temporary files of a record write that a kill cut short.
+	if tmp, _ := filepath.Glob(filepath.Join(dir, "."+recordFile+".tmp*")); len(tmp) > 0 {
+		for _, f := range tmp {
+			os.Remove(f)
+		}
+	}
 	if note := s.paramsChanged(c); note != "" {
 		return Changed, refusef("%s: %s: %s; restore it, or remove the cell's folder and write it again with palmc sweep init %s %s",
 			s.Describe(c), filepath.Join(dir, runfolder.ParamsFile), note, filepath.Join(s.Dir, SweepFile), s.Dir)

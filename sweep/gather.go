@@ -107,7 +107,11 @@ func (t *Table) CSV() []byte {
 		if r.Summary != nil {
 			sim = csvFloat(r.Summary.WallSeconds, 4)
 		}
-		row = append(row, strconv.FormatInt(c.Seed, 10), string(r.State), r.NetStatus, csvFloat(r.Seconds, 4), sim)
+		wall := ""
+		if r.Seconds > 0 {
+			wall = csvFloat(r.Seconds, 4)
+		}
+		row = append(row, strconv.FormatInt(c.Seed, 10), string(r.State), r.NetStatus, wall, sim)
 		for _, m := range t.Metrics {
 			v, ok := r.Metrics[m]
 			if !ok || r.State != Done {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"palmc/params"
@@ -71,6 +72,11 @@ type Sweep struct {
 	Index *Index
 	// Flags are the cells' flags.
 	Flags CellFlags
+
+	// expanded holds the cells of the folder's sweep.json, to tell how an
+	// edited params.json differs.
+	expandOnce sync.Once
+	expanded   []Cell
 }
 
 // Open reads the sweep folder dir. It takes no lock.

@@ -75,6 +75,10 @@ func lock(dir string, exclusive bool, command []string) (*sweepLock, error) {
 		if err := f.Truncate(0); err == nil {
 			f.WriteAt(append(b, '\n'), 0)
 		}
+	} else {
+		// No one holds it alone: a name in it is that of a killed palmc,
+		// which must not be named to those refused while tasks run.
+		f.Truncate(0)
 	}
 	return &sweepLock{f: f}, nil
 }

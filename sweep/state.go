@@ -209,17 +209,18 @@ func (s *Sweep) paramsChanged(c IndexCell) string {
 }
 
 // expectedText returns a cell's params.json as palmc sweep init wrote it,
-// from the folder's sweep.json, or nil when that no longer gives it.
+// from the folder's sweep.json, or nil when that no longer gives it. The
+// sweep file is expanded once.
 func (s *Sweep) expectedText(c IndexCell) []byte {
-	f, err := Load(filepath.Join(s.Dir, SweepFile))
-	if err != nil {
+	s.expandOnce.Do(func() {
+		if f, err := Load(filepath.Join(s.Dir, SweepFile)); err == nil {
+			s.expanded, _ = f.Expand()
+		}
+	})
+	if c.Index >= len(s.expanded) || digest(s.expanded[c.Index].Text) != c.ParamsSHA256 {
 		return nil
 	}
-	cells, err := f.Expand()
-	if err != nil || c.Index >= len(cells) || digest(cells[c.Index].Text) != c.ParamsSHA256 {
-		return nil
-	}
-	return cells[c.Index].Text
+	return s.expanded[c.Index].Text
 }
 
 // changedKeys names the params keys in which two params texts differ.
