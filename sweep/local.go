@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -103,7 +104,7 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 			for st := range queue {
 				c := st.Cell
 				disp.started(c)
-				state, err := s.RunCell(stop, abort, c, CellOptions{Command: o.Command, Log: o.Log,
+				state, err := s.runGuarded(stop, abort, c, CellOptions{Command: o.Command, Log: o.Log,
 					Progress: func(p experiment.Progress) { disp.progress(c.Index, p) }})
 				disp.ended(c, state, err)
 				mu.Lock()
@@ -158,4 +159,15 @@ func logf(w io.Writer, format string, a ...any) {
 	if w != nil {
 		fmt.Fprintf(w, format+"\n", a...)
 	}
+}
+
+// runGuarded runs a cell; a panic of the code that runs it fails that cell
+// only (the other cells go on).
+func (s *Sweep) runGuarded(stop, abort context.Context, c IndexCell, o CellOptions) (state State, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			state, err = Failed, fmt.Errorf("internal error (a bug in palmc; please report it): %v\n%s", r, debug.Stack())
+		}
+	}()
+	return s.RunCell(stop, abort, c, o)
 }

@@ -69,7 +69,7 @@ func (s *Sweep) RunTask(stop, abort context.Context, task int, o TaskOptions) (*
 			rep.Interrupted++
 		default:
 			rep.Failed++
-			errs = append(errs, fmt.Errorf("%s: %v", c.Dir, err))
+			errs = append(errs, fmt.Errorf("%s: %w", c.Dir, err))
 		}
 	}
 	if len(errs) > 0 {

@@ -131,7 +131,8 @@ array asks for before its time limit (#SBATCH --signal), or scancel --batch
 resumes where it stopped.
 
 Exit codes: 0 every cell done (or requeued), 1 a cell failed or was
-interrupted, 2 bad usage or a cell edited by hand.`,
+interrupted, 2 bad usage or a cell that cannot run as it is (edited by hand,
+or refused as palmc run refuses it, e.g. for its memory).`,
 		Example: `  palmc sweep cell study 3
   palmc sweep cell study "$SLURM_ARRAY_TASK_ID" --block 4 --requeue`,
 		Args: usageArgs(cobra.ExactArgs(2)),
