@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -197,8 +198,18 @@ func (c *Cluster) stop(t testing.TB) {
 		if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(comm)) != d {
 			continue
 		}
-		syscall.Kill(pid, syscall.SIGTERM)
 		pids = append(pids, pid)
+	}
+	// A daemon that died before it wrote its pid file, or whose file is
+	// gone: found by its command line, which names this cluster's folder.
+	for pid, name := range Processes() {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if name != "slurmstepd" && bytes.Contains(cmdline, []byte(c.Dir)) && !slices.Contains(pids, pid) {
+			pids = append(pids, pid)
+		}
+	}
+	for _, pid := range pids {
+		syscall.Kill(pid, syscall.SIGTERM)
 	}
 	for end := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		alive := 0
