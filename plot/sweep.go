@@ -42,7 +42,7 @@ type SweepSeries struct {
 // categorical: X holds positions 0, 1, … and ticks their labels; logX
 // draws a numeric axis on a log scale.
 func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, series []SweepSeries) error {
-	p := sweepPlot(title, xlabel, ylabel)
+	p, leg := sweepPlot(title, xlabel, ylabel), sweepLegend()
 	if logX {
 		p.X.Scale = gplot.LogScale{}
 		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
@@ -99,13 +99,13 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 		eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
 		p.Add(eb)
 		if s.Label != "" {
-			p.Legend.Add(s.Label, sc)
+			leg.Add(s.Label, sc)
 		}
 	}
 	if !drawn {
 		return fmt.Errorf("plot: %s: no finite values", title)
 	}
-	return sweepSave(path, p, 6*vg.Inch, 4*vg.Inch)
+	return sweepSave(path, p, leg, 6*vg.Inch, 4*vg.Inch)
 }
 
 // SweepCurve is the learning curve of one grid point: X, and one series of
@@ -121,7 +121,7 @@ type SweepCurve struct {
 // (non-positive values are left out) when the means span more than a
 // decade.
 func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCurve) error {
-	p := sweepPlot(title, xlabel, ylabel)
+	p, leg := sweepPlot(title, xlabel, ylabel), sweepLegend()
 	type drawn struct{ mean, lo, hi plotter.XYs }
 	ds := make([]drawn, len(curves))
 	ylo, yhi := math.Inf(1), math.Inf(-1)
@@ -182,10 +182,10 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 		l.Color, l.Width = c, vg.Points(1.5)
 		p.Add(l)
 		if curves[i].Label != "" {
-			p.Legend.Add(curves[i].Label, l)
+			leg.Add(curves[i].Label, l)
 		}
 	}
-	return sweepSave(path, p, 6*vg.Inch, 4*vg.Inch)
+	return sweepSave(path, p, leg, 6*vg.Inch, 4*vg.Inch)
 }
 
 // Fig6Group is one bar group of Fig. 6: the runs with one noise
@@ -255,7 +255,9 @@ func Fig6(path string, groups []Fig6Group) error {
 			sc.Color, sc.Radius, sc.Shape = c, vg.Points(3), draw.CircleGlyph{}
 			eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
 			p.Add(l, sc, eb)
-			if k == 0 {
+			// The legend goes where the lines leave room: top right of the
+			// last panel.
+			if k == layers-1 {
 				p.Legend.Add(s.Label, l, sc)
 			}
 		}
@@ -273,8 +275,7 @@ func Fig6(path string, groups []Fig6Group) error {
 	return sweepWrite(path, c)
 }
 
-// sweepPlot returns an empty figure with a light grid and the legend at
-// the top right.
+// sweepPlot returns an empty figure with a light grid.
 func sweepPlot(title, xlabel, ylabel string) *gplot.Plot {
 	p := gplot.New()
 	p.Title.Text = title
@@ -287,10 +288,44 @@ func sweepPlot(title, xlabel, ylabel string) *gplot.Plot {
 	return p
 }
 
-// sweepSave draws p into a PNG file of the given size.
-func sweepSave(path string, p *gplot.Plot, w, h vg.Length) error {
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(150))
-	p.Draw(draw.Crop(draw.New(c), vg.Points(4), -vg.Points(6), vg.Points(2), -vg.Points(4)))
+// legendBeside is a legend drawn beside the axes, and its entries' count.
+type legendBeside struct {
+	gplot.Legend
+	n int
+}
+
+func (l *legendBeside) Add(name string, thumbs ...gplot.Thumbnailer) {
+	l.Legend.Add(name, thumbs...)
+	l.n++
+}
+
+// sweepLegend returns a legend to draw beside the axes.
+func sweepLegend() *legendBeside {
+	leg := gplot.NewLegend()
+	leg.Top, leg.Left = true, true
+	leg.ThumbnailWidth = vg.Points(18)
+	leg.Padding = vg.Points(2)
+	return &legendBeside{Legend: leg}
+}
+
+// sweepSave draws p into a PNG file, widened by the legend, which goes to
+// the right of the axes so that it covers no line.
+func sweepSave(path string, p *gplot.Plot, leg *legendBeside, w, h vg.Length) error {
+	var lw vg.Length
+	if leg.n > 0 {
+		lw = leg.Rectangle(draw.New(vgimg.New(w, h))).Size().X + vg.Points(12)
+	}
+	c := vgimg.NewWith(vgimg.UseWH(w+lw, h), vgimg.UseDPI(150))
+	dc := draw.Crop(draw.New(c), vg.Points(4), -vg.Points(6), vg.Points(2), -vg.Points(4))
+	pc := draw.Crop(dc, 0, -lw, 0, 0)
+	p.Draw(pc)
+	if lw > 0 {
+		da := p.DataCanvas(pc)
+		leg.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
+			Min: vg.Point{X: pc.Max.X + vg.Points(12), Y: da.Min.Y},
+			Max: vg.Point{X: dc.Max.X, Y: da.Max.Y},
+		}})
+	}
 	return sweepWrite(path, c)
 }
 

@@ -91,7 +91,13 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	disp := newDisplay(o.Log, o.Quiet, o.Terminal, len(statuses), todo, len(rep.Skipped))
+	doneBefore := 0
+	for _, st := range statuses {
+		if st.State == Done {
+			doneBefore++
+		}
+	}
+	disp := newDisplay(o.Log, o.Quiet, o.Terminal, len(statuses), todo, doneBefore)
 	defer disp.stop()
 	queue := make(chan CellStatus)
 	var mu sync.Mutex

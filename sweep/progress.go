@@ -18,7 +18,7 @@ type display struct {
 	mu          sync.Mutex
 	w           io.Writer
 	quiet, term bool
-	// cells in the sweep; done before this run (or running elsewhere).
+	// cells in the sweep; done before this run.
 	cells, before             int
 	done, failed, interrupted int
 	running                   map[int]bool
