@@ -182,9 +182,11 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 			}
 		}
 	}
+	for _, why := range busy {
+		rep.Left = append(rep.Left, why)
+	}
 	for t := range tasks {
-		if why, ok := busy[t]; ok {
-			rep.Left = append(rep.Left, why)
+		if _, ok := busy[t]; ok {
 			continue
 		}
 		rep.Tasks = append(rep.Tasks, t)
@@ -257,7 +259,7 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 		if rep.GatherJob, err = sbatch("--dependency=afterok:"+rep.ArrayJob, rep.Gather); err != nil {
 			return rep, fmt.Errorf("the array is submitted (job %s), but not the gather job: %w", rep.ArrayJob, err)
 		}
-	} else if len(rep.Left) == 0 {
+	} else if len(tasks) == 0 && len(busy) == 0 {
 		// Every cell is done: gather once more.
 		if rep.GatherJob, err = sbatch(rep.Gather); err != nil {
 			return rep, err

@@ -48,7 +48,9 @@ n=$(wc -l < ` + log + `)
 echo "$((99 + n));cluster"
 `
 	os.WriteFile(filepath.Join(bin, "sbatch"), []byte(sbatch), 0o755)
-	os.WriteFile(filepath.Join(bin, "squeue"), []byte("#!/bin/sh\necho \"squeue $*\" >> "+log+"\n"), 0o755)
+	// squeue answers what the file "queued" beside the log holds.
+	squeue := "#!/bin/sh\necho \"squeue $*\" >> " + log + "\ncat " + filepath.Join(bin, "queued") + " 2>/dev/null\n"
+	os.WriteFile(filepath.Join(bin, "squeue"), []byte(squeue), 0o755)
 	t.Setenv("PATH", bin+":/usr/bin:/bin")
 	return log
 }
@@ -116,6 +118,14 @@ func TestSlurmScriptsAndResubmission(t *testing.T) {
 	if !strings.Contains(string(b), "#SBATCH --array=0-2\n") || !strings.Contains(string(b), "--block 2 --requeue") {
 		t.Errorf("array.sbatch:\n%s", b)
 	}
+	// A task of an earlier array still queued is not submitted again, and
+	// with nothing else to run nothing is submitted.
+	os.WriteFile(filepath.Join(filepath.Dir(log), "queued"), []byte("102_0 RUNNING\n102_1 PENDING\n102_2 PENDING\n"), 0o644)
+	rep, err = s.Slurm(o)
+	if err != nil || len(rep.Tasks) != 0 || rep.ArrayJob != "" || rep.GatherJob != "" || len(rep.Left) != 3 || !strings.Contains(strings.Join(rep.Left, " "), "queued in job 102_1 pending") {
+		t.Fatalf("with tasks queued: %+v %v", rep, err)
+	}
+	os.Remove(filepath.Join(filepath.Dir(log), "queued"))
 	// Every cell done: only a gather job.
 	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil {
 		t.Fatal(err)
