@@ -102,7 +102,8 @@ func TestGather(t *testing.T) {
 	numpyReads(t, filepath.Join(s.Dir, CSVFile), 4)
 }
 
-// numpyReads opens sweep.csv with numpy's genfromtxt, if numpy is there.
+// numpyReads opens sweep.csv with numpy's genfromtxt and with pandas, if
+// they are there (CI installs them).
 func numpyReads(t *testing.T, path string, rows int) {
 	t.Helper()
 	py := ""
@@ -129,6 +130,23 @@ print(len(a), a["seed"].tolist(), a["final_mse"].dtype, np.isnan(a["final_mse"])
 	// The cell that is not done has no final_mse: NaN.
 	if !strings.HasPrefix(string(out), strconv.Itoa(rows)+" ") || !strings.HasSuffix(string(out), "float64 1\n") {
 		t.Errorf("numpy read: %s", out)
+	}
+	if exec.Command(py, "-c", "import pandas").Run() != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pandas is not installed; .ci/run installs python3-pandas")
+		}
+		t.Log("pandas not installed: sweep.csv not read with pandas")
+		return
+	}
+	script = `import sys, pandas as pd
+df = pd.read_csv(sys.argv[1])
+print(len(df), df["seed"].tolist(), df["final_mse"].dtype, df["final_mse"].isna().sum(), df["eta_bw"].tolist())`
+	out, err = exec.Command(py, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pandas: %v\n%s", err, out)
+	}
+	if want := strconv.Itoa(rows) + " [123, 456, 123, 456] float64 1 ['[5]', '[5]', '[20]', '[20]']\n"; string(out) != want {
+		t.Errorf("pandas read: %q, want %q", out, want)
 	}
 }
 
