@@ -204,6 +204,7 @@ func newClassifyTrainer(p *params.Params) (*trainer, error) {
 	if err != nil {
 		return nil, err
 	}
+	scfg.LazyInputColumns = true // as Run does for classify
 	n, err := microcircuit.New(scfg, uint32(p.RandomSeed[0]))
 	if err != nil {
 		return nil, err

@@ -29,6 +29,10 @@ func Config(p *params.Params, teacher bool) (microcircuit.Config, error) {
 		GateRegularizer:   p.GateRegularizer,
 		VarphiRegularizer: p.VarphiRegularizer,
 		DWPPUseActivation: p.DWPPUseActivation,
+		// The published code low-passes only the noise-driven models'
+		// forward increments (docs/model.md §4 G); the GeNN port every
+		// model's.
+		DWPPLowPassAllModels: p.DWPPLowPassAllModels,
 	}
 	for j := 0; j < N; j++ {
 		a, err := microcircuit.ParseActivation(p.Activation[j])

@@ -151,6 +151,11 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if data != nil {
+		// Image inputs are mostly zero: the columns of WPP[0] that see
+		// zeros are skipped and caught up with later, to the same bits.
+		scfg.LazyInputColumns = true
+	}
 	res := &Result{Params: p, Task: opts.Task}
 	hold := p.StepsPerSample()
 	settle := p.SettlingSteps()
@@ -373,4 +378,55 @@ func Networks(p *params.Params, task params.Task) (names []string, steps []int) 
 		steps = append(steps, student)
 	}
 	return names, steps
+}
+
+// RecordAxes returns, for the records of net's recorded series, the time
+// (ms since the network started, settling included) and the epoch of every
+// record (0 while settling; for classify the epoch of the pass): the first
+// pair for every series but MSE, error and target, the second for those,
+// which have records only where the network had a target. A record is taken
+// during step s = (i+1)·rec_per_steps of the network, at time s·dt.
+func (r *Result) RecordAxes(net *Net) (time, epoch, ttime, tepoch []float64) {
+	p := r.Params
+	every, settle := p.RecPerSteps, p.SettlingSteps()
+	if net.Recorder == nil {
+		return
+	}
+	epochOf := func(s int) (int, bool) { return 0, false }
+	switch {
+	case r.Data != nil:
+		epochOf = func(s int) (int, bool) {
+			if s <= settle {
+				return 0, false
+			}
+			i, _ := r.Data.locate(s - settle - 1)
+			if i >= len(r.Data.stages) {
+				i = len(r.Data.stages) - 1
+			}
+			return r.Data.stages[i].epoch, r.Data.stages[i].kind == training
+		}
+	case net == r.Teacher:
+		epochOf = func(s int) (int, bool) { return min(1, max(0, s-settle)), false }
+	default:
+		epochSteps := p.DatasetSize * p.StepsPerSample()
+		target := r.Task == params.FwBw
+		epochOf = func(s int) (int, bool) {
+			if s <= settle {
+				return 0, false
+			}
+			return (s-settle-1)/epochSteps + 1, target
+		}
+	}
+	n := net.Recorder.Steps() / every
+	for i := 0; i < n; i++ {
+		s := (i + 1) * every
+		e, tgt := epochOf(s)
+		time = append(time, float64(s)*p.Dt)
+		epoch = append(epoch, float64(e))
+		if tgt {
+			ttime = append(ttime, float64(s)*p.Dt)
+			tepoch = append(tepoch, float64(e))
+		}
+	}
+	return
 }

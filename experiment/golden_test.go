@@ -64,6 +64,12 @@ func runCase(t testing.TB, dir string, workers int) map[string]store.Array {
 // maxRelDiff compares got with want under the golden tolerance and returns
 // the largest |a-b|/max(1,|b|) and a description of the first failure.
 func maxRelDiff(key string, got, want store.Array) (float64, string) {
+	if strings.HasSuffix(key, "/error") && len(want.Shape) == 3 && want.Shape[1] == 1 {
+		// The published code keeps the output error as (records, 1, nN);
+		// palmc as (records, nN), the shape of every other per-record
+		// vector (docs/model.md §7).
+		want.Shape = []int{want.Shape[0], want.Shape[2]}
+	}
 	if fmt.Sprint(got.Shape) != fmt.Sprint(want.Shape) && !(len(want.Shape) == 0 && len(got.Data) == 1) {
 		return math.Inf(1), fmt.Sprintf("%s: shape %v, want %v", key, got.Shape, want.Shape)
 	}
@@ -159,7 +165,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			for k := range got {
-				if _, ok := want[k]; !ok {
+				if _, ok := want[k]; !ok && !store.DescribesRecords(k) {
 					t.Errorf("extra key %s not in the reference", k)
 				}
 			}

@@ -47,6 +47,9 @@ func (sn *snapshotter) start(net *Net) {
 // finish marks a student as finished after its last step with the error
 // it ended with, counts the time it ran and hands over a copy still owed.
 func (sn *snapshotter) finish(net *Net, err error) {
+	// Bring the state the lazy input columns owe up to date: from here on
+	// it is read as it is (results, checkpoints).
+	net.Network.Sync()
 	sn.mu.Lock()
 	net.Err = err
 	net.Wall += time.Since(net.segment)

@@ -68,6 +68,7 @@ func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 	n.Step(r0, target, sw, s.net.Recorder.Next())
 	s.net.Steps++
 	if !voltagesFinite(n) {
+		n.Sync()
 		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: s.net.Steps, Found: nonFinite(n)}
 	}
 	if s.net.Steps%s.every == 0 {

@@ -189,10 +189,12 @@ func TestClassifyCarriesTheGeNNPort(t *testing.T) {
 	for name, want := range map[string][]map[string]any{
 		"yinyang-pal": {common, pal, yy, {"eta_fw": []any{50.0, 0.01}, "eta_bw": []any{0.5}, "eta_IP": []any{0.05}}},
 		"yinyang-fa":  {common, yy, {"model_type": "FA", "eta_fw": []any{50.0, 0.01}, "eta_IP": []any{0.05}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},
-		"yinyang-bp":  {common, yy, {"model_type": "BP", "eta_fw": []any{50.0, 0.01}, "eta_IP": []any{0.05}, "dWPP_low_pass_all_models": true}},
-		"mnist-pal":   {common, pal, mn, {"eta_fw": []any{1.0, 0.005}, "eta_bw": []any{0.2}, "eta_IP": []any{0.02}}},
-		"mnist-fa":    {common, mn, {"model_type": "FA", "eta_fw": []any{1.0, 0.005}, "eta_IP": []any{0.02}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},
-		"mnist-bp":    {common, mn, {"model_type": "BP", "eta_fw": []any{1.0, 0.005}, "eta_IP": []any{0.02}, "dWPP_low_pass_all_models": true}},
+		// BP has no run in the port: the FA run with weight transport, and
+		// ten times the hidden layer's rate (docs/classification.md).
+		"yinyang-bp": {common, yy, {"model_type": "BP", "eta_fw": []any{500.0, 0.01}, "eta_IP": []any{0.05}, "dWPP_low_pass_all_models": true}},
+		"mnist-pal":  {common, pal, mn, {"eta_fw": []any{1.0, 0.005}, "eta_bw": []any{0.2}, "eta_IP": []any{0.02}}},
+		"mnist-fa":   {common, mn, {"model_type": "FA", "eta_fw": []any{1.0, 0.005}, "eta_IP": []any{0.02}, "eta_PI": []any{0.0}, "dWPP_low_pass_all_models": true}},
+		"mnist-bp":   {common, mn, {"model_type": "BP", "eta_fw": []any{10.0, 0.005}, "eta_IP": []any{0.02}, "dWPP_low_pass_all_models": true}},
 	} {
 		b, err := Params(name)
 		if err != nil {

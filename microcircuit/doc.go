@@ -102,10 +102,40 @@
 // kernels of kernels_amd64.s (build tag purego: the Go loops):
 //
 //   - the logistic rates, whose exponential repeats math.Exp's amd64
-//     routine operation by operation: the same bits, four at a time;
-//   - the prospective voltages, the somatic step and the outer-product
-//     weight updates, with the operations of the Go loops: the same bits;
+//     routine operation by operation: the same bits, four at a time, the
+//     last n%4 in a masked block; the same kernel subtracts them from a
+//     rate for dWPP's and dWIP's post factors;
+//   - the prospective voltages, the somatic step, the OU noise, PAL's
+//     high-pass filter and the outer-product weight updates (three-column
+//     matrices four rows at a time), with the operations of the Go loops:
+//     the same bits;
 //   - the matrix-vector products of the dendrites, which sum in four lanes
 //     of fused multiply-adds: equal to the Go loops' row sums to round-off,
-//     as numpy's BLAS is (see mat.go).
+//     as numpy's BLAS is (see mat.go). Eight rows at a time keep eight
+//     chains of multiply-adds in flight, with each row summed as in blocks
+//     of four (TestGemvKernelOrder spells the order out).
+//
+// Matrices of one to three columns (Yin-Yang's three classes) are summed
+// by Go loops that hold the columns in registers, in the order of the
+// general loops.
+//
+// In a step that learns WPP, has no observer and low-passes the increments
+// with plain dWPP factors (the published PAL tasks; BP and FA with
+// DWPPLowPassAllModels), the basal product WPP[j]·r and the update of
+// WPP[j] and dWPP_LO[j] are one pass over both matrices
+// (mulVecLowPassedOuter): the update reads only the current step's
+// prospective rates and the previous step's basal potentials and rates,
+// all known before the dendrites, and the product is taken from each
+// weight before it changes. The bits are those of the separate product and
+// update. That pass reads and writes each weight and each low-passed
+// increment once, which is what any implementation must do:
+// BenchmarkMNISTTraffic times such a pass with no other arithmetic, the
+// memory-traffic floor of a training step of [784,100,10].
+//
+// Config.LazyInputColumns (off by default) goes below that floor where
+// inputs are zero: the columns of WPP[0] whose input is zero in a step and
+// the one before only decay their low-passed increments, so they are left
+// untouched and the steps they owe are made later, one by one with the
+// same operations, in registers (lazy.go). The bits are the same; the
+// price is that WPP[0] and DWPPLO[0] lag between steps until Network.Sync.
 package microcircuit

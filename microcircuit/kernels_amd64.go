@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 //go:noescape
-func logisticAVX2(dst, x *float64, n int, s float64) bool
+func logisticAVX2(dst, x, r *float64, n int, s float64) bool
 
 //go:noescape
 func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64)
@@ -30,3 +30,33 @@ func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64
 
 //go:noescape
 func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64)
+
+//go:noescape
+func scaleAddAVX2(m, lo *float64, n int, c float64)
+
+//go:noescape
+func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64)
+
+//go:noescape
+func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64)
+
+//go:noescape
+func highPassAVX2(hi, r, rOld *float64, n int, a float64)
+
+//go:noescape
+func activeBlocksAVX2(dst *int32, x, y *float64, nblocks int) int
+
+//go:noescape
+func decayBlockAVX2(m, lo *float64, rows, stride, k int, b float64)
+
+//go:noescape
+func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, nb int)
+
+//go:noescape
+func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int)
+
+//go:noescape
+func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64)
+
+//go:noescape
+func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64)

@@ -5,7 +5,7 @@ package microcircuit
 // useAVX2 is false: the Go loops of mat.go and activation.go run.
 const useAVX2 = false
 
-func logisticAVX2(dst, x *float64, n int, s float64) bool { panic("microcircuit: no AVX2 kernels") }
+func logisticAVX2(dst, x, r *float64, n int, s float64) bool { panic("microcircuit: no AVX2 kernels") }
 
 func breveAVX2(dst, u, uOld, tau *float64, n int, dt float64) { panic("microcircuit: no AVX2 kernels") }
 
@@ -26,5 +26,41 @@ func addOuterDecayAVX2(m *float64, rows, cols int, x, y *float64, a, reg float64
 }
 
 func addLowPassedOuterAVX2(m, lo *float64, rows, cols int, x, y *float64, b, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func scaleAddAVX2(m, lo *float64, n int, c float64) { panic("microcircuit: no AVX2 kernels") }
+
+func gemvLowPassedOuterAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func ouAVX2(noise, w *float64, n int, a, negdt, b, scale float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func highPassAVX2(hi, r, rOld *float64, n int, a float64) { panic("microcircuit: no AVX2 kernels") }
+
+func activeBlocksAVX2(dst *int32, x, y *float64, nblocks int) int {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func decayBlockAVX2(m, lo *float64, rows, stride, k int, b float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func gemvBlocksAVX2(dst, m *float64, rows, cols int, v *float64, blocks *int32, nb int) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func gemvLowPassedOuterBlocksAVX2(dst, m, lo *float64, rows, cols int, v, x, y *float64, b, a float64, blocks *int32, nb int) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64) {
+	panic("microcircuit: no AVX2 kernels")
+}
+
+func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64) {
 	panic("microcircuit: no AVX2 kernels")
 }

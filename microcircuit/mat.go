@@ -114,7 +114,47 @@ func (m Mat) mulVec(dst, x []float64) {
 		gemvAVX2(&dst[0], &m.Data[0], len(dst), len(x), &x[0])
 		return
 	}
+	if len(x) < 4 {
+		m.mulVecNarrow(dst, x)
+		return
+	}
 	m.mulVecLoops(dst, x)
+}
+
+// mulVecNarrow is mulVecLoops for a matrix of one to three columns, with
+// the columns of x held in registers: each entry is summed along its row
+// from the first column to the last, the same bits.
+func (m Mat) mulVecNarrow(dst, x []float64) {
+	switch len(x) {
+	case 1:
+		x0 := x[0]
+		for i, v := range m.Data[:len(dst)] {
+			s := 0.0
+			s += v * x0
+			dst[i] = s
+		}
+	case 2:
+		x0, x1 := x[0], x[1]
+		d := m.Data[:2*len(dst)]
+		for i := range dst {
+			r := d[2*i : 2*i+2 : 2*i+2]
+			s := 0.0
+			s += r[0] * x0
+			s += r[1] * x1
+			dst[i] = s
+		}
+	case 3:
+		x0, x1, x2 := x[0], x[1], x[2]
+		d := m.Data[:3*len(dst)]
+		for i := range dst {
+			r := d[3*i : 3*i+3 : 3*i+3]
+			s := 0.0
+			s += r[0] * x0
+			s += r[1] * x1
+			s += r[2] * x2
+			dst[i] = s
+		}
+	}
 }
 
 // mulVecLoops sets dst = m·x, each entry summed along its row from the
@@ -157,6 +197,24 @@ func mulVec2(dst, tmp []float64, a Mat, xa []float64, b Mat, xb []float64) {
 	}
 	if useAVX2 && a.Cols >= 4 && len(dst) > 0 {
 		gemv2AVX2(&dst[0], &a.Data[0], &b.Data[0], len(dst), a.Cols, &xa[0], &xb[0])
+		return
+	}
+	if a.Cols == 3 {
+		// mulVecNarrow of both, added, in one loop: the same bits.
+		a0, a1, a2, b0, b1, b2 := xa[0], xa[1], xa[2], xb[0], xb[1], xb[2]
+		da, db := a.Data[:3*len(dst)], b.Data[:3*len(dst)]
+		for i := range dst {
+			ra, rb := da[3*i:3*i+3:3*i+3], db[3*i:3*i+3:3*i+3]
+			s := 0.0
+			s += ra[0] * a0
+			s += ra[1] * a1
+			s += ra[2] * a2
+			t := 0.0
+			t += rb[0] * b0
+			t += rb[1] * b1
+			t += rb[2] * b2
+			dst[i] = s + t
+		}
 		return
 	}
 	a.mulVec(dst, xa)
@@ -209,6 +267,26 @@ func (m Mat) addOuter(a float64, x, y []float64) {
 		addOuterAVX2(&m.Data[0], len(x), c, &x[0], &y[0], a)
 		return
 	}
+	if c == 3 {
+		// Three columns: four rows at a time in a kernel, the rest with
+		// the columns in registers.
+		y0, y1, y2 := y[0], y[1], y[2]
+		d := m.Data[:3*len(x)]
+		i := 0
+		if useAVX2 && len(x) >= 4 {
+			yp := [12]float64{y0, y1, y2, y0, y1, y2, y0, y1, y2, y0, y1, y2}
+			i = len(x) &^ 3
+			addOuter3AVX2(&d[0], i/4, &x[0], &yp[0], a)
+		}
+		for ; i < len(x); i++ {
+			xi := x[i]
+			row := d[3*i : 3*i+3 : 3*i+3]
+			row[0] += a * (xi * y0)
+			row[1] += a * (xi * y1)
+			row[2] += a * (xi * y2)
+		}
+		return
+	}
 	for i, xi := range x {
 		row := m.Data[i*c:][:c]
 		for j, yj := range y {
@@ -226,6 +304,27 @@ func (m Mat) addOuterDecay(a float64, x, y []float64, reg float64) {
 	c := len(y)
 	if useAVX2 && c >= 4 && len(x) > 0 {
 		addOuterDecayAVX2(&m.Data[0], len(x), c, &x[0], &y[0], a, reg)
+		return
+	}
+	if c == 3 {
+		// Three columns: four rows at a time in a kernel, the rest with
+		// the columns in registers.
+		y0, y1, y2 := y[0], y[1], y[2]
+		d := m.Data[:3*len(x)]
+		i := 0
+		if useAVX2 && len(x) >= 4 {
+			yp := [12]float64{y0, y1, y2, y0, y1, y2, y0, y1, y2, y0, y1, y2}
+			i = len(x) &^ 3
+			addOuterDecay3AVX2(&d[0], i/4, &x[0], &yp[0], a, reg)
+		}
+		for ; i < len(x); i++ {
+			xi := x[i]
+			row := d[3*i : 3*i+3 : 3*i+3]
+			w0, w1, w2 := row[0], row[1], row[2]
+			row[0] = w0 + (a*(xi*y0) - reg*w0)
+			row[1] = w1 + (a*(xi*y1) - reg*w1)
+			row[2] = w2 + (a*(xi*y2) - reg*w2)
+		}
 		return
 	}
 	for i, xi := range x {
@@ -259,4 +358,19 @@ func (m Mat) addLowPassedOuter(lo Mat, b, a float64, x, y []float64) {
 			row[j] += l
 		}
 	}
+}
+
+// mulVecLowPassedOuter sets dst = m·v and then advances m and lo as
+// addLowPassedOuter does, in one pass over m and lo where the AVX2 kernel
+// runs: the same bits as mulVec followed by addLowPassedOuter.
+func (m Mat) mulVecLowPassedOuter(dst, v []float64, lo Mat, b, a float64, x, y []float64) {
+	if len(dst) != m.Rows || len(v) != m.Cols || len(x) != m.Rows || len(y) != m.Cols || len(lo.Data) != len(m.Data) {
+		panic("microcircuit: shape mismatch in mulVecLowPassedOuter")
+	}
+	if useAVX2 && len(v) >= 4 && len(dst) > 0 {
+		gemvLowPassedOuterAVX2(&dst[0], &m.Data[0], &lo.Data[0], len(dst), len(v), &v[0], &x[0], &y[0], b, a)
+		return
+	}
+	m.mulVec(dst, v)
+	m.addLowPassedOuter(lo, b, a, x, y)
 }

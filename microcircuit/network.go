@@ -64,6 +64,7 @@ type Network struct {
 
 	// Derived constants, computed once in New.
 	noisy       bool      // PAL or DTPDRL
+	lowPassFW   bool      // the WPP increments are low-passed
 	skip        bool      // Cfg.Connectivity == Skip
 	out         int       // N-1, the output layer
 	epsThresh   float64   // (1 - cos(NoiseDeg))/2
@@ -79,12 +80,19 @@ type Network struct {
 	cSPSOut     float64
 
 	// Scratch buffers, reused every step.
-	post     []([]float64) // dWPP post factor per pyramidal layer
-	postI    []([]float64) // dWIP post factor, low-passed vden input
-	negVapi  []([]float64) // -vapi_old, the dBPI post factor
-	apiI     []([]float64) // BPI·rI_breve, the interneuron part of vapi
-	dPhiA    []([]float64) // phi' of the lower layer (varphi regulariser)
-	dPhiB    []([]float64) // phi' of the upper layer (varphi regulariser)
+	post  []([]float64) // dWPP post factor per pyramidal layer
+	postI []([]float64) // dWIP post factor, low-passed vden input
+	apiI  []([]float64) // BPI·rI_breve, the interneuron part of vapi
+	dPhiA []([]float64) // phi' of the lower layer (varphi regulariser)
+	dPhiB []([]float64) // phi' of the upper layer (varphi regulariser)
+	fused []bool        // which WPP updates dendrites made this step
+	// The lazy input columns of WPP[0] (lazy.go): per block of four
+	// columns, the number of lazy steps whose updates it holds; the lazy
+	// steps made; whether a block owes some; the active blocks of a step.
+	lazyDone []int64
+	lazyStep int64
+	owing    bool
+	blocks   []int32
 	draws    []bool        // which hidden layers draw noise this step
 	quiet    []bool        // which of them draw zeros (adaptive noise, aligned)
 	bppR     []([]float64) // BPP·r of a hidden layer (adaptive noise, DTPDRL)
@@ -204,12 +212,17 @@ func (n *Network) alloc() {
 	n.r, n.RPBreve, n.RIBreve = joinedVecs(pyr, inter, true)
 	n.hi, n.RPBreveHI, _ = joinedVecs(pyr, nil, false)
 	n.rOld, n.RPBreveOld, n.RIBreveOld = joinedVecs(pyr, inter, true)
-	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.negVapi, &n.apiI, &n.bppR} {
+	for _, p := range []*[][]float64{&n.VApi, &n.VApiOld, &n.VApiNoise, &n.apiI, &n.bppR} {
 		*p = vecs(hid)
 	}
 	hidden := 0
 	for _, s := range hid {
 		hidden += s
+	}
+	n.fused = make([]bool, N)
+	if nb := n.lazyBlocks(); nb > 0 {
+		n.lazyDone = make([]int64, nb)
+		n.blocks = make([]int32, nb)
 	}
 	n.draws = make([]bool, H)
 	n.quiet = make([]bool, H)
@@ -245,6 +258,7 @@ func (n *Network) derive() {
 	c := &n.Cfg
 	N := c.N()
 	n.noisy = c.Model.Noisy()
+	n.lowPassFW = c.DWPPLowPass && (n.noisy || c.DWPPLowPassAllModels)
 	n.skip = c.Connectivity == Skip
 	n.out = N - 1
 	n.epsThresh = (1 - math.Cos(c.NoiseDeg*math.Pi/180)) / 2
@@ -378,6 +392,7 @@ func (n *Network) backpropTransport() {
 // gbas(gl+gden)/(gden(gl+gbas))·WPP[N-1] for the output layer (always the
 // case with Skip).
 func (n *Network) SetSelfPredictingState() {
+	n.Sync()
 	N := n.Cfg.N()
 	for k := range n.BPI {
 		n.BPI[k].SetScaled(-1, n.BPP[k])
@@ -395,6 +410,8 @@ func (n *Network) SetSelfPredictingState() {
 // CopyWeightsFrom sets all four weight families to those of t (the
 // published copy_teacher_weights option).
 func (n *Network) CopyWeightsFrom(t *Network) {
+	n.Sync()
+	t.Sync()
 	for j := range n.WPP {
 		n.WPP[j].CopyFrom(t.WPP[j])
 	}

@@ -23,8 +23,10 @@ func (n *Network) StateVecs() []StateVec {
 }
 
 // StateMats names every matrix of the state of n: the weights and their
-// increments, and PAL's low-passed forward increments.
+// increments, and PAL's low-passed forward increments. It syncs n first
+// (see Sync), so that they are current, and so that they may be written.
 func (n *Network) StateMats() []StateMat {
+	n.Sync()
 	return []StateMat{
 		{"WPP", n.WPP}, {"WIP", n.WIP}, {"BPP", n.BPP}, {"BPI", n.BPI},
 		{"dWPP", n.DWPP}, {"dWIP", n.DWIP}, {"dBPP", n.DBPP}, {"dBPI", n.DBPI},

@@ -75,3 +75,15 @@ func TestCloneStepsOnAsTheOriginal(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCloneFig3 times the copy of a network that a periodic
+// checkpoint makes of every running network: the time that network stops.
+func BenchmarkCloneFig3(b *testing.B) {
+	n, err := New(fig3Config(PAL), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		n.Clone()
+	}
+}

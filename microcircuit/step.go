@@ -35,7 +35,7 @@ func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
 	}
 	n.keepPrevious()
 	n.prospective(r0)
-	n.dendrites()
+	n.dendrites(sw, obs != nil)
 	if noisy && sw.LearnBW {
 		n.drawNoise()
 	}
@@ -112,11 +112,25 @@ func breve(dst, u, uOld, tau []float64, dt float64) {
 
 // dendrites computes the basal, interneuron-dendritic and apical potentials
 // (docs/model.md §4 C); skipDendrites does the last two with skip connectivity.
-func (n *Network) dendrites() {
+// A basal product and the WPP update that follows it in the step are made
+// in one pass where fusesForward allows.
+func (n *Network) dendrites(sw Switches, observed bool) {
 	c := &n.Cfg
-	n.WPP[0].mulVec(n.VBas[0], n.R0)
-	for j := 1; j < len(n.WPP); j++ {
-		n.WPP[j].mulVec(n.VBas[j], n.RPBreve[j-1])
+	lazy := n.lazyBasal(sw, observed)
+	for j, w := range n.WPP {
+		if j == 0 && lazy {
+			continue
+		}
+		r := n.R0
+		if j > 0 {
+			r = n.RPBreve[j-1]
+		}
+		if !n.fusesForward(j, sw, observed) {
+			w.mulVec(n.VBas[j], r)
+			continue
+		}
+		w.mulVecLowPassedOuter(n.VBas[j], r, n.DWPPLO[j], c.Dt/c.TauLO, c.Dt*c.EtaFW[j], n.forwardPost(j), n.forwardPre(j))
+		n.fused[j] = true
 	}
 	if n.skip {
 		n.skipDendrites()
@@ -288,14 +302,17 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 }
 
 // forwardPlasticity handles dWPP[j] = dt·eta_fw[j]·outer(e[j], p[j]) with
-// PAL's optional low-pass filters (docs/model.md §4 F, G).
+// PAL's optional low-pass filters (docs/model.md §4 F, G); the low-pass of
+// the increments applies to BP and FA too with DWPPLowPassAllModels. A
+// layer whose update dendrites already made (see fusesForward) is skipped.
 func (n *Network) forwardPlasticity(j int, learn, observed bool) {
+	if n.fused[j] {
+		n.fused[j] = false
+		return
+	}
 	c := &n.Cfg
 	pal := n.noisy
-	p := n.R0Old
-	if j > 0 {
-		p = n.RPBreveOld[j-1]
-	}
+	p := n.forwardPre(j)
 	if pal && c.DWPPRLowPass {
 		lo := n.PreLO[j][:len(p)]
 		a := c.Dt / c.TauLO
@@ -308,20 +325,7 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	if !learn && !observed && !postLO {
 		return
 	}
-	e := n.post[j]
-	if c.DWPPUseActivation {
-		c.Activations[j].PhiScaledTo(e, n.cBas[j], n.VBasOld[j])
-		r := n.RPBreve[j][:len(e)]
-		for i, v := range e {
-			e[i] = r[i] - v
-		}
-	} else {
-		u, vb := n.UPBreve[j][:len(e)], n.VBasOld[j][:len(e)]
-		cb := n.cBas[j]
-		for i := range e {
-			e[i] = u[i] - cb*vb[i]
-		}
-	}
+	e := n.forwardPost(j)
 	if postLO {
 		lo := n.PostLO[j][:len(e)]
 		a := c.Dt / c.TauLO
@@ -331,23 +335,65 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 		e = lo
 	}
 	a := c.Dt * c.EtaFW[j]
-	lowPass := pal && c.DWPPLowPass
 	w := n.WPP[j]
 	switch {
 	case observed:
 		d := n.DWPP[j]
 		d.setOuter(a, e, p)
-		if learn && lowPass {
+		if learn && n.lowPassFW {
 			n.DWPPLO[j].addLowPass(c.Dt/c.TauLO, d)
 			w.add(n.DWPPLO[j])
 		} else if learn {
 			w.add(d)
 		}
-	case learn && lowPass:
+	case learn && n.lowPassFW:
 		w.addLowPassedOuter(n.DWPPLO[j], c.Dt/c.TauLO, a, e, p)
 	case learn:
 		w.addOuter(a, e, p)
 	}
+}
+
+// forwardPre returns the presynaptic factor p[j] of dWPP[j]: the previous
+// step's input or rates of layer j-1.
+func (n *Network) forwardPre(j int) []float64 {
+	if j == 0 {
+		return n.R0Old
+	}
+	return n.RPBreveOld[j-1]
+}
+
+// forwardPost computes the postsynaptic factor e[j] of dWPP[j] into
+// n.post[j]: rP_breve[j] - phi(c·vbas_old[j]), or uP_breve[j] -
+// c·vbas_old[j] without DWPPUseActivation. It reads only what the step's
+// prospective phase has set.
+func (n *Network) forwardPost(j int) []float64 {
+	c := &n.Cfg
+	e := n.post[j]
+	if c.DWPPUseActivation {
+		c.Activations[j].errorTo(e, n.RPBreve[j], n.cBas[j], n.VBasOld[j])
+	} else {
+		u, vb := n.UPBreve[j][:len(e)], n.VBasOld[j][:len(e)]
+		cb := n.cBas[j]
+		for i := range e {
+			e[i] = u[i] - cb*vb[i]
+		}
+	}
+	return e
+}
+
+// fusesForward reports whether this step's dendrites apply the WPP[j]
+// update together with the basal product WPP[j]·r, in one pass over
+// WPP[j] and dWPP_LO[j]: in a step that learns WPP and has no observer
+// (which sees the increments), with low-passed increments and plain dWPP
+// factors. The update reads only the rates of this step's prospective
+// phase and the previous step's, and nothing between the dendrites and
+// the plasticity reads WPP[j], except BP's weight transport of the layers
+// above the first: those are left to forwardPlasticity.
+func (n *Network) fusesForward(j int, sw Switches, observed bool) bool {
+	c := &n.Cfg
+	return sw.LearnFW && !observed && n.lowPassFW &&
+		!(n.noisy && (c.DWPPRLowPass || c.DWPPPostLowPass)) &&
+		(c.Model != BP || j == 0)
 }
 
 // lateralPlasticity handles dWIP[k] (when interneuron population k
@@ -368,11 +414,7 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 	case learn || observed:
 		eta := c.EtaIP[k]
 		e := n.postI[k]
-		c.Activations[n.interMirror(k)].PhiScaledTo(e, n.cDen, n.VDenOld[k])
-		r := n.RIBreve[k][:len(e)]
-		for i, v := range e {
-			e[i] = r[i] - v
-		}
+		c.Activations[n.interMirror(k)].errorTo(e, n.RIBreve[k], n.cDen, n.VDenOld[k])
 		a := c.Dt * eta
 		pre := n.RPBreveOld[n.interSrc(k)]
 		if observed {
@@ -389,19 +431,17 @@ func (n *Network) lateralPlasticity(k int, learn, observed bool) {
 			clear(n.DBPI[k].Data)
 		}
 	} else if learn || observed {
-		neg := n.negVapi[k]
-		for i, v := range n.VApiOld[k] {
-			neg[i] = -v
-		}
-		a := c.Dt * eta
+		// The increment a·((-vapi_old[i])·r[j]) is (-a)·(vapi_old[i]·r[j]),
+		// the same bits: negation is exact and rounding is symmetric.
+		a := -(c.Dt * eta)
 		pre := n.RIBreveOld[n.apiInter(k)]
 		if observed {
-			n.DBPI[k].setOuter(a, neg, pre)
+			n.DBPI[k].setOuter(a, n.VApiOld[k], pre)
 			if learn {
 				n.BPI[k].add(n.DBPI[k])
 			}
 		} else {
-			n.BPI[k].addOuter(a, neg, pre)
+			n.BPI[k].addOuter(a, n.VApiOld[k], pre)
 		}
 	}
 }
@@ -480,9 +520,16 @@ func (n *Network) regularise(k int, d Mat, rPre []float64, reg float64) {
 // highPass advances PAL's high-pass filter of the pyramidal rates,
 // hi += (r - r_old) - dt/tauHP·hi, over all layers at once.
 func (n *Network) highPass() {
-	a := n.Cfg.Dt / n.Cfg.TauHP
-	hi := n.hi
-	r, rOld := n.r[:len(hi)], n.rOld[:len(hi)]
+	highPassStep(n.hi, n.r, n.rOld, n.Cfg.Dt/n.Cfg.TauHP)
+}
+
+// highPassStep sets hi[i] = h + ((r[i] - rOld[i]) - a·h), h = hi[i].
+func highPassStep(hi, r, rOld []float64, a float64) {
+	r, rOld = r[:len(hi)], rOld[:len(hi)]
+	if useAVX2 && len(hi) > 0 {
+		highPassAVX2(&hi[0], &r[0], &rOld[0], len(hi), a)
+		return
+	}
 	for i, h := range hi {
 		hi[i] = h + ((r[i] - rOld[i]) - a*h)
 	}

@@ -163,11 +163,21 @@ func (n *Network) noiseFromWhite(k int, wk []float64) {
 			noise[i] = scale * v
 		}
 	case OU:
-		a := 1 / c.Tauxi
-		b := math.Sqrt(c.Dt * c.Tauxi)
-		for i, v := range wk {
-			noise[i] += a * (-c.Dt*noise[i] + b*(scale*v))
-		}
+		ouStep(noise, wk, 1/c.Tauxi, -c.Dt, math.Sqrt(c.Dt*c.Tauxi), scale)
+	}
+}
+
+// ouStep sets noise[i] += a·(negdt·noise[i] + b·(scale·w[i])), one
+// Ornstein–Uhlenbeck step with a = 1/tauxi, negdt = -dt and b =
+// sqrt(dt·tauxi).
+func ouStep(noise, w []float64, a, negdt, b, scale float64) {
+	w = w[:len(noise)]
+	if useAVX2 && len(noise) > 0 {
+		ouAVX2(&noise[0], &w[0], len(noise), a, negdt, b, scale)
+		return
+	}
+	for i, v := range w {
+		noise[i] += a * (negdt*noise[i] + b*(scale*v))
 	}
 }
 

@@ -1,6 +1,7 @@
 package microcircuit
 
 import (
+	"math"
 	"reflect"
 	"testing"
 
@@ -14,7 +15,8 @@ func (nopObserver) Observe(*Network) {}
 // stepConfigs are the benchmarked networks and variants that take the
 // other paths of Step: low-passed dWPP factors, interneuron low-pass,
 // the gate and varphi regularisers, scaled and held noise, every
-// activation.
+// activation, BP and FA with low-passed WPP increments, and the
+// classification networks.
 func stepConfigs() map[string]Config {
 	out := map[string]Config{"fig3": fig3Config(PAL), "fig4": fig4Config(), "bp": fig3Config(BP), "fa": fig3Config(FA)}
 	v := fig3Config(PAL)
@@ -30,6 +32,16 @@ func stepConfigs() map[string]Config {
 	x := fig4Config()
 	x.NoiseMode, x.Activations = NoiseUP, []Activation{ReLU, Logistic}
 	out["variant3"] = x
+	for _, m := range []Model{BP, FA} {
+		y := fig3Config(m)
+		y.DWPPLowPassAllModels = true
+		out[m.String()+"lowpass"] = y
+	}
+	for _, m := range []Model{PAL, BP, FA} {
+		out["yinyang"+m.String()] = yinYangConfig(m)
+	}
+	out["mnistPAL"] = mnistConfig(PAL)
+	out["mnistPALLazy"] = lazy(mnistConfig(PAL))
 	return out
 }
 
@@ -59,6 +71,7 @@ func TestObservedStepIsTheSameStep(t *testing.T) {
 			a.Step(r0, target, sw, nopObserver{})
 			b.Step(r0, target, sw, nil)
 		}
+		b.Sync()
 		for _, f := range []string{"UP", "UI", "WPP", "WIP", "BPP", "BPI", "DWPPLO", "PreLO", "PostLO", "Noise", "RPBreveHI", "VDen"} {
 			x := reflect.ValueOf(a).Elem().FieldByName(f).Interface()
 			y := reflect.ValueOf(b).Elem().FieldByName(f).Interface()
@@ -85,6 +98,87 @@ func TestStepDoesNotAllocate(t *testing.T) {
 		for _, obs := range []Observer{nil, nopObserver{}} {
 			if a := testing.AllocsPerRun(1000, func() { n.Step(r0, tgt, sw, obs) }); a != 0 {
 				t.Errorf("%s: %v allocations per step (observer %v)", name, a, obs)
+			}
+		}
+	}
+}
+
+// forwardReference is an observer that checks every step's WPP against a
+// plain Go loop of the forward rule: the increment d = dt·eta_fw·(e_i·p_j)
+// from the rates the step used, low-passed (lo += dt/tauLO·(d - lo),
+// W += lo) or added as it is (W += d).
+type forwardReference struct {
+	t       *testing.T
+	lowPass bool
+	w, lo   []Mat
+	steps   int
+}
+
+func (f *forwardReference) Observe(n *Network) {
+	c := &n.Cfg
+	f.steps++
+	for j := range n.WPP {
+		p := n.R0Old
+		if j > 0 {
+			p = n.RPBreveOld[j-1]
+		}
+		cb := c.Gbas / (c.Gl + c.Gbas + c.Gapi)
+		if j == len(n.WPP)-1 {
+			cb = c.Gbas / (c.Gl + c.Gbas)
+		}
+		w, lo := f.w[j], f.lo[j]
+		for i := 0; i < w.Rows; i++ {
+			e := n.RPBreve[j][i] - 1/(1+math.Exp(-(cb*n.VBasOld[j][i])))
+			for k, pk := range p {
+				d := c.Dt * c.EtaFW[j] * (e * pk)
+				if f.lowPass {
+					lo.Data[i*w.Cols+k] += c.Dt / c.TauLO * (d - lo.Data[i*w.Cols+k])
+					d = lo.Data[i*w.Cols+k]
+				}
+				w.Data[i*w.Cols+k] += d
+			}
+		}
+		if i := sameBits(n.WPP[j].Data, w.Data); i >= 0 {
+			f.t.Fatalf("step %d: WPP[%d][%d] = %v, reference %v", f.steps, j, i, n.WPP[j].Data[i], w.Data[i])
+		}
+		if i := sameBits(n.DWPPLO[j].Data, lo.Data); i >= 0 {
+			f.t.Fatalf("step %d: DWPPLO[%d][%d] = %v, reference %v", f.steps, j, i, n.DWPPLO[j].Data[i], lo.Data[i])
+		}
+	}
+}
+
+// BP and FA ignore DWPPLowPass, as the published code does, unless
+// DWPPLowPassAllModels is set; then their WPP follows the low-passed
+// recursion, as PAL's does.
+func TestDWPPLowPassAllModels(t *testing.T) {
+	for _, model := range []Model{BP, FA} {
+		for _, all := range []bool{false, true} {
+			cfg := fig3Config(model)
+			cfg.DWPPLowPassAllModels = all
+			n, err := New(cfg, 5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Without the option, DWPPLowPass changes nothing.
+			plain := cfg
+			plain.DWPPLowPass = false
+			m, _ := New(plain, 5)
+			f := &forwardReference{t: t, lowPass: all}
+			for _, w := range n.WPP {
+				f.w, f.lo = append(f.w, w.Clone()), append(f.lo, NewMat(w.Rows, w.Cols))
+			}
+			g := rng.New(9)
+			r0 := randVec(g, cfg.Layers[0], 0, 1)
+			tgt := randVec(g, cfg.Layers[len(cfg.Layers)-1], 0, 1)
+			for s := 0; s < 20; s++ {
+				n.Step(r0, tgt, fwBw, f)
+				m.Step(r0, tgt, fwBw, nil)
+			}
+			for j := range n.WPP {
+				same := sameBits(n.WPP[j].Data, m.WPP[j].Data) < 0
+				if same == all {
+					t.Errorf("%v, DWPPLowPassAllModels %v: WPP[%d] the same as without DWPPLowPass: %v", model, all, j, same)
+				}
 			}
 		}
 	}

@@ -7,28 +7,27 @@ import (
 	"strconv"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-const angleLabel = "angle (degrees)"
+const angleLabel = "angle (°)"
 
 // angleRange sets the y axis of an angle plot to [0, max(90, data max)],
 // the data max rounded up to a multiple of 10 degrees; ticks every 15 or
 // 30 degrees.
-func angleRange(f *figure) {
-	f.p.Y.Label.Text = angleLabel
-	f.p.Y.Min = 0
+func angleRange(p *gplot.Plot) {
+	p.Y.Label.Text = angleLabel
+	p.Y.Min = 0
 	top := 90.0
-	if m := f.p.Y.Max; m > 90 && isFinite(m) { // Max is -Inf without data
+	if m := p.Y.Max; m > 90 && isFinite(m) { // Max is -Inf without data
 		top = math.Ceil(m/10) * 10
 	}
-	f.p.Y.Max = top
+	p.Y.Max = top
 	step := 15.0
 	if top > 120 {
 		step = 30
 	}
-	f.p.Y.Tick.Marker = gplot.TickerFunc(func(lo, hi float64) []gplot.Tick {
+	p.Y.Tick.Marker = gplot.TickerFunc(func(lo, hi float64) []gplot.Tick {
 		var ticks []gplot.Tick
 		for v := 0.0; v <= hi+1e-9; v += step / 3 {
 			t := gplot.Tick{Value: v}
@@ -41,65 +40,85 @@ func angleRange(f *figure) {
 	})
 }
 
-// angle draws an angle to backprop, one line per student.
-func (pt *painter) angle(path, name string, k key) error {
-	f, err := pt.linesFigure(k, pt.get(name))
-	if err != nil {
-		return err
+// perSeed draws a slow quantity with one value per record (an angle,
+// epsilon_LO) over the run: one line per seed, or the distribution over
+// the seeds when there are more than fewLines of them. The teacher is
+// not drawn: it has no backward weights to compare and gets no noise.
+func (pt *painter) perSeed(k key, get getter) (*panel, string) {
+	students, colors, _ := pt.collect(k.v, get)
+	pn := newPanel("", pt.x.label(), axisLabel(k.v))
+	what := pt.overRun(pn, k.v, students, colors, overRun{seedLines: fewLines})
+	switch {
+	case (k.v == "epsilon_LO" || k.v == "cos_epsilon_LO") && !pt.run.Adaptive:
+		what = joinNote(what, "the noise is not adaptive: the published code's constant")
+	case pt.constant(students):
+		what = joinNote(what, "constant during the run")
 	}
-	angleRange(f)
-	return f.save(path)
+	pt.xRange(pn.p)
+	return pn, what
+}
+
+// angle draws an angle to backprop, one line per student.
+func (pt *painter) angle(path string, k key, get getter) error {
+	pn, what := pt.perSeed(k, get)
+	angleRange(pn.p)
+	return pt.save(path, describe(k, pt.run.Skip), joinNote(what, "90° is no alignment, 0° perfect"), pn)
+}
+
+// slow draws a slow quantity other than an angle (epsilon_LO), one line
+// per student.
+func (pt *painter) slow(path string, k key, get getter) error {
+	pn, what := pt.perSeed(k, get)
+	margin(&pn.p.Y)
+	return pt.save(path, describe(k, pt.run.Skip), what, pn)
 }
 
 // angleMean draws the mean of an angle over the students, with a band of
 // ± one standard deviation (population std, over the students with a
 // finite value at that record).
 func (pt *painter) angleMean(path, name string, k key) error {
-	f := pt.newFigure(pt.title(k), angleLabel)
-	var t []float64
+	students, _, _ := pt.collect(k.v, pt.get(name))
+	pn := newPanel("", pt.x.label(), angleLabel)
+	var x []float64
 	var ys [][]float64
-	for _, net := range pt.seeds {
-		a, ok := pt.run.Arrays[net+"/"+name]
-		if !ok {
-			continue
+	if len(students) > 0 {
+		n := students[0].records()
+		for _, s := range students {
+			n = min(n, s.records())
 		}
-		v := pt.view(a, k.v)
-		if len(ys) == 0 || len(v.t) < len(t) {
-			t = v.t
+		var rows []int
+		for _, r := range students[0].afterSettling(pt.run.SettlingSteps) {
+			if r < n {
+				rows = append(rows, r)
+			}
 		}
-		ys = append(ys, v.col(0))
+		rows = decimate(rows, maxPoints)
+		x = make([]float64, len(rows))
+		for j, r := range rows {
+			x[j] = pt.x.at(students[0].steps[r])
+		}
+		for _, s := range students {
+			y := make([]float64, len(rows))
+			for j, r := range rows {
+				y[j] = s.at(r, 0)
+			}
+			ys = append(ys, y)
+		}
 	}
-	mean, std := meanStd(ys, len(t))
-	f.p.Title.Text += fmt.Sprintf(" (mean of %d seeds)", len(ys))
-
-	band := color.NRGBA{0x1f, 0x77, 0xb4, 0x55}
-	for _, seg := range segmentIndexes(mean) {
-		ring := make(plotter.XYs, 0, 2*len(seg))
-		for _, i := range seg {
-			ring = append(ring, plotter.XY{X: t[i], Y: mean[i] + std[i]})
-		}
-		for j := len(seg) - 1; j >= 0; j-- {
-			i := seg[j]
-			ring = append(ring, plotter.XY{X: t[i], Y: mean[i] - std[i]})
-		}
-		poly, err := plotter.NewPolygon(ring)
-		if err != nil {
-			return err
-		}
-		poly.Color = band
-		poly.LineStyle.Width = 0
-		f.p.Add(poly)
+	mean, std := meanStd(ys, len(x))
+	lo, hi := make([]float64, len(x)), make([]float64, len(x))
+	for i := range x {
+		lo[i], hi[i] = mean[i]-std[i], mean[i]+std[i]
 	}
-	msty := draw.LineStyle{Color: color.RGBA{0x1f, 0x3a, 0x73, 0xff}, Width: thickWidth}
-	if err := f.line(t, mean, msty); err != nil {
-		return err
-	}
-	f.legend("mean", msty)
-	f.leg.Add("± std", &plotter.Polygon{Color: band})
-	f.entries++
-	f.p.X.Min = 0
-	angleRange(f)
-	return f.save(path)
+	band := addBand(pn.p, x, lo, hi, translucent(spreadColor, 0x55))
+	msty := draw.LineStyle{Color: medianColor, Width: thickWidth}
+	addLine(pn.p, x, mean, msty)
+	pn.add("mean", lineThumb(msty))
+	pn.add("± 1 std", band)
+	pt.xRange(pn.p)
+	angleRange(pn.p)
+	return pt.save(path, describe(k, pt.run.Skip),
+		fmt.Sprintf("mean ± std over %s; 90° is no alignment, 0° perfect", count(len(students), "seed")), pn)
 }
 
 // cosEpsilon draws the alignment of adaptive noise, the cosine
@@ -118,75 +137,18 @@ func (pt *painter) cosEpsilon(path string, k key, name string) error {
 		}
 		return c, true
 	}
-	f, err := pt.linesFigure(k, get)
-	if err != nil {
-		return err
-	}
+	pn, what := pt.perSeed(k, get)
 	if deg := pt.run.NoiseDeg; deg != 0 {
 		c := math.Cos(deg * math.Pi / 180)
-		xmin, xmax := 0.0, 1.0
-		for _, net := range pt.seeds {
-			if a, ok := get(net); ok {
-				if v := pt.view(a, k.v); len(v.t) > 0 {
-					xmax = math.Max(xmax, v.t[len(v.t)-1])
-				}
-			}
+		xmax := 0.0
+		students, _, _ := pt.collect(k.v, get)
+		for _, s := range students {
+			xmax = math.Max(xmax, pt.x.at(s.steps[s.records()-1]))
 		}
 		sty := draw.LineStyle{Color: color.RGBA{0x80, 0x80, 0x80, 0xff}, Width: thickWidth, Dashes: dashes}
-		if err := f.line([]float64{xmin, xmax}, []float64{c, c}, sty); err != nil {
-			return err
-		}
-		f.legend(fmt.Sprintf("cos(%s°)", strconv.FormatFloat(deg, 'g', 4, 64)), sty)
+		addLine(pn.p, []float64{0, xmax}, []float64{c, c}, sty)
+		pn.add(fmt.Sprintf("cos %s° (no noise above)", strconv.FormatFloat(deg, 'g', 4, 64)), lineThumb(sty))
 	}
-	return f.save(path)
-}
-
-// meanStd returns the mean and population standard deviation over the
-// series of each of the first n points, ignoring non-finite values (NaN
-// where no series is finite).
-func meanStd(ys [][]float64, n int) (mean, std []float64) {
-	mean = make([]float64, n)
-	std = make([]float64, n)
-	for i := range n {
-		s, c := 0.0, 0
-		for _, y := range ys {
-			if isFinite(y[i]) {
-				s += y[i]
-				c++
-			}
-		}
-		if c == 0 {
-			mean[i], std[i] = math.NaN(), math.NaN()
-			continue
-		}
-		m := s / float64(c)
-		ss := 0.0
-		for _, y := range ys {
-			if isFinite(y[i]) {
-				ss += (y[i] - m) * (y[i] - m)
-			}
-		}
-		mean[i], std[i] = m, math.Sqrt(ss/float64(c))
-	}
-	return mean, std
-}
-
-// segmentIndexes splits the indexes of y into runs of finite values.
-func segmentIndexes(y []float64) [][]int {
-	var out [][]int
-	var cur []int
-	for i, v := range y {
-		if !isFinite(v) {
-			if len(cur) > 0 {
-				out = append(out, cur)
-				cur = nil
-			}
-			continue
-		}
-		cur = append(cur, i)
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
+	margin(&pn.p.Y)
+	return pt.save(path, describe(k, pt.run.Skip), what, pn)
 }

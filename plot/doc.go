@@ -1,37 +1,60 @@
-// Package plot draws the recordings of a palmc run (results.npz) as PNG
-// figures, one per recorded variable and layer, in the manner of the
-// published PAL runner (arXiv:2212.10249).
+// Package plot draws the recordings of a palmc run (results.npz), one
+// figure per recorded variable and layer, and the paper's Fig. 3 and 4
+// (arXiv:2212.10249), as PNG pictures or SVG and PDF vector figures.
 //
 // # What is drawn
 //
 // All writes one figure for every "<var>/<layer>" (file "<var>_<layer>.png")
-// or "<var>" (file "<var>.png") that a student network "seed<S>" has. All
-// students share the figure, one colour per seed from a fixed palette
-// (students are numbered in increasing seed order, so a seed keeps its
-// colour across figures), and the legend, to the right of the axes, names
-// the seeds. Where the teacher has the same key it is drawn dashed in
-// black on top. Per kind of variable:
+// or "<var>" (file "<var>.png") that a student network "seed<S>" has. Each
+// figure's title names the variable in the paper's notation (notation.go:
+// W for forward, B for backward weights, Wᴵᴾ and Bᴾᴵ for the interneurons'
+// weights, φ′ for the slopes of the activation, palmc's layer numbers as
+// subscripts), and its subtitle says what is shown: which statistic over
+// which entries and seeds. Legends sit in a row below the axes, never over
+// the data, and only name what is drawn. Students keep their colour in
+// every figure (students are numbered in increasing seed order, colours
+// from a fixed palette).
 //
-//   - MSE: the moving average over 10 presentations (a trailing window of
-//     10·StepsPerSample/RecPerSteps records, at least 1) of each student, on
-//     a log axis; zeros and negative values are clipped to the smallest
-//     positive value drawn.
-//   - WPP, WIP, BPP, BPI and their increments dWPP, dWIP, dBPP, dBPI: every
-//     matrix entry over time, thin lines. "BPI+BPP_<k>.png" shows the
-//     entry-wise sum BPI[k]+BPP[k], which PAL drives towards zero (the
-//     self-predicting state).
-//   - Voltages, rates and potentials (uP, uP_breve, rP_breve, rP_breve_HI,
-//     uI, uI_breve, rI_breve, vbas, vapi, vapi_noise, noise, lat_mismatch,
-//     input, error, target): every component over time.
-//   - epsilon, epsilon_LO: one line per seed. For a run with adaptive noise
-//     (Run.Adaptive), "cos_epsilon_LO_<k>.png" shows the cosine
-//     1 - 2·epsilon_LO per seed and, when Run.NoiseDeg is set, the
-//     threshold cos(noise_deg) as a dashed line: above it the layer is
-//     aligned and gets no more noise.
+// A figure shows at most a dozen lines one by one; beyond that it shows
+// the distribution of the values (series.go): the median with the 25–75 %
+// and 5–95 % ranges across matrix entries or neurons and seeds, or the
+// median with the 25–75 % range and the full range across seeds when each
+// seed has one value, plus a few representative entries of the first seed
+// (those whose last value ranks at 10, 50 and 90 %). Quantiles interpolate
+// linearly, as numpy's percentile does. Per kind of variable:
+//
+//   - WPP, WIP, BPP, BPI and "BPI+BPP_<k>" (the entry-wise sum
+//     BPI[k]+BPP[k], zero in the self-predicting state): over the run;
+//     every entry of up to three seeds as lines when there are few, else
+//     the distribution with representative entries. A matrix that does not
+//     change is said to be constant. For the forward weights of a fw_bw
+//     run the teacher's weights, which do not learn, are drawn dashed
+//     across the run: the values the students should reach.
+//   - Fast signals — uP, uP_breve, rP_breve, rP_breve_HI, uI, uI_breve,
+//     rI_breve, vbas, vapi, vapi_noise, noise, lat_mismatch, input, error,
+//     target, epsilon and the increments dWPP, dWIP, dBPP, dBPI — are drawn
+//     by what the recording resolves (signals.go): recorded at least once
+//     per input sample, a short run (at most 25 samples) is drawn whole
+//     against time in ms, a longer one in two windows of 10 input samples
+//     at the start and at the end of the run; recorded less often than the
+//     input changes, each record is an unrelated sample, and the figure
+//     shows the distribution per epoch over the records of the epoch, the
+//     neurons and the seeds. The teacher is drawn dashed where it was
+//     recorded and its lines are few; it is not drawn for increments and
+//     epsilon, since it neither learns nor gets noise.
+//   - MSE: per seed the mean over each epoch (or bin of epochs), on a log
+//     axis; across more than three seeds the median with the 25–75 % range
+//     and the full range. Means that are not positive are clipped to the
+//     axis' lower end.
 //   - Angles to backprop (angle_WPPT_BPP, angle_jacobians_BP, angle_BPP_RHS,
-//     with --compare BP): one line per seed, and "<angle>_<k>_mean.png" with
-//     the mean over seeds and a shaded band of ± one standard deviation. The
-//     y axis, in degrees, spans [0, max(90, data max)].
+//     with --compare BP) and epsilon_LO: one line per seed, and
+//     "<angle>_<k>_mean.png" with the mean over seeds and a band of ± one
+//     standard deviation. The y axis of an angle, in degrees, spans
+//     [0, max(90, data max)].
+//   - For a run with adaptive noise (Run.Adaptive), "cos_epsilon_LO_<k>.png"
+//     shows the cosine 1 - 2·epsilon_LO per seed and, when Run.NoiseDeg is
+//     set, the threshold cos(noise_deg) as a dashed line: above it the
+//     layer is aligned and gets no more noise.
 //
 // With Run.Skip (skip connectivity) the titles of WIP, BPP, BPI and
 // angle_WPPT_BPP name the output layer as the source of the backward
@@ -39,26 +62,27 @@
 //
 // Keys "seed", "stimulus", "target_sequence" and "final_*" are not time
 // series and are not drawn; variables that only the teacher has are not
-// drawn either. An array with more than 400 components per record (a large
-// weight matrix) is shown by 400 evenly spaced components, and the title
-// says so.
+// drawn either.
 //
-// # Time axis
+// # Axes
 //
-// The x axis is the model time after settling, in ms, or in s when the run
-// is longer than 5 s. Record r (0-based) of a full series is taken at step
-// (r+1)·RecPerSteps and drawn at t = (step - SettlingSteps)·Dt; records at
-// or before the end of settling (step <= SettlingSteps) are left out. The
-// target-only series (MSE, error, target) have no settling records: their
-// first record is at the first multiple of RecPerSteps greater than
-// SettlingSteps, and the next ones follow every RecPerSteps steps. The
-// teacher, which runs for a shorter time than the students in fw_bw, is
-// drawn over its own records with the same convention.
+// Figures over a whole run are drawn against epochs when the run lasts at
+// least two epochs (Run.EpochSteps), else against the model time after
+// settling, in ms (s above 5 s). Record r (0-based) of a full series is
+// taken at step (r+1)·RecPerSteps and drawn at (step - SettlingSteps) in
+// epochs or time; records at or before the end of settling are left out.
+// The target-only series (MSE, error, target) have no settling records:
+// their first record is at the first multiple of RecPerSteps greater than
+// SettlingSteps. Windows of fast signals are drawn against the time in ms
+// within their epoch. Every y axis has its unit: voltages, rates, weights
+// and the MSE in arbitrary units (a.u.), angles in degrees.
 //
-// A series of more than 5000 drawn records is decimated by keeping every
-// m-th record, with the smallest m that brings it to at most 5000, so that
-// long runs plot quickly. Non-finite values (such as the NaN angle of a
-// zero matrix) leave gaps in the lines.
+// A line of more than 1000 records is decimated by keeping every m-th
+// record; per-epoch statistics use at most 250 bins, each of whole epochs;
+// a distribution takes at most 4000 values per point, representing large
+// matrices by evenly spaced entries (the subtitle says so), and a bin of
+// an envelope at most 40000, taking evenly spaced records of long bins. Non-finite
+// values (such as the NaN angle of a zero matrix) leave gaps.
 //
-// Figures are 6×4 inches at 150 dpi (900×600 pixels).
+// Per-variable figures are 6×4 inches, 900×600 pixels as PNG (150 dpi).
 package plot

@@ -3,17 +3,15 @@ package plot
 import (
 	"fmt"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"strconv"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Figure size and resolution.
@@ -22,11 +20,6 @@ const (
 	figHeight = 4 * vg.Inch
 	figDPI    = 150
 )
-
-// maxLines is the largest number of lines (matrix entries, neurons, summed
-// over the networks) drawn in one figure; larger arrays are shown by evenly
-// spaced components, and the title says how many.
-const maxLines = 300
 
 // palette gives student i (in the order of seed numbers) the colour
 // palette[i % len(palette)]: matplotlib's tab10 with navy instead of its grey, which
@@ -47,137 +40,43 @@ var palette = []color.RGBA{
 // seedColor is the colour of the i-th student.
 func seedColor(i int) color.RGBA { return palette[i%len(palette)] }
 
-var teacherColor = color.RGBA{0x20, 0x20, 0x20, 0xff}
-
-// Line widths: thin for one line per component, thicker for one per seed.
 var (
-	thinWidth  = vg.Points(0.7)
+	teacherColor = color.RGBA{0x20, 0x20, 0x20, 0xff}
+	// spreadColor draws distributions: the median in its dark shade, the
+	// ranges translucent; sampleColor the representative entries on top.
+	spreadColor = color.RGBA{0x1f, 0x5f, 0xa8, 0xff}
+	medianColor = color.RGBA{0x10, 0x2a, 0x5c, 0xff}
+	sampleColor = color.RGBA{0xe0, 0x6a, 0x00, 0xff}
+	refColor    = color.RGBA{0x70, 0x70, 0x70, 0xff}
+)
+
+// Line widths: thin for one line per entry, thicker for one per seed.
+var (
+	thinWidth  = vg.Points(0.8)
 	thickWidth = vg.Points(1.4)
 	dashes     = []vg.Length{vg.Points(4), vg.Points(2.5)}
 )
-
-// weightVars are the matrices; their titles name the connection.
-var weightVars = map[string]bool{
-	"WPP": true, "WIP": true, "BPP": true, "BPI": true,
-	"dWPP": true, "dWIP": true, "dBPP": true, "dBPI": true, "BPI+BPP": true,
-}
-
-// yLabels describe the recorded variables.
-var yLabels = map[string]string{
-	"WPP": "weight", "WIP": "weight", "BPP": "weight", "BPI": "weight", "BPI+BPP": "weight",
-	"dWPP": "weight change per step", "dWIP": "weight change per step",
-	"dBPP": "weight change per step", "dBPI": "weight change per step",
-	"uP": "somatic voltage", "uI": "somatic voltage",
-	"uP_breve": "prospective voltage", "uI_breve": "prospective voltage",
-	"rP_breve": "rate", "rI_breve": "rate", "rP_breve_HI": "high-passed rate",
-	"vbas": "basal potential", "vapi": "apical potential", "vapi_noise": "apical potential with noise",
-	"noise": "apical noise", "lat_mismatch": "lateral mismatch",
-	"input": "input rate", "error": "output error", "target": "target",
-	"epsilon": "epsilon", "epsilon_LO": "low-passed epsilon",
-	"cos_epsilon_LO": "cosine 1 - 2·epsilon_LO",
-	"MSE":            "MSE",
-}
 
 // sans is the sans-serif font of the figures.
 func sans(size float64) font.Font {
 	return font.Font{Typeface: "Liberation", Variant: "Sans", Size: vg.Points(size)}
 }
 
-// title is the figure title of a variable: "uP[1]", "WPP[0]: input → layer 0".
-func title(k key) string {
-	name := k.v
-	if k.layer != "" {
-		name += "[" + k.layer + "]"
-	}
-	j, err := strconv.Atoi(k.layer)
-	if err != nil {
-		return name
-	}
-	v := k.v
-	if len(v) > 1 && v[0] == 'd' && weightVars[v] {
-		v = v[1:]
-	}
-	switch v {
-	case "WPP":
-		if j == 0 {
-			return name + ": input → layer 0"
-		}
-		return fmt.Sprintf("%s: layer %d → layer %d", name, j-1, j)
-	case "WIP":
-		return fmt.Sprintf("%s: layer %d → interneurons %d", name, j, j)
-	case "BPP":
-		return fmt.Sprintf("%s: layer %d → apical of layer %d", name, j+1, j)
-	case "BPI":
-		return fmt.Sprintf("%s: interneurons %d → apical of layer %d", name, j, j)
-	case "BPI+BPP":
-		return fmt.Sprintf("BPI[%d] + BPP[%d]", j, j)
-	case "angle_WPPT_BPP":
-		return fmt.Sprintf("angle between WPP[%d]^T and BPP[%d]", j+1, j)
-	case "angle_jacobians_BP":
-		return fmt.Sprintf("angle to BP, with Jacobians (layer %d)", j)
-	case "angle_BPP_RHS":
-		return fmt.Sprintf("angle between BPP[%d] and D·WPP[%d]^T·D", j, j+1)
-	case "cos_epsilon_LO":
-		return fmt.Sprintf("alignment of layer %d: 1 - 2·epsilon_LO[%d]", j, j)
-	}
-	return name
-}
-
-// title is the figure title of a variable of this run: with skip
-// connectivity (Run.Skip) the backward matrices come from the output layer
-// and the one interneuron population reads the last hidden layer.
-func (pt *painter) title(k key) string {
-	if !pt.run.Skip {
-		return title(k)
-	}
-	j, err := strconv.Atoi(k.layer)
-	if err != nil {
-		return title(k)
-	}
-	name := k.v + "[" + k.layer + "]"
-	v := k.v
-	if len(v) > 1 && v[0] == 'd' && weightVars[v] {
-		v = v[1:]
-	}
-	switch v {
-	case "WIP":
-		return name + ": last hidden layer → interneurons"
-	case "BPP":
-		return fmt.Sprintf("%s: output layer → apical of layer %d", name, j)
-	case "BPI":
-		return fmt.Sprintf("%s: interneurons → apical of layer %d", name, j)
-	case "angle_WPPT_BPP":
-		return fmt.Sprintf("angle between WPP[%d]^T⋯WPP[out]^T and BPP[%d]", j+1, j)
-	}
-	return title(k)
-}
-
-func yLabel(v string) string {
-	if l, ok := yLabels[v]; ok {
-		return l
-	}
-	return v
-}
-
-// figure is one plot and its legend, drawn to the right of the axes.
-type figure struct {
-	p       *gplot.Plot
-	leg     gplot.Legend
-	entries int
-}
-
-// newPlot returns a plot in palmc's style: sans-serif text, palmc's linear
+// newPlot returns axes in palmc's style: sans-serif text, palmc's linear
 // ticks and a light grid.
 func newPlot(titleText, xlabel, ylabel string, titleSize, titlePad float64) *gplot.Plot {
 	p := gplot.New()
 	p.Title.Text = titleText
 	p.Title.TextStyle.Font = sans(titleSize)
+	p.Title.TextStyle.Handler = scriptsHandler
 	p.Title.Padding = vg.Points(titlePad)
 	p.X.Label.Text = xlabel
 	p.Y.Label.Text = ylabel
 	for _, a := range []*gplot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = sans(11)
+		a.Label.TextStyle.Handler = scriptsHandler
 		a.Tick.Label.Font = sans(10)
+		a.Tick.Label.Handler = scriptsHandler
 		a.Tick.Marker = linearTicks{}
 	}
 	grid := plotter.NewGrid()
@@ -187,33 +86,17 @@ func newPlot(titleText, xlabel, ylabel string, titleSize, titlePad float64) *gpl
 	return p
 }
 
-func (pt *painter) newFigure(titleText, ylabel string) *figure {
-	p := newPlot(titleText, "time ("+pt.unit.name+")", ylabel, 13, 8)
-	leg := gplot.NewLegend()
-	leg.Top, leg.Left = true, true
-	leg.TextStyle.Font = sans(10)
-	leg.ThumbnailWidth = vg.Points(18)
-	leg.Padding = vg.Points(2)
-	return &figure{p: p, leg: leg}
+// newPanel returns a panel with axes labelled xlabel and ylabel.
+func newPanel(title, xlabel, ylabel string) *panel {
+	return &panel{p: newPlot(title, xlabel, ylabel, 11, 4)}
 }
 
-// legend adds a legend entry drawn as a line of the given style.
-func (f *figure) legend(name string, sty draw.LineStyle) {
-	f.leg.Add(name, &plotter.Line{LineStyle: sty})
-	f.entries++
-}
-
-// line adds the curve (t, y), split where y is not finite.
-func (f *figure) line(t, y []float64, sty draw.LineStyle) error {
-	for _, seg := range segments(t, y) {
-		l, err := plotter.NewLine(seg)
-		if err != nil {
-			return err
-		}
-		l.LineStyle = sty
-		f.p.Add(plainLine{l})
+// addLine adds the curve (x, y), split where y is not finite.
+func addLine(p *gplot.Plot, x, y []float64, sty draw.LineStyle) {
+	for _, seg := range segments(x, y) {
+		l := &plotter.Line{XYs: seg, LineStyle: sty}
+		p.Add(plainLine{l})
 	}
-	return nil
 }
 
 // plainLine is a line without glyph boxes: plotter.Line reports one per
@@ -223,7 +106,7 @@ type plainLine struct{ l *plotter.Line }
 
 func (p plainLine) Plot(c draw.Canvas, plt *gplot.Plot) { p.l.Plot(c, plt) }
 
-func (p plainLine) DataRange() (xmin, xmax, ymin, ymax float64) { return p.l.DataRange() }
+func (p plainLine) DataRange() (xmin, xmax, ymin, ymax float64) { return plotter.XYRange(p.l) }
 
 // maxSegment is the longest polyline stroked at once. The rasteriser's
 // cost grows with the square of the cells one stroke covers, so long noisy
@@ -258,38 +141,60 @@ func segments(t, y []float64) []plotter.XYs {
 	return out
 }
 
-// save draws the figure into a PNG file at path.
-func (f *figure) save(path string) error {
-	c := vgimg.NewWith(vgimg.UseWH(figWidth, figHeight), vgimg.UseDPI(figDPI))
-	dc := draw.New(c)
-	dc = draw.Crop(dc, vg.Points(4), -vg.Points(6), vg.Points(2), -vg.Points(4))
-	gap := vg.Points(10)
-	var lw vg.Length
-	if f.entries > 0 {
-		lw = f.leg.Rectangle(dc).Size().X + gap
+// addBand adds the region between lo and hi along x, split where either
+// is not finite, and returns its legend thumbnail.
+func addBand(p *gplot.Plot, x, lo, hi []float64, c color.Color) gplot.Thumbnailer {
+	var seg []int
+	flush := func() {
+		if len(seg) < 2 {
+			seg = seg[:0]
+			return
+		}
+		ring := make(plotter.XYs, 0, 2*len(seg))
+		for _, i := range seg {
+			ring = append(ring, plotter.XY{X: x[i], Y: hi[i]})
+		}
+		for j := len(seg) - 1; j >= 0; j-- {
+			ring = append(ring, plotter.XY{X: x[seg[j]], Y: lo[seg[j]]})
+		}
+		poly := &plotter.Polygon{XYs: []plotter.XYs{ring}, Color: c}
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		seg = seg[:0]
 	}
-	pc := draw.Crop(dc, 0, -lw, 0, 0)
-	f.p.Draw(pc)
-	if f.entries > 0 {
-		da := f.p.DataCanvas(pc)
-		lc := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: pc.Max.X + gap, Y: da.Min.Y},
-			Max: vg.Point{X: dc.Max.X, Y: da.Max.Y},
-		}}
-		f.leg.Draw(lc)
+	for i := range x {
+		if !isFinite(lo[i]) || !isFinite(hi[i]) || !isFinite(x[i]) {
+			flush()
+			continue
+		}
+		seg = append(seg, i)
 	}
-	w, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	// BestSpeed: the default compression takes most of the drawing time and
-	// saves little on these mostly white pictures.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, c.Image()); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
+	flush()
+	return &plotter.Polygon{Color: c}
+}
+
+// lineThumb is the legend thumbnail of a line style.
+func lineThumb(sty draw.LineStyle) gplot.Thumbnailer { return &plotter.Line{LineStyle: sty} }
+
+// translucent returns c with alpha a.
+func translucent(c color.Color, a uint8) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A = a
+	return n
+}
+
+// addSpread draws the ranges of a distribution, the outer one below the
+// inner one, with legend entries for them and the median, and returns the
+// function that draws the median: call it once whatever goes between the
+// ranges and the median is drawn.
+func addSpread(pn *panel, sp *spread, c color.Color, median color.Color) (drawMedian func()) {
+	outer := addBand(pn.p, sp.x, sp.lo2, sp.hi2, translucent(c, 0x38))
+	inner := addBand(pn.p, sp.x, sp.lo1, sp.hi1, translucent(c, 0x70))
+	msty := draw.LineStyle{Color: median, Width: thickWidth}
+	pn.add("median", lineThumb(msty))
+	pn.add(rangeName(sp.lvl.inner), inner)
+	pn.add(rangeName(sp.lvl.outer), outer)
+	return func() { addLine(pn.p, sp.x, sp.med, msty) }
 }
 
 // margin widens a linear axis by 4% of its data range on each side, so
@@ -301,13 +206,6 @@ func margin(a *gplot.Axis) {
 	}
 }
 
-// translucent returns c with alpha a.
-func translucent(c color.Color, a uint8) color.Color {
-	n := color.NRGBAModel.Convert(c).(color.NRGBA)
-	n.A = a
-	return n
-}
-
 // seedLabel is the legend name of a student network.
 func seedLabel(net string) string {
 	if n, ok := seedNumber(net); ok {
@@ -316,131 +214,341 @@ func seedLabel(net string) string {
 	return net
 }
 
-// components returns the components of a record to draw for one of nets
-// networks: all of them, or evenly spaced ones so that the figure holds
-// about maxLines lines (at least 20 per network).
-func components(size, nets int) []int {
-	n := min(size, max(maxLines/max(nets, 1), 20))
-	cs := make([]int, n)
-	for i := range cs {
-		cs[i] = i * size / n
+// count writes n with its noun: "1 seed", "3 seeds".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return cs
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// lines draws every component of a variable over time: the students in
-// their colours, the teacher dashed on top where get finds it.
-func (pt *painter) lines(path string, k key, get func(net string) (Array, bool)) error {
-	f, err := pt.linesFigure(k, get)
-	if err != nil {
-		return err
+// entryNoun is what one value of a record of v is: a matrix entry, an
+// input, a neuron.
+func entryNoun(v string) string {
+	_, inc := increment(v)
+	switch {
+	case weightVars[v] || inc:
+		return "entry"
+	case v == "input":
+		return "input"
 	}
-	return f.save(path)
+	return "neuron"
 }
 
-// linesFigure makes the figure of lines.
-func (pt *painter) linesFigure(k key, get func(net string) (Array, bool)) (*figure, error) {
-	f := pt.newFigure(pt.title(k), yLabel(k.v))
-	maxSize, shown := 0, 0
-	drawNet := func(net string, sty draw.LineStyle, name string) error {
-		a, ok := get(net)
-		if !ok {
-			return nil
+// plural of entryNoun.
+func nouns(n int, noun string) string {
+	if noun == "entry" {
+		if n == 1 {
+			return "1 entry"
 		}
-		v := pt.view(a, k.v)
-		legSty := sty
-		if v.size > 1 {
-			sty.Width = thinWidth
+		return fmt.Sprintf("%d entries", n)
+	}
+	return count(n, noun)
+}
+
+// overRun says how overRun draws.
+type overRun struct {
+	// seedLines is the largest number of students drawn one line per
+	// entry, coloured by seed (at most fewLines lines in all).
+	seedLines int
+	// samples draws representative entries over a distribution.
+	samples bool
+}
+
+// overRun draws the students' series (records after settling, decimated)
+// against the run's axis on pn: every entry of every student as a line,
+// coloured by seed, when there are at most o.seedLines students and
+// fewLines lines; otherwise the distribution at each record — across the
+// entries and students (median, 25–75 % and 5–95 %), or across the
+// students when each has one entry (median, 25–75 % and range) — with, if
+// o.samples, the entries of the first student whose last values rank at
+// 10, 50 and 90 % (its only entry, when it has one) drawn on top. It
+// returns what is shown, for the subtitle.
+func (pt *painter) overRun(pn *panel, v string, students []series, colors []int, o overRun) string {
+	if len(students) == 0 {
+		return ""
+	}
+	noun := entryNoun(v)
+	size, lines := 0, 0
+	for _, s := range students {
+		size = max(size, s.size)
+		lines += s.size
+	}
+	if lines <= fewLines && len(students) <= o.seedLines {
+		for i, s := range students {
+			rows := decimate(s.afterSettling(pt.run.SettlingSteps), maxPoints)
+			x := make([]float64, len(rows))
+			for j, r := range rows {
+				x[j] = pt.x.at(s.steps[r])
+			}
+			sty := draw.LineStyle{Color: seedColor(colors[i]), Width: thickWidth}
+			if s.size > 1 {
+				sty.Width = thinWidth
+			}
+			for c := range s.size {
+				y := make([]float64, len(rows))
+				for j, r := range rows {
+					y[j] = s.at(r, c)
+				}
+				addLine(pn.p, x, y, sty)
+			}
+			pn.add(seedLabel(s.net), lineThumb(draw.LineStyle{Color: sty.Color, Width: thickWidth}))
 		}
-		if v.size > 20 {
-			// Let crowded entries of different seeds show through.
-			sty.Color = translucent(sty.Color, 0xa0)
+		switch {
+		case len(students) == 1 && size == 1:
+			return ""
+		case size == 1:
+			return "one line per seed"
 		}
-		maxSize = max(maxSize, v.size)
-		shown = len(components(v.size, len(pt.seeds)))
-		for _, c := range components(v.size, len(pt.seeds)) {
-			if err := f.line(v.t, v.col(c), sty); err != nil {
-				return err
+		return "every " + noun + ", one colour per seed"
+	}
+
+	// The distribution at each record the students have in common.
+	lv := entryLevels
+	if size == 1 {
+		lv = seedLevels
+	}
+	first := students[0]
+	n := first.records()
+	for _, s := range students {
+		n = min(n, s.records())
+	}
+	var rows []int
+	for _, r := range first.afterSettling(pt.run.SettlingSteps) {
+		if r < n {
+			rows = append(rows, r)
+		}
+	}
+	rows = decimate(rows, maxPoints)
+	entries := sampleEntries(size, len(students))
+	sp := newSpread(lv)
+	buf := make([]float64, 0, len(entries)*len(students))
+	for _, r := range rows {
+		buf = buf[:0]
+		for _, s := range students {
+			for _, c := range entries {
+				if c < s.size {
+					buf = append(buf, s.at(r, c))
+				}
 			}
 		}
-		f.legend(name, legSty)
-		return nil
+		sp.add(pt.x.at(first.steps[r]), buf)
 	}
-	for i, net := range pt.seeds {
-		sty := draw.LineStyle{Color: seedColor(i), Width: thickWidth}
-		if err := drawNet(net, sty, seedLabel(net)); err != nil {
-			return nil, err
+	drawMedian := addSpread(pn, sp, spreadColor, medianColor)
+	defer drawMedian()
+	var what string
+	if size == 1 {
+		what = lv.describe() + " over " + count(len(students), "seed")
+	} else {
+		what = fmt.Sprintf("%s of %s", lv.describe(), nouns(size, noun))
+		if len(students) > 1 {
+			what += " × " + count(len(students), "seed")
 		}
 	}
-	tsty := draw.LineStyle{Color: teacherColor, Width: thickWidth, Dashes: dashes}
-	if err := drawNet(teacherNet, tsty, "teacher"); err != nil {
-		return nil, err
+	if len(entries) < size {
+		what += fmt.Sprintf(" (%d evenly spaced %s per seed)", len(entries), pluralNoun(noun))
 	}
-	if shown < maxSize {
-		f.p.Title.Text += fmt.Sprintf(" (%d of %d)", shown, maxSize)
+	if o.samples && len(rows) > 0 {
+		last := rows[len(rows)-1]
+		all := make([]int, first.size)
+		for c := range all {
+			all[c] = c
+		}
+		rep := representative(all, func(c int) float64 { return first.at(last, c) })
+		x := make([]float64, len(rows))
+		for j, r := range rows {
+			x[j] = pt.x.at(first.steps[r])
+		}
+		sty := draw.LineStyle{Color: sampleColor, Width: thinWidth}
+		for _, c := range rep {
+			y := make([]float64, len(rows))
+			for j, r := range rows {
+				y[j] = first.at(r, c)
+			}
+			addLine(pn.p, x, y, sty)
+		}
+		label := seedLabel(first.net)
+		if first.size > 1 {
+			label += ", " + nouns(len(rep), noun)
+		}
+		pn.add(label, lineThumb(draw.LineStyle{Color: sampleColor, Width: thickWidth}))
+		what += "; line: " + label
+		if first.size > 1 {
+			what = strings.Replace(what, "; line: ", "; lines: ", 1)
+		}
 	}
-	f.p.X.Min = 0
-	margin(&f.p.Y)
-	return f, nil
+	return what
 }
 
-// mse draws the MSE of every student, averaged over 10 presentations, on a
-// log scale.
+// pluralNoun is the plural of a noun of entryNoun.
+func pluralNoun(noun string) string {
+	if noun == "entry" {
+		return "entries"
+	}
+	return noun + "s"
+}
+
+// constant reports whether no entry of any series changes after settling
+// (of large matrices, the entries a distribution takes).
+func (pt *painter) constant(students []series) bool {
+	for _, s := range students {
+		rows := s.afterSettling(pt.run.SettlingSteps)
+		if len(rows) < 2 {
+			return false
+		}
+		for _, c := range sampleEntries(s.size, len(students)) {
+			first := s.at(rows[0], c)
+			for _, r := range rows[1:] {
+				if s.at(r, c) != first {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// weights draws a weight matrix (WPP, WIP, BPP, BPI, BPI+BPP) over the
+// run. For the forward weights of a fw_bw run the teacher's values, which
+// do not change, are drawn as dashed lines across the run: the values the
+// students should reach.
+func (pt *painter) weights(path string, k key, get getter) error {
+	students, colors, teacher := pt.collect(k.v, get)
+	pn := newPanel("", pt.x.label(), axisLabel(k.v))
+	constant := pt.constant(students)
+	what := pt.overRun(pn, k.v, students, colors, overRun{seedLines: 3, samples: !constant})
+	if constant {
+		what = joinNote("constant during the run", what)
+	}
+	if k.v == "WPP" && teacher != nil && teacher.size <= 4 && pt.constant([]series{*teacher}) {
+		xmax := 0.0
+		for _, s := range students {
+			xmax = math.Max(xmax, pt.x.at(s.steps[s.records()-1]))
+		}
+		sty := draw.LineStyle{Color: teacherColor, Width: thickWidth, Dashes: dashes}
+		r := teacher.records() - 1
+		for c := range teacher.size {
+			v := teacher.at(r, c)
+			addLine(pn.p, []float64{0, xmax}, []float64{v, v}, sty)
+		}
+		pn.add("teacher", lineThumb(sty))
+		what = joinNote(what, "dashed: the teacher's fixed weights")
+	}
+	pt.xRange(pn.p)
+	margin(&pn.p.Y)
+	return pt.save(path, describe(k, pt.run.Skip), what, pn)
+}
+
+// xRange sets the x axis of a figure over the whole run: from the end of
+// settling to the students' last record.
+func (pt *painter) xRange(p *gplot.Plot) {
+	p.X.Min, p.X.Max = 0, pt.x.at(pt.run.SettlingSteps+pt.lastStep)
+}
+
+// joinNote appends a note to a subtitle.
+func joinNote(what, note string) string {
+	switch {
+	case what == "":
+		return note
+	case note == "":
+		return what
+	}
+	return what + "; " + note
+}
+
+// save writes a one-panel figure with its legend in a row below the axes.
+func (pt *painter) save(path, title, subtitle string, pn *panel) error {
+	s := newSheet(title, subtitle)
+	s.panels = []*panel{{p: pn.p}}
+	s.legend = pn.legend
+	return s.save(path, pt.format)
+}
+
+// mse draws the MSE of the students on a log axis: per seed the mean over
+// every bin (an epoch, or several), and across seeds the median with the
+// 25–75 % range and the full range; with at most three seeds one line per
+// seed. Zeros and negative means are clipped to the axis' lower end.
 func (pt *painter) mse(path, name string) error {
-	f := pt.newFigure("MSE (moving average over 10 presentations)", "MSE")
-	w := mseWindow(pt.run.StepsPerSample, pt.run.RecPerSteps)
-	type curve struct {
-		t, y []float64
-		sty  draw.LineStyle
-		name string
-	}
-	var curves []curve
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, net := range pt.seeds {
-		a, ok := pt.run.Arrays[net+"/"+name]
-		if !ok {
-			continue
+	students, colors, _ := pt.collect("MSE", pt.get(name))
+	pn := newPanel("", pt.x.label(), axisLabel("MSE"))
+	var bins []bin
+	var per int
+	var what string
+	if len(students) > 0 {
+		first := students[0]
+		rows := first.afterSettling(pt.run.SettlingSteps)
+		steps := make([]int, len(rows))
+		for i, r := range rows {
+			steps[i] = first.steps[r]
 		}
-		// Average over all records, then keep the drawn ones.
-		v := pt.view(a, "MSE")
-		n := len(a.Data)
-		if len(a.Shape) > 0 {
-			n = min(n, a.Shape[0]*v.size)
+		minRecords := 1
+		if pt.run.RecPerSteps > 0 {
+			minRecords = max(1, pt.run.StepsPerSample/pt.run.RecPerSteps)
 		}
-		raw := make([]float64, n/max(v.size, 1))
-		for r := range raw {
-			raw[r] = a.Data[r*v.size]
-		}
-		avg := movingAverage(raw, w)
-		y := make([]float64, len(v.rows))
-		for j, r := range v.rows {
-			y[j] = avg[r]
-			if isFinite(y[j]) && y[j] > 0 {
-				lo, hi = math.Min(lo, y[j]), math.Max(hi, y[j])
+		bins, per = pt.x.bins(steps, minRecords)
+		if len(rows) > 0 {
+			for i := range bins {
+				bins[i].from += rows[0]
+				bins[i].to += rows[0]
 			}
 		}
-		curves = append(curves, curve{t: v.t, y: y, name: seedLabel(net),
-			sty: draw.LineStyle{Color: seedColor(i), Width: thickWidth}})
+		what = "mean per " + pt.x.binName(per, pt.run.RecPerSteps)
+	}
+	means := make([][]float64, len(students))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, s := range students {
+		means[i] = binMeans(s, 0, bins)
+		for _, v := range means[i] {
+			if isFinite(v) && v > 0 {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	x := make([]float64, len(bins))
+	for i, b := range bins {
+		x[i] = b.x
+	}
+	if len(students) <= 3 {
+		for i, s := range students {
+			sty := draw.LineStyle{Color: seedColor(colors[i]), Width: thickWidth}
+			addLine(pn.p, x, clipBelow(means[i], lo), sty)
+			pn.add(seedLabel(s.net), lineThumb(sty))
+		}
+		if len(students) > 1 {
+			what += ", one line per seed"
+		}
+	} else {
+		sp := newSpread(seedLevels)
+		buf := make([]float64, len(students))
+		for j := range bins {
+			for i := range students {
+				buf[i] = means[i][j]
+			}
+			sp.add(x[j], buf)
+		}
+		for _, ys := range [][]float64{sp.med, sp.lo1, sp.hi1, sp.lo2, sp.hi2} {
+			clipBelow(ys, lo)
+		}
+		addSpread(pn, sp, spreadColor, medianColor)()
+		what += "; " + seedLevels.describe() + " over " + count(len(students), "seed")
 	}
 	if math.IsInf(lo, 1) {
 		lo, hi = 1e-3, 1
 	}
-	// Clip zeros and negatives to the smallest positive value, so that the
-	// log axis can show them; the axis spans whole decades.
-	f.p.Y.Scale = gplot.LogScale{}
-	f.p.Y.Tick.Marker = logTicks{}
-	f.p.Y.Min, f.p.Y.Max = logRange(lo, hi)
-	for _, c := range curves {
-		for j, y := range c.y {
-			if isFinite(y) && y < lo {
-				c.y[j] = lo
-			}
+	pn.p.Y.Scale = gplot.LogScale{}
+	pn.p.Y.Tick.Marker = logTicks{}
+	pn.p.Y.Min, pn.p.Y.Max = logRange(lo, hi)
+	pt.xRange(pn.p)
+	return pt.save(path, describe(key{v: "MSE"}, false), what, pn)
+}
+
+// clipBelow raises the finite values of ys below lo to lo, in place, so
+// that a log axis shows them.
+func clipBelow(ys []float64, lo float64) []float64 {
+	for i, y := range ys {
+		if isFinite(y) && y < lo {
+			ys[i] = lo
 		}
-		if err := f.line(c.t, c.y, c.sty); err != nil {
-			return err
-		}
-		f.legend(c.name, c.sty)
 	}
-	f.p.X.Min = 0
-	return f.save(path)
+	return ys
 }

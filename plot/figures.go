@@ -3,16 +3,13 @@ package plot
 import (
 	"fmt"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 	"sort"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // The paper's figures, drawn from the results of palmc runs: Fig. 3 (the
@@ -25,129 +22,67 @@ var layerColors = []color.RGBA{
 	{0xd6, 0x27, 0x28, 0xff}, {0x94, 0x67, 0xbd, 0xff},
 }
 
-// epochAxis returns the epoch of each of n records of a series: record r
-// is at step first+r·RecPerSteps, and epoch = (step - settling)/epochSteps.
-func epochAxis(run Run, n int, target bool, epochSteps int) []float64 {
-	steps := recordSteps(n, target, run.RecPerSteps, run.SettlingSteps)
-	out := make([]float64, n)
-	for i, s := range steps {
-		out[i] = float64(s-run.SettlingSteps) / float64(epochSteps)
-	}
-	return out
+// figureAxis is the epoch axis of a paper figure's run.
+func figureAxis(run Run, epochSteps int) axis {
+	return axis{epochSteps: max(epochSteps, 1), dt: run.Dt, settling: run.SettlingSteps, unit: chooseUnit(0)}
 }
 
-func panel(titleText, xlabel, ylabel string) *gplot.Plot {
-	p := newPlot(titleText, xlabel, ylabel, 12, 6)
-	p.Legend.TextStyle.Font = sans(10)
-	p.Legend.Top = true
-	p.Legend.ThumbnailWidth = vg.Points(18)
-	return p
-}
-
-// curve is one mean ± std curve of a figure panel.
-type curve struct {
-	x      []float64
+// meanStdCurve is one mean ± std curve of a figure panel: ys holds one
+// series per seed, all taken at the steps.
+type meanStdCurve struct {
+	steps  []int
 	ys     [][]float64
 	c      color.RGBA
 	label  string
 	dashed bool
-	// positive clips the band to positive values, for log axes.
-	positive bool
 }
 
-// addCurves adds the curves to p: all bands first, then all mean lines, so
-// that no band covers a line.
-func addCurves(p *gplot.Plot, cs []curve) error {
-	for _, pass := range []bool{true, false} {
-		for _, c := range cs {
-			if err := addBand(p, c, pass); err != nil {
-				return err
+// addMeanStd adds the curves to pn, all bands first and then all mean
+// lines, so that no band covers a line; records before epoch 0 (settling)
+// are left out and long series decimated.
+func addMeanStd(pn *panel, ax axis, cs []meanStdCurve) {
+	type drawn struct{ x, mean []float64 }
+	ds := make([]drawn, len(cs))
+	for i, cv := range cs {
+		var idx []int
+		for j, s := range cv.steps {
+			if s > ax.settling {
+				idx = append(idx, j)
 			}
 		}
-	}
-	return nil
-}
-
-// addBand adds the band (band true) or the mean line of mean ± std of ys
-// (one series per seed) against x, skipping records before epoch 0
-// (settling).
-func addBand(p *gplot.Plot, cv curve, bandPass bool) error {
-	x, c := cv.x, cv.c
-	mean, std := meanStd(cv.ys, len(x))
-	var xs, ms, ss []float64
-	for i := range x {
-		if x[i] >= 0 {
-			xs, ms, ss = append(xs, x[i]), append(ms, mean[i]), append(ss, std[i])
-		}
-	}
-	idx := decimate(seq(len(xs)), maxPoints)
-	band := translucent(c, 0x40)
-	for _, seg := range segmentIndexes(pick(ms, idx)) {
-		if !bandPass {
-			break
-		}
-		ring := make(plotter.XYs, 0, 2*len(seg))
-		for _, j := range seg {
-			i := idx[j]
-			ring = append(ring, plotter.XY{X: xs[i], Y: ms[i] + ss[i]})
-		}
-		for j := len(seg) - 1; j >= 0; j-- {
-			i := idx[seg[j]]
-			lo := ms[i] - ss[i]
-			if cv.positive {
-				lo = math.Max(lo, ms[i]/100)
+		idx = decimate(idx, maxPoints)
+		ys := make([][]float64, len(cv.ys))
+		for k, y := range cv.ys {
+			ys[k] = make([]float64, len(idx))
+			for j, r := range idx {
+				ys[k][j] = y[r]
 			}
-			ring = append(ring, plotter.XY{X: xs[i], Y: lo})
 		}
-		poly, err := plotter.NewPolygon(ring)
-		if err != nil {
-			return err
+		mean, std := meanStd(ys, len(idx))
+		x, lo, hi := make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
+		for j, r := range idx {
+			x[j] = ax.at(cv.steps[r])
+			lo[j], hi[j] = mean[j]-std[j], mean[j]+std[j]
 		}
-		poly.Color = band
-		poly.LineStyle.Width = 0
-		p.Add(poly)
+		addBand(pn.p, x, lo, hi, translucent(cv.c, 0x40))
+		ds[i] = drawn{x, mean}
 	}
-	if bandPass {
-		return nil
-	}
-	sty := draw.LineStyle{Color: c, Width: thickWidth}
-	if cv.dashed {
-		sty.Dashes = dashes
-	}
-	for _, s := range segments(pick(xs, idx), pick(ms, idx)) {
-		l, err := plotter.NewLine(s)
-		if err != nil {
-			return err
+	for i, cv := range cs {
+		sty := draw.LineStyle{Color: cv.c, Width: thickWidth}
+		if cv.dashed {
+			sty.Dashes = dashes
 		}
-		l.LineStyle = sty
-		p.Add(l)
+		addLine(pn.p, ds[i].x, ds[i].mean, sty)
+		pn.add(cv.label, lineThumb(sty))
 	}
-	p.Legend.Add(cv.label, &plotter.Line{LineStyle: sty})
-	return nil
-}
-
-func seq(n int) []int {
-	out := make([]int, n)
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
-func pick(x []float64, idx []int) []float64 {
-	out := make([]float64, len(idx))
-	for i, j := range idx {
-		out[i] = x[j]
-	}
-	return out
 }
 
 // studentSeries returns, for every student of run, the flat data of key
-// "<net>/<name>" (nil when absent), in the order of seed numbers.
+// "<net>/<name>" cut to the shortest, in the order of seed numbers.
 func studentSeries(run Run, name string) [][]float64 {
 	var nets []string
 	for k := range run.Arrays {
-		if net, rest, ok := cut(k); ok && rest == name {
+		if net, rest, ok := strings.Cut(k, "/"); ok && rest == name {
 			if _, isSeed := seedNumber(net); isSeed {
 				nets = append(nets, net)
 			}
@@ -169,88 +104,57 @@ func studentSeries(run Run, name string) [][]float64 {
 	return out
 }
 
-func cut(key string) (net, rest string, ok bool) {
-	for i := 0; i < len(key); i++ {
-		if key[i] == '/' {
-			return key[:i], key[i+1:], true
-		}
-	}
-	return "", "", false
-}
-
-// savePanels draws the panels in a grid of the given columns into a PNG
-// at path.
-func savePanels(path string, panels []*gplot.Plot, cols int, w, h vg.Length) error {
-	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(figDPI))
-	dc := draw.New(c)
-	dc = draw.Crop(dc, vg.Points(6), -vg.Points(8), vg.Points(4), -vg.Points(4))
-	rows := (len(panels) + cols - 1) / cols
-	grid := make([][]*gplot.Plot, rows)
-	for i := range grid {
-		grid[i] = make([]*gplot.Plot, cols)
-		for j := range grid[i] {
-			if k := i*cols + j; k < len(panels) {
-				grid[i][j] = panels[k]
-			}
-		}
-	}
-	t := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(18), PadY: vg.Points(14)}
-	for i := range grid {
-		for j, p := range grid[i] {
-			if p != nil {
-				p.Draw(t.At(dc, j, i))
-			}
-		}
-	}
-	f, err := os.Create(path)
+// saveFigure writes a paper figure; its format is that of the file name's
+// extension.
+func saveFigure(s *sheet, path string) error {
+	format, err := FormatOf(path)
 	if err != nil {
 		return err
 	}
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(f, c.Image()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return s.save(path, format)
 }
 
 // Fig3 draws the paper's Fig. 3 from a bw_only run with --compare BP: for
-// each of the three angles (between WPP[k+1]ᵀ and BPP[k], between BPP[k] and
-// backprop's matrix with the activation derivatives, between the
+// each of the three angles (between W[k+1]ᵀ and B[k], between B[k] and
+// backprop's matrix with the slopes φ′ on both sides, between the
 // Jacobians), the mean ± std over seeds of every hidden layer k against
-// epochs. epochSteps is the number of steps of one epoch.
+// epochs. epochSteps is the number of steps of one epoch. The file format
+// is that of the extension of path (.png, .svg or .pdf).
 func Fig3(run Run, epochSteps int, path string) error {
-	names := []struct{ key, title string }{
-		{"angle_WPPT_BPP", "angle between WPP[k+1]ᵀ and BPP[k]"},
-		{"angle_BPP_RHS", "angle between BPP[k] and φ'·WPP[k+1]ᵀ·φ'"},
-		{"angle_jacobians_BP", "angle between the Jacobians"},
-	}
-	var panels []*gplot.Plot
-	for _, nm := range names {
-		p := panel(nm.title, "epoch", "angle (degrees)")
-		var cs []curve
+	ax := figureAxis(run, epochSteps)
+	s := &sheet{width: 12.6 * vg.Inch, height: 4 * vg.Inch}
+	seeds := 0
+	for _, name := range []string{"angle_WPPT_BPP", "angle_BPP_RHS", "angle_jacobians_BP"} {
+		pn := newPanel(angleName(name, -1, false), "epoch", angleLabel)
+		var cs []meanStdCurve
 		for k := 0; ; k++ {
-			ys := studentSeries(run, fmt.Sprintf("%s/%d", nm.key, k))
+			ys := studentSeries(run, fmt.Sprintf("%s/%d", name, k))
 			if len(ys) == 0 {
 				break
 			}
-			cs = append(cs, curve{epochAxis(run, len(ys[0]), false, epochSteps), ys,
-				layerColors[k%len(layerColors)], fmt.Sprintf("hidden layer %d", k), false, false})
+			seeds = len(ys)
+			cs = append(cs, meanStdCurve{steps: recordSteps(len(ys[0]), false, run.RecPerSteps, run.SettlingSteps),
+				ys: ys, c: layerColors[k%len(layerColors)], label: fmt.Sprintf("hidden layer %d (B%s, W%s)", k, subInt(k), subInt(k+1))})
 		}
 		if len(cs) == 0 {
 			continue
 		}
-		if err := addCurves(p, cs); err != nil {
-			return err
-		}
-		p.Y.Min, p.Y.Max = 0, 100
-		p.X.Min = 0
-		p.Legend.Left = false
-		panels = append(panels, p)
+		addMeanStd(pn, ax, cs)
+		pn.p.Y.Min, pn.p.Y.Max = 0, 100
+		pn.p.X.Min, pn.p.X.Max = 0, ax.at(cs[0].steps[len(cs[0].steps)-1])
+		// Every panel has the same layers: one legend below all of them.
+		s.legend = pn.legend
+		s.panels = append(s.panels, &panel{p: pn.p})
 	}
-	if len(panels) == 0 {
+	if len(s.panels) == 0 {
 		return fmt.Errorf("plot: Fig. 3 needs the angles of a run with --compare BP")
 	}
-	return savePanels(path, panels, len(panels), vg.Length(len(panels))*4.2*vg.Inch, 3.6*vg.Inch)
+	s.cols = len(s.panels)
+	s.width = vg.Length(len(s.panels)) * 4.2 * vg.Inch
+	s.title = "Angles between the backward weights B and backprop's"
+	s.subtitle = fmt.Sprintf("for each hidden layer k: B = B_{k}, W = W_{k+1}, φ′ the slopes diag(φ′) of layers k and k+1; mean ± std over %s",
+		count(seeds, "seed"))
+	return saveFigure(s, path)
 }
 
 // Fig4Run is one model's run for Fig. 4.
@@ -266,92 +170,168 @@ var modelColors = map[string]color.RGBA{
 	"BP": {0x20, 0x20, 0x20, 0xff}, "FA": {0xd6, 0x27, 0x28, 0xff}, "PAL": {0x1f, 0x77, 0xb4, 0xff},
 }
 
-// weightColors colour WPP[0], WPP[1] and BPP[0] in the weight panels.
+// weightColors colour W₀, W₁ and B₀ in the weight panels.
 var weightColors = []color.RGBA{{0x1f, 0x77, 0xb4, 0xff}, {0x2c, 0xa0, 0x2c, 0xff}, {0xd6, 0x27, 0x28, 0xff}}
 
-// perEpoch averages the records of every epoch of a series whose records
-// start after settling (MSE): epochRecords records an epoch.
-func perEpoch(y []float64, epochRecords int) []float64 {
-	epochRecords = max(epochRecords, 1)
-	out := make([]float64, 0, len(y)/epochRecords)
-	for i := 0; i+epochRecords <= len(y); i += epochRecords {
-		s := 0.0
-		for _, v := range y[i : i+epochRecords] {
-			s += v
-		}
-		out = append(out, s/float64(epochRecords))
+// sameSeries reports whether two sets of series agree to 0.1 % of their
+// largest magnitude (at least 1): BP's B₀, copied from W₁ᵀ at every step,
+// is recorded one step behind it.
+func sameSeries(a, b [][]float64) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	return out
+	scale, diff := 1.0, 0.0
+	for i := range a {
+		if len(a[i]) != len(b[i]) {
+			return false
+		}
+		for j := range a[i] {
+			scale = math.Max(scale, math.Abs(a[i][j]))
+			diff = math.Max(diff, math.Abs(a[i][j]-b[i][j]))
+		}
+	}
+	return diff <= 1e-3*scale
 }
 
 // Fig4 draws the paper's Fig. 4a-b from fw_bw runs of BP, FA and PAL on
-// the [1, 1, 1] teacher task: the MSE of each model (mean over the records
-// of each epoch, then mean ± std over seeds, log scale), and for each model
-// the forward weights WPP[0], WPP[1] and the backward weight BPP[0]
-// (mean ± std over seeds), with the teacher's forward weights dashed.
+// the [1, 1, 1] teacher task: the MSE of each model (per seed the mean
+// over bins of epochs, then the median, 25–75 % and range over seeds on a
+// log axis), and for each model the forward weights W₀, W₁ and the
+// backward weight B₀ (mean ± std over seeds), with the teacher's forward
+// weights dashed. The file format is that of the extension of path.
 func Fig4(runs []Fig4Run, path string) error {
 	order := map[string]int{"BP": 0, "FA": 1, "PAL": 2}
 	sort.SliceStable(runs, func(i, j int) bool { return order[runs[i].Model] < order[runs[j].Model] })
-	mse := panel("MSE", "epoch", "MSE (mean over each epoch)")
-	mse.Y.Scale = gplot.LogScale{}
-	mse.Y.Tick.Marker = logTicks{}
-	mse.Legend.Left, mse.Legend.Top = false, false
-	panels := []*gplot.Plot{mse}
+	mse := newPanel("MSE", "epoch", axisLabel("MSE"))
+	panels := []*panel{mse}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	var mc []curve
+	type mseCurve struct {
+		sp *spread
+		c  color.RGBA
+		m  string
+	}
+	var mc []mseCurve
+	seeds, binEpochs, lastEpoch := 0, 1, 0.0
 	for _, r := range runs {
 		c, ok := modelColors[r.Model]
 		if !ok {
 			c = palette[4]
 		}
-		epochRecords := r.EpochSteps / max(r.Run.RecPerSteps, 1)
-		if ys := studentSeries(r.Run, "MSE"); len(ys) > 0 {
-			for i := range ys {
-				ys[i] = perEpoch(ys[i], epochRecords)
-				for j, v := range ys[i] {
-					ys[i][j] = math.Max(v, 1e-15)
-					lo, hi = math.Min(lo, ys[i][j]), math.Max(hi, ys[i][j])
+		ax := figureAxis(r.Run, r.EpochSteps)
+		if ys := studentSeries(r.Run, "MSE"); len(ys) > 0 && len(ys[0]) > 0 {
+			seeds = max(seeds, len(ys))
+			steps := recordSteps(len(ys[0]), true, r.Run.RecPerSteps, r.Run.SettlingSteps)
+			bins, per := ax.bins(steps, 1)
+			binEpochs = per
+			lastEpoch = math.Max(lastEpoch, ax.at(steps[len(steps)-1]))
+			sp := newSpread(seedLevels)
+			buf := make([]float64, len(ys))
+			for _, b := range bins {
+				for i, y := range ys {
+					sum, n := 0.0, 0
+					for _, v := range y[b.from:b.to] {
+						if isFinite(v) {
+							sum, n = sum+v, n+1
+						}
+					}
+					buf[i] = math.NaN()
+					if n > 0 {
+						buf[i] = sum / float64(n)
+					}
+				}
+				sp.add(b.x, buf)
+			}
+			for _, v := range sp.lo2 {
+				if v > 0 {
+					lo = math.Min(lo, v)
 				}
 			}
-			x := make([]float64, len(ys[0]))
-			for e := range x {
-				x[e] = float64(e + 1)
-			}
-			mc = append(mc, curve{x, ys, c, r.Model, false, true})
+			hi = math.Max(hi, sp.greatest)
+			mc = append(mc, mseCurve{sp, c, r.Model})
 		}
-		w := panel(r.Model+": weights", "epoch", "weight")
-		w.Legend.Left = false
-		var wc []curve
-		for i, key := range []string{"WPP/0", "WPP/1", "BPP/0"} {
-			ys := studentSeries(r.Run, key)
+		w := newPanel(r.Model+": weights", "epoch", "weight (a.u.)")
+		var wc []meanStdCurve
+		series := map[string][][]float64{}
+		for _, k := range []string{"WPP/0", "WPP/1", "BPP/0"} {
+			series[k] = studentSeries(r.Run, k)
+		}
+		bEqualsW := len(series["BPP/0"]) > 0 && sameSeries(series["BPP/0"], series["WPP/1"])
+		for i, k := range []string{"WPP/0", "WPP/1", "BPP/0"} {
+			ys := series[k]
 			if len(ys) == 0 || len(ys[0]) == 0 {
 				continue
 			}
-			wc = append(wc, curve{epochAxis(r.Run, len(ys[0]), false, r.EpochSteps), ys, weightColors[i], key, false, false})
+			v, layer, _ := strings.Cut(k, "/")
+			label := symbol(v, layer)
+			if k == "WPP/1" && bEqualsW {
+				label = "W₁ and B₀ (BP: B₀ = W₁ᵀ)"
+			}
+			if k == "BPP/0" && bEqualsW {
+				continue
+			}
+			wc = append(wc, meanStdCurve{steps: recordSteps(len(ys[0]), false, r.Run.RecPerSteps, r.Run.SettlingSteps),
+				ys: ys, c: weightColors[i], label: label})
 		}
-		if err := addCurves(w, wc); err != nil {
-			return err
-		}
-		for _, key := range []string{"WPP/0", "WPP/1"} {
-			if a, ok := r.Run.Arrays["teacher/"+key]; ok && len(a.Data) > 0 {
-				v := a.Data[0]
-				tl := plotter.NewFunction(func(float64) float64 { return v })
-				tl.LineStyle = draw.LineStyle{Color: color.Gray{0x80}, Width: thinWidth, Dashes: dashes}
-				w.Add(tl)
-				if key == "WPP/0" {
-					w.Legend.Add("teacher WPP", tl)
+		addMeanStd(w, ax, wc)
+		// The teacher's forward weights, which the students should reach.
+		var tv []float64
+		var tl []string
+		for _, k := range []string{"WPP/0", "WPP/1"} {
+			if a, ok := r.Run.Arrays["teacher/"+k]; ok && len(a.Data) > 0 {
+				v, layer, _ := strings.Cut(k, "/")
+				val := a.Data[len(a.Data)-1]
+				merged := false
+				for i := range tv {
+					if tv[i] == val {
+						tl[i] += ", " + symbol(v, layer)
+						merged = true
+					}
+				}
+				if !merged {
+					tv, tl = append(tv, val), append(tl, "teacher "+symbol(v, layer))
 				}
 			}
 		}
-		w.X.Min = 0
+		xmax := 0.0
+		if len(wc) > 0 {
+			xmax = ax.at(wc[0].steps[len(wc[0].steps)-1])
+		}
+		for i, v := range tv {
+			sty := draw.LineStyle{Color: refColor, Width: thinWidth, Dashes: dashes}
+			addLine(w.p, []float64{0, xmax}, []float64{v, v}, sty)
+			w.add(tl[i], lineThumb(sty))
+		}
+		w.p.X.Min, w.p.X.Max = 0, xmax
+		margin(&w.p.Y)
 		panels = append(panels, w)
 	}
-	if err := addCurves(mse, mc); err != nil {
-		return err
+	for _, m := range mc {
+		for _, ys := range [][]float64{m.sp.med, m.sp.lo1, m.sp.hi1, m.sp.lo2, m.sp.hi2} {
+			clipBelow(ys, lo)
+		}
+		addBand(mse.p, m.sp.x, m.sp.lo2, m.sp.hi2, translucent(m.c, 0x30))
 	}
+	for _, m := range mc {
+		addBand(mse.p, m.sp.x, m.sp.lo1, m.sp.hi1, translucent(m.c, 0x60))
+	}
+	for _, m := range mc {
+		sty := draw.LineStyle{Color: m.c, Width: thickWidth}
+		addLine(mse.p, m.sp.x, m.sp.med, sty)
+		mse.add(m.m, lineThumb(sty))
+	}
+	mse.p.Y.Scale = gplot.LogScale{}
+	mse.p.Y.Tick.Marker = logTicks{}
 	if lo < hi {
-		mse.Y.Min, mse.Y.Max = logRange(lo, hi)
+		mse.p.Y.Min, mse.p.Y.Max = logRange(lo, hi)
 	}
-	mse.X.Min = 0
-	return savePanels(path, panels, 2, 10*vg.Inch, 7.2*vg.Inch)
+	mse.p.X.Min, mse.p.X.Max = 0, lastEpoch
+	per := "epoch"
+	if binEpochs > 1 {
+		per = fmt.Sprintf("%d epochs", binEpochs)
+	}
+	s := &sheet{panels: panels, cols: 2, width: 10 * vg.Inch, height: 7.6 * vg.Inch,
+		title: "A teacher with positive weights, students that start negative",
+		subtitle: fmt.Sprintf("MSE: mean per %s, median (line), 25–75 %% and range (bands) over %s; weights: mean ± std over %s",
+			per, count(seeds, "seed"), count(seeds, "seed"))}
+	return saveFigure(s, path)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"palmc/store"
 	"path/filepath"
@@ -23,6 +22,10 @@ type Array = store.Array
 type Run struct {
 	// Context, if not nil, stops All between two plots when it ends.
 	Context context.Context
+	// TestInputs, if not nil, holds the inputs of a classify run's test
+	// samples (samples × inputs): its first two are the coordinates of the
+	// figure of the test predictions (Yin-Yang's x and y).
+	TestInputs *Array
 	// Arrays holds the contents of results.npz, keyed "<net>/<var>/<layer>"
 	// or "<net>/<var>" (without ".npy"), <net> being "teacher" or
 	// "seed<S>".
@@ -34,9 +37,12 @@ type Run struct {
 	// SettlingSteps is the number of settling steps at the start of each
 	// network's run; they are recorded but not plotted.
 	SettlingSteps int
-	// StepsPerSample is the number of steps per presentation (Tpres/dt); the
-	// MSE is averaged over 10 presentations.
+	// StepsPerSample is the number of steps per input sample (Tpres/dt):
+	// signals recorded less often than that are drawn as distributions.
 	StepsPerSample int
+	// EpochSteps is the number of steps of one epoch (dataset_size·Tpres/dt);
+	// runs of at least two epochs are drawn against epochs. 0: against time.
+	EpochSteps int
 	// Adaptive marks a run with the seed-era adaptive noise (noise_mode
 	// uP_adaptive): its epsilon_LO gets a figure of the cosine
 	// 1 - 2·epsilon_LO as well.
@@ -55,7 +61,12 @@ type Run struct {
 const teacherNet = "teacher"
 
 // notPlotted are variables that are not time series of the run.
-var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequence": true}
+var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequence": true,
+	// The time and epoch of the records, and the classify task's results,
+	// which have figures of their own.
+	"rec_time": true, "rec_epoch": true, "rec_time_target": true, "rec_epoch_target": true,
+	"val_accuracy": true, "test_accuracy": true, "confusion": true, "test_label": true, "test_prediction": true,
+	"epoch_angle_WPPT_BPP": true}
 
 // key is a parsed results.npz key.
 type key struct {
@@ -117,23 +128,32 @@ type job struct {
 
 // painter holds what every figure of a run shares.
 type painter struct {
-	run   Run
-	seeds []string // student networks, sorted by seed number
-	unit  timeUnit
+	run      Run
+	seeds    []string // student networks, sorted by seed number
+	x        axis     // the x axis of figures over the whole run
+	lastStep int      // the last record of the students, in steps after settling
+	format   Format
 }
 
 // All writes every plot the arrays of run allow into dir (created if need
-// be) as PNG files and returns their file names, sorted.
+// be) in the given format (PNG when empty) and returns their file names,
+// sorted.
 //
 // For every "<var>/<layer>" (or "<var>") that a student network has, it
-// draws "<var>_<layer>.png" (or "<var>.png") with all students, one colour
-// per seed, and the teacher dashed in black where it has the same key.
-// It adds "BPI+BPP_<k>.png" where the students have both BPI/k and BPP/k,
-// "<angle>_<k>_mean.png" (mean ± std over seeds) for every angle to
-// backprop, and for an adaptive run (Run.Adaptive) "cos_epsilon_LO_<k>.png"
-// for every epsilon_LO/k. Keys "seed", "stimulus", "target_sequence" and "final_*" are
-// not plotted.
-func All(run Run, dir string) ([]string, error) {
+// draws "<var>_<layer>.<ext>" (or "<var>.<ext>") with all students, as the
+// package documentation describes per kind of variable. It adds
+// "BPI+BPP_<k>.<ext>" where the students have both BPI/k and BPP/k,
+// "<angle>_<k>_mean.<ext>" (mean ± std over seeds) for every angle to
+// backprop, and for an adaptive run (Run.Adaptive) "cos_epsilon_LO_<k>.<ext>"
+// for every epsilon_LO/k. Keys "seed", "stimulus", "target_sequence" and
+// "final_*" are not plotted.
+func All(run Run, dir string, format Format) ([]string, error) {
+	if format == "" {
+		format = PNG
+	}
+	if _, err := ParseFormat(string(format)); err != nil {
+		return nil, err
+	}
 	if run.RecPerSteps <= 0 {
 		return nil, fmt.Errorf("plot: RecPerSteps must be positive, got %d", run.RecPerSteps)
 	}
@@ -151,12 +171,11 @@ func All(run Run, dir string) ([]string, error) {
 			break
 		}
 	}
-	p := &painter{run: run}
+	p := &painter{run: run, format: format}
 
 	// Student networks, sorted by seed number, and the variables they have.
 	seen := map[string]bool{}
 	names := map[string]key{} // "<var>/<layer>" of the students
-	maxMs := 0.0
 	for k, a := range run.Arrays {
 		pk, ok := parseKey(k)
 		if !ok || !plottable(pk.v) {
@@ -172,45 +191,51 @@ func All(run Run, dir string) ([]string, error) {
 			}
 			names[pk.name()] = key{v: pk.v, layer: pk.layer}
 		}
-		if len(a.Shape) > 0 {
+		if len(a.Shape) > 0 && pk.net != teacherNet {
 			steps := recordSteps(a.Shape[0], targetOnly[pk.v], run.RecPerSteps, run.SettlingSteps)
 			if n := len(steps); n > 0 {
-				maxMs = math.Max(maxMs, float64(steps[n-1]-run.SettlingSteps)*run.Dt)
+				p.lastStep = max(p.lastStep, steps[n-1]-run.SettlingSteps)
 			}
 		}
 	}
 	sortSeeds(p.seeds)
-	p.unit = chooseUnit(maxMs)
+	p.x = newAxis(run, p.lastStep)
 
 	var jobs []job
 	add := func(file string, draw func(path string) error) {
 		jobs = append(jobs, job{file: file, draw: draw})
 	}
+	ext := "." + string(format)
 	for name, k := range names {
-		file := fileName(k.v, k.layer)
+		file := fileName(k.v, k.layer) + ext
 		switch {
 		case k.v == "MSE":
 			add(file, func(path string) error { return p.mse(path, name) })
 		case strings.HasPrefix(k.v, "angle_"):
-			add(file, func(path string) error { return p.angle(path, name, k) })
-			add(strings.TrimSuffix(file, ".png")+"_mean.png",
+			add(file, func(path string) error { return p.angle(path, k, p.get(name)) })
+			add(fileName(k.v, k.layer)+"_mean"+ext,
 				func(path string) error { return p.angleMean(path, name, k) })
+		case weightVars[k.v]:
+			add(file, func(path string) error { return p.weights(path, k, p.get(name)) })
+		case k.v == "epsilon_LO":
+			add(file, func(path string) error { return p.slow(path, k, p.get(name)) })
 		default:
-			add(file, func(path string) error { return p.lines(path, k, p.get(name)) })
+			add(file, func(path string) error { return p.signal(path, k, p.get(name)) })
 		}
 		if k.v == "epsilon_LO" && run.Adaptive {
 			ck := key{v: "cos_epsilon_LO", layer: k.layer}
-			add(fileName(ck.v, ck.layer), func(path string) error { return p.cosEpsilon(path, ck, name) })
+			add(fileName(ck.v, ck.layer)+ext, func(path string) error { return p.cosEpsilon(path, ck, name) })
 		}
 		if k.v == "BPI" {
 			if _, ok := names["BPP/"+k.layer]; ok {
 				sk := key{v: "BPI+BPP", layer: k.layer}
-				add(fileName(sk.v, sk.layer), func(path string) error {
-					return p.lines(path, sk, p.sum("BPI/"+k.layer, "BPP/"+k.layer))
+				add(fileName(sk.v, sk.layer)+ext, func(path string) error {
+					return p.weights(path, sk, p.sum("BPI/"+k.layer, "BPP/"+k.layer))
 				})
 			}
 		}
 	}
+	p.classifyJobs(add, ext)
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].file < jobs[j].file })
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -269,16 +294,17 @@ func drawGuarded(j job, dir string) (err error) {
 	return nil
 }
 
-// fileName is "<var>_<layer>.png", or "<var>.png" without a layer.
+// fileName is "<var>_<layer>", or "<var>" without a layer: the name of a
+// figure's file without its extension.
 func fileName(v, layer string) string {
 	if layer == "" {
-		return v + ".png"
+		return v
 	}
-	return v + "_" + layer + ".png"
+	return v + "_" + layer
 }
 
 // get returns a function that looks up name ("<var>/<layer>") in a network.
-func (p *painter) get(name string) func(net string) (Array, bool) {
+func (p *painter) get(name string) getter {
 	return func(net string) (Array, bool) {
 		a, ok := p.run.Arrays[net+"/"+name]
 		return a, ok
@@ -287,7 +313,7 @@ func (p *painter) get(name string) func(net string) (Array, bool) {
 
 // sum returns a function that gives the entry-wise sum of two keys of a
 // network, when it has both with the same shape.
-func (p *painter) sum(a, b string) func(net string) (Array, bool) {
+func (p *painter) sum(a, b string) getter {
 	return func(net string) (Array, bool) {
 		x, ok1 := p.run.Arrays[net+"/"+a]
 		y, ok2 := p.run.Arrays[net+"/"+b]
@@ -312,49 +338,4 @@ func sameShape(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-// view is the part of a recorded array that is drawn: the records after
-// settling, decimated, with their times in the figure's unit.
-type view struct {
-	a    Array
-	size int       // values per record
-	rows []int     // records drawn
-	t    []float64 // their times
-}
-
-// view selects the records of a (a series of variable v) to draw.
-func (p *painter) view(a Array, v string) view {
-	n := 0
-	if len(a.Shape) > 0 {
-		n = a.Shape[0]
-	}
-	size := 1
-	for _, d := range a.Shape[min(1, len(a.Shape)):] {
-		size *= d
-	}
-	if size == 0 || len(a.Data) < n*size {
-		n = 0
-	}
-	steps := recordSteps(n, targetOnly[v], p.run.RecPerSteps, p.run.SettlingSteps)
-	idx, tms := timeAxis(steps, p.run.SettlingSteps, p.run.Dt)
-	rows := decimate(idx, maxPoints)
-	t := make([]float64, len(rows))
-	j := 0
-	for i, r := range rows {
-		for idx[j] != r {
-			j++
-		}
-		t[i] = tms[j] * p.unit.perMs
-	}
-	return view{a: a, size: size, rows: rows, t: t}
-}
-
-// col returns component c of every drawn record.
-func (v view) col(c int) []float64 {
-	y := make([]float64, len(v.rows))
-	for i, r := range v.rows {
-		y[i] = v.a.Data[r*v.size+c]
-	}
-	return y
 }

@@ -136,7 +136,7 @@ func TestAllGolden(t *testing.T) {
 				}
 			}
 			dir := outDir(t, tc.name)
-			got, err := All(run, dir)
+			got, err := All(run, dir, PNG)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,6 +164,18 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// kept returns the records of a series taken after settling and their x
+// on the run's axis.
+func kept(pt *painter, v string, a Array) ([]int, []float64) {
+	s := pt.newSeries("seed1", v, a)
+	rows := s.afterSettling(pt.run.SettlingSteps)
+	x := make([]float64, len(rows))
+	for i, r := range rows {
+		x[i] = pt.x.at(s.steps[r])
+	}
+	return rows, x
+}
+
 func TestTimeAxisLeavesOutSettling(t *testing.T) {
 	run := goldenRun(t, "pal_fw_tiny") // 160 records, 40 of them settling
 	const S, every, dt = 2000, 50, 0.01
@@ -171,7 +183,8 @@ func TestTimeAxisLeavesOutSettling(t *testing.T) {
 		t.Fatalf("params: %+v", run)
 	}
 	n := run.Arrays["seed123/uP/0"].Shape[0]
-	idx, tms := timeAxis(recordSteps(n, false, every, S), S, dt)
+	pt := &painter{run: run, x: newAxis(run, n*every-S)}
+	idx, tms := kept(pt, "uP", run.Arrays["seed123/uP/0"])
 	if len(idx) != n-S/every || idx[0] != S/every {
 		t.Errorf("kept %d records from %d, want %d from %d", len(idx), idx[0], n-S/every, S/every)
 	}
@@ -185,14 +198,16 @@ func TestTimeAxisLeavesOutSettling(t *testing.T) {
 	// Target-only series have no settling records: all are kept, and the
 	// last one lines up with the last full record.
 	m := run.Arrays["seed123/MSE"].Shape[0]
-	idx, tm := timeAxis(recordSteps(m, true, every, S), S, dt)
+	idx, tm := kept(pt, "MSE", run.Arrays["seed123/MSE"])
 	if len(idx) != m || !(tm[0] > 0) || math.Abs(tm[len(tm)-1]-tms[len(tms)-1]) > 1e-9 {
 		t.Errorf("MSE: %d of %d records, times %v … %v", len(idx), m, tm[0], tm[len(tm)-1])
 	}
 
 	// Settling that is not a multiple of the record interval.
-	idx, tms = timeAxis(recordSteps(10, false, 10, 25), 25, 1)
-	if idx[0] != 2 || tms[0] != 5 {
+	odd := Run{Dt: 1, RecPerSteps: 10, SettlingSteps: 25}
+	pt = &painter{run: odd, x: newAxis(odd, 75)}
+	a := Array{Shape: []int{10}, Data: make([]float64, 10)}
+	if idx, tms = kept(pt, "uP", a); idx[0] != 2 || tms[0] != 5 {
 		t.Errorf("settling 25, every 10: first record %d at %v, want 2 at 5", idx[0], tms[0])
 	}
 	steps := recordSteps(3, true, 10, 25)
@@ -200,15 +215,10 @@ func TestTimeAxisLeavesOutSettling(t *testing.T) {
 		t.Errorf("first target step %d, want 30", steps[0])
 	}
 	// No settling.
-	if _, tms = timeAxis(recordSteps(2, false, 10, 0), 0, 0.5); tms[0] != 5 {
+	none := Run{Dt: 0.5, RecPerSteps: 10}
+	pt = &painter{run: none, x: newAxis(none, 20)}
+	if _, tms = kept(pt, "uP", Array{Shape: []int{2}, Data: []float64{0, 0}}); tms[0] != 5 {
 		t.Errorf("no settling: first time %v, want 5", tms[0])
-	}
-
-	// The painter's view does the same, in the chosen unit.
-	p := &painter{run: run, unit: chooseUnit(60)}
-	v := p.view(run.Arrays["seed123/uP/0"], "uP")
-	if len(v.t) != n-S/every || !(v.t[0] > 0) {
-		t.Errorf("view: %d times from %v", len(v.t), v.t[0])
 	}
 }
 
@@ -218,38 +228,6 @@ func TestChooseUnit(t *testing.T) {
 	}
 	if u := chooseUnit(600000); u.name != "s" || u.perMs != 1e-3 {
 		t.Errorf("600 s: %+v", u)
-	}
-}
-
-func TestMSEWindow(t *testing.T) {
-	for _, c := range []struct{ sps, every, want int }{
-		{100, 50, 20}, // pal_fw_tiny: Tpres 1, dt 0.01
-		{100, 1, 1000},
-		{100, 2000, 1}, // fewer records than presentations: at least 1
-		{0, 50, 1},
-		{100, 0, 1},
-	} {
-		if got := mseWindow(c.sps, c.every); got != c.want {
-			t.Errorf("mseWindow(%d, %d) = %d, want %d", c.sps, c.every, got, c.want)
-		}
-	}
-	got := movingAverage([]float64{1, 2, 3, 4, 5, 6}, 3)
-	want := []float64{1, 1.5, 2, 3, 4, 5}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("movingAverage = %v, want %v", got, want)
-	}
-	got = movingAverage([]float64{1, math.NaN(), 3}, 2)
-	if got[0] != 1 || got[1] != 1 || got[2] != 3 {
-		t.Errorf("movingAverage with NaN = %v", got)
-	}
-	// Long series: no drift from the running sum.
-	x := make([]float64, 100000)
-	for i := range x {
-		x[i] = 1e6 * float64(i%7)
-	}
-	x = append(x, make([]float64, 50)...)
-	if avg := movingAverage(x, 20); avg[len(avg)-1] != 0 {
-		t.Errorf("trailing zeros average to %v", avg[len(avg)-1])
 	}
 }
 
@@ -265,6 +243,9 @@ func TestDecimate(t *testing.T) {
 	stride := (len(idx) + maxPoints - 1) / maxPoints
 	if d[0] != 7 || d[1]-d[0] != stride {
 		t.Errorf("kept %v …, want every %dth from 7", d[:3], stride)
+	}
+	if d[len(d)-1] != idx[len(idx)-1] {
+		t.Errorf("last kept %d, want the last record %d", d[len(d)-1], idx[len(idx)-1])
 	}
 	if d := decimate(idx[:maxPoints], maxPoints); len(d) != maxPoints {
 		t.Errorf("%d points decimated to %d", maxPoints, len(d))
@@ -318,7 +299,7 @@ func TestAllSynthetic(t *testing.T) {
 	arrays["seed7/seed"] = Array{Data: []float64{7}}
 	run := Run{Arrays: arrays, Dt: 0.1, RecPerSteps: 10, SettlingSteps: 100, StepsPerSample: 50}
 	dir := outDir(t, "synthetic")
-	got, err := All(run, dir)
+	got, err := All(run, dir, PNG)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,23 +309,19 @@ func TestAllSynthetic(t *testing.T) {
 	}
 	checkPNGs(t, dir, got)
 
-	p := &painter{run: run, unit: chooseUnit(R * 10 * 0.1)}
-	if p.unit.name != "s" {
-		t.Errorf("unit %q for 12 s", p.unit.name)
-	}
-	if v := p.view(arrays["seed7/WPP/0"], "WPP"); len(v.t) > maxPoints || len(v.t) < maxPoints/2 || !(v.t[0] > 0) {
-		t.Errorf("view of %d records: %d points from %v", R, len(v.t), v.t[0])
+	if u := chooseUnit(R * 10 * 0.1); u.name != "s" {
+		t.Errorf("unit %q for 12 s", u.name)
 	}
 }
 
 func TestSeedOrderAndErrors(t *testing.T) {
-	if _, err := All(Run{Dt: 1}, t.TempDir()); err == nil {
+	if _, err := All(Run{Dt: 1}, t.TempDir(), PNG); err == nil {
 		t.Error("RecPerSteps 0 accepted")
 	}
-	if _, err := All(Run{RecPerSteps: 1}, t.TempDir()); err == nil {
+	if _, err := All(Run{RecPerSteps: 1}, t.TempDir(), PNG); err == nil {
 		t.Error("Dt 0 accepted")
 	}
-	got, err := All(Run{Dt: 1, RecPerSteps: 1}, t.TempDir())
+	got, err := All(Run{Dt: 1, RecPerSteps: 1}, t.TempDir(), PNG)
 	if err != nil || len(got) != 0 {
 		t.Errorf("no arrays: %v, %v", got, err)
 	}
@@ -369,7 +346,7 @@ func TestSeedOrderAndErrors(t *testing.T) {
 		"seed1/MSE.npy":    {Shape: []int{2}, Data: []float64{0, -1}},
 		"seed1/angle_X/0":  {Shape: []int{5}, Data: []float64{math.NaN(), 1, math.Inf(1), 3, 200}},
 		"seed1/noise":      {Shape: []int{0, 3}},
-	}, Dt: 1, RecPerSteps: 1, SettlingSteps: 2, StepsPerSample: 1}, t.TempDir())
+	}, Dt: 1, RecPerSteps: 1, SettlingSteps: 2, StepsPerSample: 1}, t.TempDir(), PNG)
 	want := []string{"MSE.png", "angle_X_0.png", "angle_X_0_mean.png", "noise.png", "uP_0.png"}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, %v; want %v", got, err, want)
@@ -378,17 +355,23 @@ func TestSeedOrderAndErrors(t *testing.T) {
 
 func TestTitles(t *testing.T) {
 	for k, want := range map[key]string{
-		{v: "WPP", layer: "0"}:      "WPP[0]: input → layer 0",
-		{v: "WPP", layer: "2"}:      "WPP[2]: layer 1 → layer 2",
-		{v: "dWIP", layer: "1"}:     "dWIP[1]: layer 1 → interneurons 1",
-		{v: "BPP", layer: "0"}:      "BPP[0]: layer 1 → apical of layer 0",
-		{v: "BPI+BPP", layer: "1"}:  "BPI[1] + BPP[1]",
-		{v: "uP_breve", layer: "1"}: "uP_breve[1]",
-		{v: "input"}:                "input",
+		{v: "WPP", layer: "0"}:                "forward weights W₀: input → layer 0",
+		{v: "WPP", layer: "2"}:                "forward weights W₂: layer 1 → layer 2",
+		{v: "dWIP", layer: "1"}:               "weight increments ΔWᴵᴾ₁ per step: layer 1 → interneurons 1",
+		{v: "BPP", layer: "0"}:                "backward weights B₀: layer 1 → apical, layer 0",
+		{v: "BPI+BPP", layer: "1"}:            "lateral plus backward weights Bᴾᴵ₁ + B₁: zero in the self-predicting state",
+		{v: "uP_breve", layer: "1"}:           "prospective voltage ŭ₁, layer 1",
+		{v: "input"}:                          "input rates",
+		{v: "angle_WPPT_BPP", layer: "0"}:     "angle(W₁ᵀ, B₀)",
+		{v: "angle_BPP_RHS", layer: "2"}:      "angle(φ′₂·W₃ᵀ·φ′₃, B₂)",
+		{v: "angle_jacobians_BP", layer: "1"}: "angle(φ′₁·W₂ᵀ, B₁·φ′₂)",
 	} {
-		if got := title(k); got != want {
-			t.Errorf("title(%v) = %q, want %q", k, got, want)
+		if got := describe(k, false); got != want {
+			t.Errorf("describe(%v) = %q, want %q", k, got, want)
 		}
+	}
+	if got := angleName("angle_BPP_RHS", -1, false); got != "angle(φ′·Wᵀ·φ′, B)" {
+		t.Errorf("angle without layers: %q", got)
 	}
 }
 
@@ -438,5 +421,133 @@ func TestLinearTicks(t *testing.T) {
 	}
 	if want := []string{"-0.95", "-0.90", "-0.85", "-0.80", "-0.75", "-0.70"}; !reflect.DeepEqual(labels, want) {
 		t.Errorf("labels %v, want %v", labels, want)
+	}
+}
+
+func TestQuantileAsNumpy(t *testing.T) {
+	// numpy.percentile([1, 2, 3, 4, 10], [0, 5, 25, 50, 75, 95, 100])
+	sorted := []float64{1, 2, 3, 4, 10}
+	for _, c := range []struct{ p, want float64 }{
+		{0, 1}, {0.05, 1.2}, {0.25, 2}, {0.5, 3}, {0.75, 4}, {0.95, 8.8}, {1, 10},
+	} {
+		if got := quantile(sorted, c.p); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("quantile(%v) = %v, want %v", c.p, got, c.want)
+		}
+	}
+	if !math.IsNaN(quantile(nil, 0.5)) {
+		t.Error("quantile of nothing is not NaN")
+	}
+	sp := newSpread(entryLevels)
+	sp.add(1, []float64{math.NaN(), 3, 1, math.Inf(1), 2})
+	sp.add(2, []float64{math.NaN()})
+	if len(sp.x) != 1 || sp.med[0] != 2 || sp.lo2[0] != 1.1 || sp.hi2[0] != 2.9 {
+		t.Errorf("spread %+v", sp)
+	}
+}
+
+func TestRepresentative(t *testing.T) {
+	entries := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	score := func(c int) float64 { return float64(10 - c) } // entry 10 lowest
+	if got := representative(entries, score); !reflect.DeepEqual(got, []int{1, 5, 9}) {
+		t.Errorf("representative = %v, want [1 5 9]", got)
+	}
+	if got := representative([]int{4, 7}, score); !reflect.DeepEqual(got, []int{4, 7}) {
+		t.Errorf("two entries: %v", got)
+	}
+	if got := sampleEntries(100, 10); len(got) != 100 {
+		t.Errorf("100 entries × 10 seeds: %d sampled", len(got))
+	}
+	if got := sampleEntries(100000, 10); len(got) != maxValues/10 || got[1] != 250 {
+		t.Errorf("large matrix: %d sampled, second %d", len(got), got[1])
+	}
+}
+
+// Runs of two or more epochs are drawn against epochs, shorter ones
+// against time; per-epoch bins hold whole epochs.
+func TestAxisAndBins(t *testing.T) {
+	run := Run{Dt: 0.01, RecPerSteps: 10, SettlingSteps: 100, EpochSteps: 100}
+	if a := newAxis(run, 150); a.epochs() || a.label() != "time (ms)" {
+		t.Errorf("1.5 epochs: %+v %q", a, a.label())
+	}
+	a := newAxis(run, 300)
+	if !a.epochs() || a.label() != "epoch" || a.at(100+250) != 2.5 {
+		t.Errorf("3 epochs: %+v, x %v", a, a.at(350))
+	}
+	// Records every 10 steps after settling: 10 per epoch, the last one at
+	// the epoch's end.
+	var steps []int
+	for s := 110; s <= 400; s += 10 {
+		steps = append(steps, s)
+	}
+	bins, per := a.bins(steps, 1)
+	if per != 1 || len(bins) != 3 {
+		t.Fatalf("%d bins of %d epochs", len(bins), per)
+	}
+	for e, b := range bins {
+		if b.from != 10*e || b.to != 10*(e+1) || b.x != float64(e)+0.5 {
+			t.Errorf("bin %d: %+v", e, b)
+		}
+	}
+	// Many epochs: at most maxBins bins of whole epochs.
+	long := axis{epochSteps: 1, settling: 0, dt: 1}
+	steps = steps[:0]
+	for s := 1; s <= 5000; s++ {
+		steps = append(steps, s)
+	}
+	bins, per = long.bins(steps, 1)
+	if per != 20 || len(bins) != 250 || bins[0].to != 20 || bins[0].x != 10 {
+		t.Errorf("5000 epochs: %d bins of %d, first %+v", len(bins), per, bins[0])
+	}
+	if got := long.binName(per, 1); got != "20 epochs" {
+		t.Errorf("bin name %q", got)
+	}
+}
+
+func TestScriptsAndTicks(t *testing.T) {
+	got := runs("Bᴾᴵ₀ + u_{tgt}")
+	want := []run{{"B", 0}, {"PI", 1}, {"0", -1}, {" + u", 0}, {"tgt", -1}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("runs = %v, want %v", got, want)
+	}
+	for v, want := range map[float64]string{1e-5: "10^{−5}", 2e-5: "2×10^{−5}", -2.5e-4: "−2.5×10^{−4}", 3e6: "3×10^{6}"} {
+		if got := sci(v); got != want {
+			t.Errorf("sci(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := formatTick(1e-5, 1e-5); got != "10^{−5}" {
+		t.Errorf("tick %q", got)
+	}
+}
+
+// All writes SVG and PDF files as well as PNG.
+func TestVectorFormats(t *testing.T) {
+	run := goldenRun(t, "pal_fw_tiny")
+	for _, f := range []Format{SVG, PDF} {
+		dir := outDir(t, "format_"+string(f))
+		got, err := All(run, dir, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(expectedFiles(run.Arrays)) {
+			t.Errorf("%s: %d files", f, len(got))
+		}
+		for _, name := range got {
+			if filepath.Ext(name) != "."+string(f) {
+				t.Fatalf("%s: file %s", f, name)
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "WPP_1."+string(f)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head := map[Format]string{SVG: "<?xml", PDF: "%PDF"}[f]; !strings.HasPrefix(string(b), head) {
+			t.Errorf("%s starts with %q", f, b[:min(len(b), 8)])
+		}
+	}
+	if _, err := All(run, t.TempDir(), "jpg"); err == nil {
+		t.Error("format jpg accepted")
+	}
+	if f, err := FormatOf("fig3.PDF"); err != nil || f != PDF {
+		t.Errorf("FormatOf: %v %v", f, err)
 	}
 }

@@ -22,7 +22,7 @@ func TestCosEpsilonFigure(t *testing.T) {
 	for _, adaptive := range []bool{false, true} {
 		run := Run{Arrays: arrays, Dt: 0.01, RecPerSteps: 1, StepsPerSample: 100, Adaptive: adaptive, NoiseDeg: 30}
 		dir := outDir(t, "cos_epsilon")
-		got, err := All(run, dir)
+		got, err := All(run, dir, PNG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,18 +33,17 @@ func TestCosEpsilonFigure(t *testing.T) {
 			checkPNGs(t, dir, []string{"cos_epsilon_LO_0.png"})
 		}
 	}
-	if got := title(key{v: "cos_epsilon_LO", layer: "1"}); got != "alignment of layer 1: 1 - 2·epsilon_LO[1]" {
+	if got := describe(key{v: "cos_epsilon_LO", layer: "1"}, false); got != "alignment of the top-down prediction, layer 1" {
 		t.Errorf("title %q", got)
 	}
-	pt := &painter{run: Run{Skip: true}}
 	for k, want := range map[key]string{
-		{v: "BPP", layer: "1"}:            "BPP[1]: output layer → apical of layer 1",
-		{v: "dWIP", layer: "0"}:           "dWIP[0]: last hidden layer → interneurons",
-		{v: "angle_WPPT_BPP", layer: "0"}: "angle between WPP[1]^T⋯WPP[out]^T and BPP[0]",
-		{v: "uP", layer: "0"}:             "uP[0]",
+		{v: "BPP", layer: "1"}:            "backward weights B₁: output layer → apical, layer 1",
+		{v: "dWIP", layer: "0"}:           "weight increments ΔWᴵᴾ₀ per step: last hidden layer → interneurons",
+		{v: "angle_WPPT_BPP", layer: "0"}: "angle(W₁ᵀ⋯Wₙᵀ, B₀)",
+		{v: "uP", layer: "0"}:             "somatic voltage u₀, layer 0",
 	} {
-		if got := pt.title(k); got != want {
-			t.Errorf("skip title(%v) = %q, want %q", k, got, want)
+		if got := describe(k, true); got != want {
+			t.Errorf("skip describe(%v) = %q, want %q", k, got, want)
 		}
 	}
 }

@@ -3,15 +3,12 @@ package plot
 import (
 	"fmt"
 	"image/color"
-	"image/png"
 	"math"
-	"os"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // The figures of a sweep (palmc sweep gather): a metric against a grid
@@ -38,11 +35,13 @@ type SweepSeries struct {
 }
 
 // SweepMetric draws the mean ± std over seeds of a metric against a grid
-// axis, one line with error bars per series. With ticks, the axis is
-// categorical: X holds positions 0, 1, … and ticks their labels; logX
-// draws a numeric axis on a log scale.
+// axis, one line with error bars per series, the legend below the axes.
+// With ticks, the axis is categorical: X holds positions 0, 1, … and
+// ticks their labels; logX draws a numeric axis on a log scale. The file
+// format is that of the extension of path (.png, .svg or .pdf).
 func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, series []SweepSeries) error {
-	p, leg := sweepPlot(title, xlabel, ylabel), sweepLegend()
+	pn := newPanel("", xlabel, ylabel)
+	p := pn.p
 	if logX {
 		p.X.Scale = gplot.LogScale{}
 		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
@@ -62,50 +61,52 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 	}
 	drawn := false
 	for i, s := range series {
-		var pts, errs plotter.XYs
-		var lo, hi []float64
-		for j, x := range s.X {
-			m, sd, n := meanStdFinite(s.Ys[j])
-			if n == 0 {
-				continue
-			}
-			pts = append(pts, plotter.XY{X: x, Y: m})
-			errs = append(errs, plotter.XY{X: x, Y: m})
-			lo, hi = append(lo, sd), append(hi, sd)
-		}
-		if len(pts) == 0 {
+		thumb, ok := errorBarLine(p, s.X, s.Ys, sweepColor(i))
+		if !ok {
 			continue
 		}
 		drawn = true
-		c := sweepColor(i)
-		if len(pts) > 1 {
-			l, err := plotter.NewLine(pts)
-			if err != nil {
-				return err
-			}
-			l.Color, l.Width = c, vg.Points(1.5)
-			p.Add(l)
-		}
-		sc, err := plotter.NewScatter(pts)
-		if err != nil {
-			return err
-		}
-		sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = c, vg.Points(3), draw.CircleGlyph{}
-		p.Add(sc)
-		eb := &plotter.YErrorBars{XYs: errs, YErrors: make(plotter.YErrors, len(errs))}
-		for k := range errs {
-			eb.YErrors[k] = struct{ Low, High float64 }{lo[k], hi[k]}
-		}
-		eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
-		p.Add(eb)
 		if s.Label != "" {
-			leg.Add(s.Label, sc)
+			pn.add(s.Label, thumb)
 		}
 	}
 	if !drawn {
 		return fmt.Errorf("plot: %s: no finite values", title)
 	}
-	return sweepSave(path, p, leg, 6*vg.Inch, 4*vg.Inch)
+	return saveFigure(&sheet{title: title, subtitle: "mean ± std over seeds", panels: []*panel{{p: p}}, cols: 1,
+		legend: pn.legend, width: figWidth, height: figHeight}, path)
+}
+
+// errorBarLine adds to p the mean ± std over the values at each x as points
+// with error bars joined by a line, and returns the legend thumbnail; false
+// when no x has a finite value.
+func errorBarLine(p *gplot.Plot, xs []float64, ys [][]float64, c color.RGBA) (gplot.Thumbnailer, bool) {
+	var pts plotter.XYs
+	eb := &plotter.YErrorBars{}
+	for j, x := range xs {
+		m, sd, n := meanStdFinite(ys[j])
+		if n == 0 {
+			continue
+		}
+		pts = append(pts, plotter.XY{X: x, Y: m})
+		eb.YErrors = append(eb.YErrors, struct{ Low, High float64 }{sd, sd})
+	}
+	if len(pts) == 0 {
+		return nil, false
+	}
+	eb.XYs = pts
+	l, sc, err := plotter.NewLinePoints(pts)
+	if err != nil {
+		return nil, false
+	}
+	l.Color, l.Width = c, thickWidth
+	sc.Color, sc.Radius, sc.Shape = c, vg.Points(3), draw.CircleGlyph{}
+	eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
+	if len(pts) > 1 {
+		p.Add(l)
+	}
+	p.Add(sc, eb)
+	return sc, true
 }
 
 // SweepCurve is the learning curve of one grid point: X, and one series of
@@ -117,11 +118,13 @@ type SweepCurve struct {
 }
 
 // SweepCurves draws the mean ± std over seeds of each curve against X, a
-// shaded band around each mean line. logY draws the y axis on a log scale
-// (non-positive values are left out) when the means span more than a
-// decade.
+// shaded band around each mean line, the legend below the axes. logY draws
+// the y axis on a log scale (non-positive values are left out) when the
+// means span more than a decade. The file format is that of the extension
+// of path.
 func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCurve) error {
-	p, leg := sweepPlot(title, xlabel, ylabel), sweepLegend()
+	pn := newPanel("", xlabel, ylabel)
+	p := pn.p
 	type drawn struct{ mean, lo, hi plotter.XYs }
 	ds := make([]drawn, len(curves))
 	ylo, yhi := math.Inf(1), math.Inf(-1)
@@ -135,7 +138,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 				}
 			}
 			m, sd, n := meanStdFinite(vals)
-			if n == 0 || !finite(x) {
+			if n == 0 || !isFinite(x) {
 				continue
 			}
 			d.mean = append(d.mean, plotter.XY{X: x, Y: m})
@@ -174,35 +177,33 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 		if len(d.mean) == 0 {
 			continue
 		}
-		c := sweepColor(i)
-		l, err := plotter.NewLine(d.mean)
-		if err != nil {
-			return err
-		}
-		l.Color, l.Width = c, vg.Points(1.5)
-		p.Add(l)
+		l := &plotter.Line{XYs: d.mean}
+		l.Color, l.Width = sweepColor(i), thickWidth
+		p.Add(plainLine{l})
 		if curves[i].Label != "" {
-			leg.Add(curves[i].Label, l)
+			pn.add(curves[i].Label, l)
 		}
 	}
-	return sweepSave(path, p, leg, 6*vg.Inch, 4*vg.Inch)
+	return saveFigure(&sheet{title: title, subtitle: "mean ± std over seeds", panels: []*panel{{p: p}}, cols: 1,
+		legend: pn.legend, width: figWidth, height: figHeight}, path)
 }
 
-// Fig6Group is one bar group of Fig. 6: the runs with one noise
-// correlation time, with or without prospective voltages.
+// Fig6Group is one group of Fig. 6: the runs with one noise correlation
+// time, with or without prospective voltages.
 type Fig6Group struct {
 	// Tauxi is the noise's correlation time, in ms.
 	Tauxi float64
 	// Prospective is set for rates from prospective voltages (taur > 0).
 	Prospective bool
-	// Angles holds, per hidden layer, the final angle between WPP[k+1]ᵀ
-	// and BPP[k] of each seed, in degrees.
+	// Angles holds, per hidden layer, the final angle between W[k+1]ᵀ and
+	// B[k] of each seed, in degrees.
 	Angles [][]float64
 }
 
 // Fig6 draws the paper's Fig. 6 from the final angles of a sweep: one
 // panel per hidden layer, the angle (mean ± std over seeds) against tauxi,
-// with and without prospective voltages.
+// with and without prospective voltages, one legend below the panels. The
+// file format is that of the extension of path.
 func Fig6(path string, groups []Fig6Group) error {
 	layers := 0
 	for _, g := range groups {
@@ -211,134 +212,35 @@ func Fig6(path string, groups []Fig6Group) error {
 	if layers == 0 {
 		return fmt.Errorf("plot: Fig. 6 needs final angles")
 	}
-	var panels []*gplot.Plot
+	s := &sheet{cols: layers, width: vg.Length(layers) * 4.2 * vg.Inch, height: 4 * vg.Inch,
+		title:    "Final angles between the backward weights B and Wᵀ, with slow noise",
+		subtitle: "for each hidden layer k: angle(W_{k+1}ᵀ, B_{k}) at the end of the run against the correlation time τ_{ξ} of the noise; mean ± std over seeds"}
 	for k := range layers {
-		var with, without SweepSeries
-		with.Label, without.Label = "prospective voltages (taur 1)", "plain voltages (taur 0)"
-		for _, g := range groups {
-			if k >= len(g.Angles) {
-				continue
-			}
-			s := &without
-			if g.Prospective {
-				s = &with
-			}
-			s.X, s.Ys = append(s.X, g.Tauxi), append(s.Ys, g.Angles[k])
-		}
-		p := sweepPlot(fmt.Sprintf("hidden layer %d", k), "noise correlation time tauxi (ms)", "final angle WPP[k+1]ᵀ, BPP[k] (degrees)")
-		p.X.Scale = gplot.LogScale{}
-		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
-		for i, s := range []SweepSeries{without, with} {
-			if len(s.X) == 0 {
-				continue
-			}
-			var pts plotter.XYs
-			eb := &plotter.YErrorBars{}
-			for j, x := range s.X {
-				m, sd, n := meanStdFinite(s.Ys[j])
-				if n == 0 {
-					continue
+		pn := newPanel(fmt.Sprintf("hidden layer %d", k), "τ_{ξ} (ms)", angleLabel)
+		for i, prosp := range []bool{false, true} {
+			var xs []float64
+			var ys [][]float64
+			for _, g := range groups {
+				if k < len(g.Angles) && g.Prospective == prosp {
+					xs, ys = append(xs, g.Tauxi), append(ys, g.Angles[k])
 				}
-				pts = append(pts, plotter.XY{X: x, Y: m})
-				eb.YErrors = append(eb.YErrors, struct{ Low, High float64 }{sd, sd})
 			}
-			if len(pts) == 0 {
-				continue
-			}
-			eb.XYs = pts
-			c := sweepColor(i)
-			l, sc, err := plotter.NewLinePoints(pts)
-			if err != nil {
-				return err
-			}
-			l.Color, l.Width = c, vg.Points(1.5)
-			sc.Color, sc.Radius, sc.Shape = c, vg.Points(3), draw.CircleGlyph{}
-			eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
-			p.Add(l, sc, eb)
-			// The legend goes where the lines leave room: top right of the
-			// last panel.
-			if k == layers-1 {
-				p.Legend.Add(s.Label, l, sc)
+			thumb, ok := errorBarLine(pn.p, xs, ys, sweepColor(i))
+			if ok && k == 0 {
+				label := "plain voltages (τ_{r} = 0)"
+				if prosp {
+					label = "prospective voltages"
+				}
+				s.legend = append(s.legend, legendEntry{label, thumb})
 			}
 		}
-		p.Y.Min, p.Y.Max = 0, 100
-		logPad(&p.X, groupsTauxi(groups))
-		panels = append(panels, p)
+		pn.p.Y.Min, pn.p.Y.Max = 0, 100
+		pn.p.X.Scale = gplot.LogScale{}
+		pn.p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+		logPad(&pn.p.X, groupsTauxi(groups))
+		s.panels = append(s.panels, &panel{p: pn.p})
 	}
-	w := vg.Length(len(panels)) * 4.2 * vg.Inch
-	c := vgimg.NewWith(vgimg.UseWH(w, 3.8*vg.Inch), vgimg.UseDPI(150))
-	dc := draw.Crop(draw.New(c), vg.Points(6), -vg.Points(8), vg.Points(4), -vg.Points(4))
-	t := draw.Tiles{Rows: 1, Cols: len(panels), PadX: vg.Points(18)}
-	for j, p := range panels {
-		p.Draw(t.At(dc, j, 0))
-	}
-	return sweepWrite(path, c)
-}
-
-// sweepPlot returns an empty figure with a light grid.
-func sweepPlot(title, xlabel, ylabel string) *gplot.Plot {
-	p := gplot.New()
-	p.Title.Text = title
-	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
-	grid := plotter.NewGrid()
-	grid.Vertical.Color, grid.Horizontal.Color = color.Gray{0xdd}, color.Gray{0xdd}
-	p.Add(grid)
-	p.Legend.Top = true
-	p.Legend.ThumbnailWidth = vg.Points(18)
-	return p
-}
-
-// legendBeside is a legend drawn beside the axes, and its entries' count.
-type legendBeside struct {
-	gplot.Legend
-	n int
-}
-
-func (l *legendBeside) Add(name string, thumbs ...gplot.Thumbnailer) {
-	l.Legend.Add(name, thumbs...)
-	l.n++
-}
-
-// sweepLegend returns a legend to draw beside the axes.
-func sweepLegend() *legendBeside {
-	leg := gplot.NewLegend()
-	leg.Top, leg.Left = true, true
-	leg.ThumbnailWidth = vg.Points(18)
-	leg.Padding = vg.Points(2)
-	return &legendBeside{Legend: leg}
-}
-
-// sweepSave draws p into a PNG file, widened by the legend, which goes to
-// the right of the axes so that it covers no line.
-func sweepSave(path string, p *gplot.Plot, leg *legendBeside, w, h vg.Length) error {
-	var lw vg.Length
-	if leg.n > 0 {
-		lw = leg.Rectangle(draw.New(vgimg.New(w, h))).Size().X + vg.Points(12)
-	}
-	c := vgimg.NewWith(vgimg.UseWH(w+lw, h), vgimg.UseDPI(150))
-	dc := draw.Crop(draw.New(c), vg.Points(4), -vg.Points(6), vg.Points(2), -vg.Points(4))
-	pc := draw.Crop(dc, 0, -lw, 0, 0)
-	p.Draw(pc)
-	if lw > 0 {
-		da := p.DataCanvas(pc)
-		leg.Draw(draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{
-			Min: vg.Point{X: pc.Max.X + vg.Points(12), Y: da.Min.Y},
-			Max: vg.Point{X: dc.Max.X, Y: da.Max.Y},
-		}})
-	}
-	return sweepWrite(path, c)
-}
-
-func sweepWrite(path string, c *vgimg.Canvas) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(f, c.Image()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return saveFigure(s, path)
 }
 
 // meanStdFinite returns the mean and population standard deviation of the
@@ -346,7 +248,7 @@ func sweepWrite(path string, c *vgimg.Canvas) error {
 func meanStdFinite(xs []float64) (mean, std float64, n int) {
 	s := 0.0
 	for _, x := range xs {
-		if finite(x) {
+		if isFinite(x) {
 			s += x
 			n++
 		}
@@ -357,14 +259,12 @@ func meanStdFinite(xs []float64) (mean, std float64, n int) {
 	mean = s / float64(n)
 	ss := 0.0
 	for _, x := range xs {
-		if finite(x) {
+		if isFinite(x) {
 			ss += (x - mean) * (x - mean)
 		}
 	}
 	return mean, math.Sqrt(ss / float64(n)), n
 }
-
-func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func reverse(xy plotter.XYs) plotter.XYs {
 	out := make(plotter.XYs, len(xy))
@@ -380,7 +280,7 @@ func reverse(xy plotter.XYs) plotter.XYs {
 func logPad(a *gplot.Axis, xs []float64) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, x := range xs {
-		if x > 0 && finite(x) {
+		if x > 0 && isFinite(x) {
 			lo, hi = min(lo, x), max(hi, x)
 		}
 	}

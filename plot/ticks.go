@@ -3,6 +3,7 @@ package plot
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	gplot "gonum.org/v1/plot"
 )
@@ -52,8 +53,8 @@ func formatTick(v, step float64) string {
 		return "0"
 	}
 	a := math.Abs(v)
-	if a >= 1e6 || a < 1e-4 || step < 1e-5 {
-		return strconv.FormatFloat(v, 'g', 4, 64)
+	if a >= 1e5 || a < 1e-3 || step < 1e-4 {
+		return sci(v)
 	}
 	prec := 0
 	for s := step; prec < 8 && math.Abs(s-math.Round(s)) > 1e-9*step; s *= 10 {
@@ -91,6 +92,9 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 			t := gplot.Tick{Value: v}
 			if labelled(d) && (d != 1 || e%every == 0) {
 				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
+				if e <= -3 || e >= 3 {
+					t.Label = sci(v)
+				}
 			}
 			ticks = append(ticks, t)
 		}
@@ -131,4 +135,27 @@ func logRange(lo, hi float64) (float64, float64) {
 		return 10 * p
 	}
 	return down(lo), up(hi)
+}
+
+// sci writes v as "2.5×10^{-5}" (or "10^{-5}"), with the exponent marked as
+// a superscript for the figures' text handler.
+func sci(v float64) string {
+	if v == 0 || !isFinite(v) {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	e := int(math.Floor(math.Log10(math.Abs(v))))
+	m := v / math.Pow(10, float64(e))
+	if math.Abs(m) >= 9.9995 { // rounding of the mantissa
+		m /= 10
+		e++
+	}
+	exp := "10^{" + strings.ReplaceAll(strconv.Itoa(e), "-", "−") + "}"
+	ms := strconv.FormatFloat(m, 'g', 4, 64)
+	switch ms {
+	case "1":
+		return exp
+	case "-1":
+		return "−" + exp
+	}
+	return strings.ReplaceAll(ms, "-", "−") + "×" + exp
 }

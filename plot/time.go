@@ -1,10 +1,18 @@
 package plot
 
-import "math"
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
 
-// maxPoints is the largest number of records drawn per series; longer
+// maxPoints is the largest number of records drawn per line; longer
 // series are decimated by keeping every m-th record.
 const maxPoints = 1000
+
+// maxBins is the largest number of bins of a per-epoch figure (an
+// envelope, the MSE): longer runs put several epochs into a bin.
+const maxBins = 250
 
 // targetOnly lists the variables recorded only at records that have a
 // target; they have no records during settling.
@@ -26,23 +34,9 @@ func recordSteps(n int, target bool, recPerSteps, settling int) []int {
 	return steps
 }
 
-// timeAxis converts record steps to model time in ms, measured from the end
-// of settling: t = (step - settling)·dt. Records at or before the end of
-// settling (step <= settling) are left out; idx lists the records kept and
-// tms their times.
-func timeAxis(steps []int, settling int, dt float64) (idx []int, tms []float64) {
-	for r, s := range steps {
-		if s <= settling {
-			continue
-		}
-		idx = append(idx, r)
-		tms = append(tms, float64(s-settling)*dt)
-	}
-	return idx, tms
-}
-
-// decimate keeps every m-th element of idx, with m the smallest step that
-// leaves at most limit elements (limit <= 0 keeps all).
+// decimate keeps every m-th element of idx and the last one, with m the
+// smallest step that leaves at most limit elements (limit <= 0 keeps all):
+// a decimated line still ends at the end of the run.
 func decimate(idx []int, limit int) []int {
 	m := decimation(len(idx), limit)
 	if m == 1 {
@@ -51,6 +45,9 @@ func decimate(idx []int, limit int) []int {
 	out := make([]int, 0, (len(idx)+m-1)/m)
 	for i := 0; i < len(idx); i += m {
 		out = append(out, idx[i])
+	}
+	if last := idx[len(idx)-1]; out[len(out)-1] != last {
+		out[len(out)-1] = last
 	}
 	return out
 }
@@ -63,56 +60,9 @@ func decimation(n, limit int) int {
 	return (n + limit - 1) / limit
 }
 
-// mseWindow returns the length, in records, of the MSE moving average over
-// 10 presentations: 10·stepsPerSample/recPerSteps, at least 1.
-func mseWindow(stepsPerSample, recPerSteps int) int {
-	if recPerSteps <= 0 {
-		return 1
-	}
-	return max(10*stepsPerSample/recPerSteps, 1)
-}
-
-// movingAverage returns the trailing mean of x over w records:
-// out[i] = mean(x[i-w+1 .. i]). The first w-1 records average over the
-// records available so far. Non-finite values are left out of the means
-// (a mean with no finite value is NaN).
-func movingAverage(x []float64, w int) []float64 {
-	w = max(w, 1)
-	out := make([]float64, len(x))
-	sum, cnt := 0.0, 0
-	for i, v := range x {
-		if i%w == 0 {
-			// Recompute the window's sum now and then, so that rounding
-			// from adding and removing terms does not pile up.
-			sum, cnt = 0, 0
-			for _, u := range x[max(i-w+1, 0):i] {
-				if isFinite(u) {
-					sum += u
-					cnt++
-				}
-			}
-		} else if i >= w {
-			if old := x[i-w]; isFinite(old) {
-				sum -= old
-				cnt--
-			}
-		}
-		if isFinite(v) {
-			sum += v
-			cnt++
-		}
-		if cnt > 0 {
-			out[i] = sum / float64(cnt)
-		} else {
-			out[i] = math.NaN()
-		}
-	}
-	return out
-}
-
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// timeUnit is the unit of the time axis.
+// timeUnit is the unit of a time axis.
 type timeUnit struct {
 	perMs float64 // the unit's value of 1 ms
 	name  string  // "ms" or "s"
@@ -125,3 +75,100 @@ func chooseUnit(maxMs float64) timeUnit {
 	}
 	return timeUnit{perMs: 1, name: "ms"}
 }
+
+// axis is the x axis of the figures that span a whole run: epochs when the
+// run lasts at least two epochs, else the model time after settling, in ms
+// (s for runs longer than 5 s).
+type axis struct {
+	epochSteps int // steps of one epoch; 0 on a time axis
+	dt         float64
+	settling   int
+	unit       timeUnit
+}
+
+// newAxis chooses the axis of a run whose records end lastStep steps
+// after settling.
+func newAxis(run Run, lastStep int) axis {
+	a := axis{dt: run.Dt, settling: run.SettlingSteps}
+	if run.EpochSteps > 0 && lastStep >= 2*run.EpochSteps {
+		a.epochSteps = run.EpochSteps
+	}
+	a.unit = chooseUnit(float64(lastStep) * run.Dt)
+	return a
+}
+
+// epochs reports whether the axis counts epochs.
+func (a axis) epochs() bool { return a.epochSteps > 0 }
+
+// at is the x of a record taken at step: the epochs, or the time, since
+// the end of settling.
+func (a axis) at(step int) float64 {
+	s := float64(step - a.settling)
+	if a.epochs() {
+		return s / float64(a.epochSteps)
+	}
+	return s * a.dt * a.unit.perMs
+}
+
+// label is the axis label.
+func (a axis) label() string {
+	if a.epochs() {
+		return "epoch"
+	}
+	return "time (" + a.unit.name + ")"
+}
+
+// bin is the records [from, to) of a series, drawn at x.
+type bin struct {
+	from, to int
+	x        float64
+}
+
+// bins groups records taken at steps (increasing, all after settling) into
+// at most maxBins bins. On an epoch axis a bin holds the records of `per`
+// whole epochs (a record taken at the last step of an epoch belongs to
+// that epoch) and is drawn at its centre; on a time axis it holds `per`
+// consecutive records, at least minRecords, and is drawn at their mean
+// time.
+func (a axis) bins(steps []int, minRecords int) (bins []bin, per int) {
+	if len(steps) == 0 {
+		return nil, 1
+	}
+	if a.epochs() {
+		epoch := func(s int) int { return (s - a.settling - 1) / a.epochSteps }
+		total := epoch(steps[len(steps)-1]) + 1
+		per = max(1, (total+maxBins-1)/maxBins)
+		for from := 0; from < len(steps); {
+			b := epoch(steps[from]) / per
+			to := from
+			for to < len(steps) && epoch(steps[to])/per == b {
+				to++
+			}
+			lo, hi := b*per, min((b+1)*per, total)
+			bins = append(bins, bin{from: from, to: to, x: float64(lo+hi) / 2})
+			from = to
+		}
+		return bins, per
+	}
+	per = max(minRecords, 1, (len(steps)+maxBins-1)/maxBins)
+	for from := 0; from < len(steps); from += per {
+		to := min(from+per, len(steps))
+		bins = append(bins, bin{from: from, to: to, x: (a.at(steps[from]) + a.at(steps[to-1])) / 2})
+	}
+	return bins, per
+}
+
+// binName says what one bin of per epochs, or records taken every
+// recPerSteps steps, spans: "epoch", "25 epochs", "1 ms".
+func (a axis) binName(per, recPerSteps int) string {
+	switch {
+	case a.epochs() && per == 1:
+		return "epoch"
+	case a.epochs():
+		return fmt.Sprintf("%d epochs", per)
+	}
+	return formatMs(float64(per*recPerSteps)*a.dt) + " ms"
+}
+
+// formatMs writes a time in ms with at most 4 significant digits.
+func formatMs(ms float64) string { return strconv.FormatFloat(ms, 'g', 4, 64) }

@@ -149,7 +149,9 @@ func New(n *microcircuit.Network, opts Options) (*Recorder, error) {
 				return true
 			})
 		case "error":
-			add("error", []int{1, L[N]}, func(dst []float64, n *microcircuit.Network) bool {
+			// One record is the vector of the output layer, (nN), as for
+			// every other variable; the published code kept (1, nN).
+			add("error", []int{L[N]}, func(dst []float64, n *microcircuit.Network) bool {
 				if n.Target == nil {
 					return false
 				}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"palmc/dataset"
 	"palmc/experiment"
 	"palmc/params"
 	"palmc/plot"
@@ -276,7 +277,9 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	}
 	defer st.Discard()
 	meta := runMeta(sum)
-	entries := append(slices.Clone(meta), store.Entry{Key: "params", Value: string(sum.Params)})
+	entries := append(slices.Clone(meta), store.Entry{Key: "params", Value: string(sum.Params)},
+		store.Entry{Key: "dt", Value: &store.Array{Data: []float64{res.Params.Dt}}},
+		store.Entry{Key: "rec_per_steps", Value: int64(res.Params.RecPerSteps)})
 	entries = append(entries, store.ResultsEntries(res)...)
 	if err := store.WriteNPZContext(ctx, st.Path(ResultsFile), entries, true); err != nil {
 		return 0, nil, err
@@ -298,7 +301,7 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	var plots int
 	var plotErr error
 	if !o.NoPlots {
-		files, err := drawPlots(ctx, recorded(entries), res.Params, st.Path(PlotsDir))
+		files, err := drawPlots(ctx, recorded(entries), res.Params, res.Task, st.Path(PlotsDir), plot.PNG)
 		if ctx.Err() != nil {
 			return 0, nil, ctx.Err()
 		}
@@ -327,8 +330,8 @@ func runMeta(sum *Summary) []store.Entry {
 }
 
 // Replot redraws the plots of the folder's run from its results.npz and
-// model.npz, and switches them into place.
-func (f *Folder) Replot(ctx context.Context) (int, error) {
+// model.npz in the given format, and switches them into place.
+func (f *Folder) Replot(ctx context.Context, format plot.Format) (int, error) {
 	m, err := store.ReadModel(f.Path(ModelFile))
 	if err != nil {
 		return 0, refuse(fmt.Errorf("%s is not a finished palmc run: %v", f.Dir, err))
@@ -345,7 +348,7 @@ func (f *Folder) Replot(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer st.Discard()
-	files, err := drawPlots(ctx, arrays, m.Params, st.Path(PlotsDir))
+	files, err := drawPlots(ctx, arrays, m.Params, m.Task, st.Path(PlotsDir), format)
 	if err != nil {
 		return 0, err
 	}
@@ -369,7 +372,11 @@ func recorded(entries []store.Entry) map[string]store.Array {
 }
 
 // drawPlots draws every plot of the recorded arrays into dir.
-func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Params, dir string) ([]string, error) {
+func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Params, task params.Task, dir string, format plot.Format) ([]string, error) {
+	epochSteps := p.DatasetSize * p.StepsPerSample()
+	if task == params.Classify {
+		epochSteps = (p.TrainSize() + p.ValidationSize()) * p.StepsPerSample()
+	}
 	run := plot.Run{
 		Context:        ctx,
 		Arrays:         arrays,
@@ -377,12 +384,22 @@ func drawPlots(ctx context.Context, arrays map[string]store.Array, p *params.Par
 		RecPerSteps:    p.RecPerSteps,
 		SettlingSteps:  p.SettlingSteps(),
 		StepsPerSample: p.StepsPerSample(),
+		EpochSteps:     epochSteps,
 	}
 	if p.UsesNoise() && p.NoiseMode == params.ModeUPAdaptive {
 		run.Adaptive, run.NoiseDeg = true, p.NoiseDeg
 	}
+	if task == params.Classify && p.Dataset == "yinyang" {
+		// The figure of the test predictions puts each sample where it
+		// lies; Yin-Yang's are generated again in no time.
+		if cfg, err := p.DatasetConfig(dataset.Test); err == nil {
+			if set, err := dataset.Load(cfg, dataset.Test); err == nil {
+				run.TestInputs = &store.Array{Shape: []int{set.Len(), set.Inputs}, Data: set.X}
+			}
+		}
+	}
 	run.Skip = p.BwConnectionMode == params.ConnSkip
-	return plot.All(run, dir)
+	return plot.All(run, dir, format)
 }
 
 func writeJSON(path string, v any) error {

@@ -14,11 +14,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"syscall"
-	"unsafe"
 
 	"github.com/sbinet/npyio/npy"
 	"github.com/sbinet/npyio/npz"
@@ -28,26 +26,6 @@ import (
 type Array struct {
 	Shape []int
 	Data  []float64
-}
-
-// typed returns a value whose npy encoding has the shape of a: a []float64
-// for 0 or 1 dimensions, otherwise a slice of nested fixed-size arrays that
-// shares a.Data.
-func (a Array) typed() any {
-	if len(a.Shape) == 0 {
-		return a.Data[0]
-	}
-	if len(a.Shape) == 1 {
-		return a.Data
-	}
-	t := reflect.TypeFor[float64]()
-	for i := len(a.Shape) - 1; i >= 1; i-- {
-		t = reflect.ArrayOf(a.Shape[i], t)
-	}
-	if a.Shape[0] == 0 || len(a.Data) == 0 {
-		return reflect.MakeSlice(reflect.SliceOf(t), 0, 0).Interface()
-	}
-	return reflect.SliceAt(t, unsafe.Pointer(&a.Data[0]), a.Shape[0]).Interface()
 }
 
 // Entry is one key of an npz file. Value is an Array, an int64, a string
@@ -84,43 +62,16 @@ func WriteNPZContext(ctx context.Context, path string, entries []Entry, compress
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			v, err := npyValue(e)
-			if err != nil {
-				return err
-			}
 			m, err := z.CreateHeader(&zip.FileHeader{Name: e.Key + ".npy", Method: method})
 			if err != nil {
 				return err
 			}
-			if err := npy.Write(m, v); err != nil {
+			if err := writeEntry(m, e); err != nil {
 				return fmt.Errorf("store: writing %q: %w", e.Key, err)
 			}
 		}
 		return z.Close()
 	})
-}
-
-// npyValue returns what npy writes for an entry, in the layout numpy
-// reads.
-func npyValue(e Entry) (any, error) {
-	v := e.Value
-	if f, ok := v.(func() *Array); ok {
-		v = f()
-	}
-	switch a := v.(type) {
-	case Array:
-		return a.typed(), nil
-	case *Array:
-		return a.typed(), nil
-	case string:
-		// Text is stored as UTF-8 bytes: numpy reads it with
-		// bytes(a).decode(); npyio's own string type is not readable by
-		// numpy.
-		return []uint8(a), nil
-	case int64, []uint32, []int64:
-		return a, nil
-	}
-	return nil, fmt.Errorf("store: entry %q has unsupported type %T", e.Key, e.Value)
 }
 
 // ReadNPZ reads every numeric array of an npz file (float64, int64 and

@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"palmc/experiment"
 	"palmc/microcircuit"
@@ -12,7 +14,12 @@ import (
 // (see testdata/golden/README.md): per network "<net>/seed",
 // "<net>/stimulus", every recorded series as "<net>/<var>[/<layer>]" with
 // the records along the first axis, the final state as
-// "<net>/final_<X>/<layer>", and "teacher/target_sequence".
+// "<net>/final_<X>/<layer>", and "teacher/target_sequence". To these palmc
+// adds what makes the file describe itself: per network the time (ms) and
+// epoch of every record, "<net>/rec_time" and "<net>/rec_epoch", and of the
+// records of MSE, error and target, which exist only where the network had
+// a target, "<net>/rec_time_target" and "<net>/rec_epoch_target"; and the
+// classify task's results (classificationEntries).
 func ResultsEntries(res *experiment.Result) []Entry {
 	var out []Entry
 	for _, net := range res.Nets() {
@@ -31,6 +38,13 @@ func ResultsEntries(res *experiment.Result) []Entry {
 				Shape: []int{len(res.TargetSequence) / nN, nN}, Data: res.TargetSequence}})
 		}
 		if net.Recorder != nil {
+			tm, ep, ttm, tep := res.RecordAxes(net)
+			if len(tm) > 0 {
+				out = append(out, Entry{pre + "rec_time", vecArray(tm)}, Entry{pre + "rec_epoch", vecArray(ep)})
+			}
+			if len(ttm) > 0 && hasTargetSeries(net) {
+				out = append(out, Entry{pre + "rec_time_target", vecArray(ttm)}, Entry{pre + "rec_epoch_target", vecArray(tep)})
+			}
 			for _, s := range net.Recorder.Series() {
 				shape := append([]int{s.Len()}, s.Shape...)
 				out = append(out, Entry{pre + s.Name, &Array{Shape: shape, Data: s.Data}})
@@ -74,6 +88,27 @@ func classificationEntries(pre string, c *experiment.Classification, d *experime
 		out = append(out, Entry{fmt.Sprintf("%sepoch_angle_WPPT_BPP/%d", pre, k), vecArray(a)})
 	}
 	return out
+}
+
+// recordAxes are the names of the per-network entries that give the time
+// and epoch of the records.
+var recordAxes = []string{"rec_time", "rec_epoch", "rec_time_target", "rec_epoch_target"}
+
+// DescribesRecords reports whether a results key is one of the time and
+// epoch entries that palmc adds to the published layout.
+func DescribesRecords(key string) bool {
+	_, name, ok := strings.Cut(key, "/")
+	return ok && slices.Contains(recordAxes, name)
+}
+
+// hasTargetSeries reports whether net recorded MSE, error or target.
+func hasTargetSeries(net *experiment.Net) bool {
+	for _, name := range []string{"MSE", "error", "target/0"} {
+		if s := net.Recorder.Get(name); s != nil && s.Len() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // FinalEntries returns the weights and somatic voltages of n as

@@ -100,3 +100,49 @@ func TestResultsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// Every recorded series has a time and an epoch per record: its own
+// length matches rec_time (or rec_time_target for MSE, error and target),
+// times grow by rec_per_steps·dt, epochs are 0 exactly while settling and
+// never fall.
+func TestRecordAxesMatchTheRecords(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		task params.Task
+	}{{"pal_fw_tiny", params.FwBw}, {"pal_bw_deep", params.BwOnly}, {"bp_fw_tanh", params.FwBw}} {
+		p, _, err := params.Load(filepath.Join("../testdata/golden", c.name, "params.json"), c.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := experiment.Run(context.Background(), p, experiment.Options{Task: c.task, Compare: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arrays := Arrays(ResultsEntries(res))
+		for _, net := range res.Nets() {
+			pre := net.Name + "/"
+			tm, ep := arrays[pre+"rec_time"], arrays[pre+"rec_epoch"]
+			if len(tm.Data) == 0 || len(tm.Data) != len(ep.Data) {
+				t.Fatalf("%s %s: rec_time %d, rec_epoch %d", c.name, net.Name, len(tm.Data), len(ep.Data))
+			}
+			settle := float64(p.SettlingSteps()) * p.Dt
+			for i, x := range tm.Data {
+				if want := float64((i+1)*p.RecPerSteps) * p.Dt; math.Abs(x-want) > 1e-9*want {
+					t.Fatalf("%s %s: rec_time[%d] = %v, want %v", c.name, net.Name, i, x, want)
+				}
+				if (ep.Data[i] == 0) != (x <= settle+1e-9) || (i > 0 && ep.Data[i] < ep.Data[i-1]) {
+					t.Fatalf("%s %s: record %d at %v ms has epoch %v (settling until %v ms)", c.name, net.Name, i, x, ep.Data[i], settle)
+				}
+			}
+			for _, s := range net.Recorder.Series() {
+				axis := tm
+				if s.Name == "MSE" || s.Name == "error" || s.Name == "target/0" {
+					axis = arrays[pre+"rec_time_target"]
+				}
+				if s.Len() != len(axis.Data) {
+					t.Errorf("%s %s: %s has %d records, its time axis %d", c.name, net.Name, s.Name, s.Len(), len(axis.Data))
+				}
+			}
+		}
+	}
+}

@@ -56,7 +56,7 @@ func (t *Table) drawPlots(ctx context.Context, dir string) (int, error) {
 				ylabel += " (degrees)"
 			}
 			draw(fmt.Sprintf("%s_vs_%s.png", m, name), func(path string) error {
-				return plot.SweepMetric(path, fmt.Sprintf("%s against %s (mean ± std over seeds)", m, name), name, ylabel, ticks, logX, series)
+				return plot.SweepMetric(path, fmt.Sprintf("%s against %s", m, name), name, ylabel, ticks, logX, series)
 			})
 		}
 	}
@@ -246,7 +246,7 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 						for i, v := range n.ValAccuracy {
 							x[i], y[i] = float64(i), float64(v)
 						}
-						add("val_accuracy", "validation accuracy (mean ± std over seeds)", "validation accuracy", false, pi, label, x, y)
+						add("val_accuracy", "validation accuracy", "validation accuracy", false, pi, label, x, y)
 					}
 				}
 				continue
@@ -266,7 +266,7 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 			}
 			if a, ok := arrays[net+"/MSE"]; ok {
 				x, y := epochs(p, a.Data, true)
-				add("MSE", "MSE (mean ± std over seeds)", "MSE", true, pi, label, x, y)
+				add("MSE", "MSE of the output layer", "MSE", true, pi, label, x, y)
 			}
 			for k := 0; ; k++ {
 				a, ok := arrays[fmt.Sprintf("%s/%s/%d", net, compare.WPPTBPP, k)]
@@ -274,8 +274,8 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 					break
 				}
 				x, y := epochs(p, a.Data, false)
-				add(fmt.Sprintf("%s_%d", compare.WPPTBPP, k), fmt.Sprintf("angle between WPP[%d]ᵀ and BPP[%d] (mean ± std over seeds)", k+1, k),
-					"angle (degrees)", false, pi, label, x, y)
+				add(fmt.Sprintf("%s_%d", compare.WPPTBPP, k), fmt.Sprintf("angle between the backward weights B_{%d} and W_{%d}ᵀ", k, k+1),
+					"angle (°)", false, pi, label, x, y)
 			}
 		}
 	}

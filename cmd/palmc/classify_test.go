@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,6 +57,20 @@ func TestClassifyRun(t *testing.T) {
 			t.Errorf("%s: val_accuracy %v, test_accuracy %v", n.Name, n.ValAccuracy, n.TestAccuracy)
 		}
 	}
+	plots := plotFiles(t, dir)
+	for _, f := range []string{"accuracy.png", "confusion.png", "angle_W_B_0.png", "test_predictions.png"} {
+		if !slices.Contains(plots, f) {
+			t.Errorf("no %s among the plots %v", f, plots)
+		}
+	}
+	fa := t.TempDir()
+	run(t, 0, "run", "--params", classifyParams(t, "yinyang-fa", fa, tinyYinYang), "--task", "classify", "--quiet")
+	fig := filepath.Join(t.TempDir(), "cmp.svg")
+	run(t, 0, "figure", "classify", fa, dir, "--out", fig)
+	if b, err := os.ReadFile(fig); err != nil || !strings.HasPrefix(string(b), "<?xml") {
+		t.Errorf("figure classify: %v", err)
+	}
+	run(t, 2, "figure", "classify", fa, writeCaseRun(t))
 	py := numpy(t)
 	check := `import sys, numpy as np
 r = np.load(sys.argv[1])
@@ -119,4 +134,12 @@ func TestClassifyBadInput(t *testing.T) {
 			t.Errorf("%v: a refused run wrote files", c.set)
 		}
 	}
+}
+
+// writeCaseRun makes a finished fw_bw run folder of a golden case.
+func writeCaseRun(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, 0, "run", "--params", writeParams(t, "pal_fw_tiny", dir, nil), "--task", "fw_bw", "--quiet")
+	return dir
 }

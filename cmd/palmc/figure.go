@@ -14,10 +14,10 @@ import (
 )
 
 func newFigureCmd() *cobra.Command {
-	var out string
+	var out, formatName string
 	cmd := &cobra.Command{
-		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | fig6 SWEEPDIR",
-		Short: "Draw the paper's Fig. 3, 4 or 6 from run folders or a sweep",
+		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | fig6 SWEEPDIR | classify RUNDIR...",
+		Short: "Draw the paper's Fig. 3, 4 or 6, or compare classify runs, from run folders or a sweep",
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
@@ -25,14 +25,40 @@ func newFigureCmd() *cobra.Command {
                               mean ± std over seeds per hidden layer, by epoch
   fig4 BPDIR FADIR PALDIR     fw_bw runs of the fig4ab-bp, -fa and -pal
                               experiments: MSE and weights of BP, FA and PAL
+  fig6 SWEEPDIR               a bw_only sweep with --compare BP (palmc sweep
+                              init --experiment fig6): the final angle between
+                              WPP[k+1]ᵀ and BPP[k] per hidden layer against
+                              tauxi, with and without prospective voltages,
+                              mean ± std over the seeds that are done; the
+                              numbers are printed as a table too
+  classify RUNDIR...          classify runs, e.g. of yinyang-bp, -fa and -pal:
+                              validation accuracy and the angle between B and
+                              Wᵀ by epoch, test accuracy of every seed
 
-The figure goes to --out (default: fig3.png in RUNDIR, fig4.png in the folder
-that holds BPDIR).`,
+The figure goes to --out (default: fig3.png in RUNDIR, fig6.png in SWEEPDIR,
+fig4.png or classify.png in the folder that holds the first run folder). --format svg or pdf writes a vector figure instead
+(fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
+  palmc figure fig3 run_fig3abc --format pdf
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png
-  palmc figure fig6 fig6`,
+  palmc figure fig6 run_fig6
+  palmc figure classify yy/bp yy/fa yy/pal`,
 		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := plot.ParseFormat(formatName)
+			if err != nil {
+				return usage("figure: --format %q: png, svg or pdf", formatName)
+			}
+			if out != "" {
+				ext, err := plot.FormatOf(out)
+				if err != nil {
+					return usage("figure: --out %q: the file name must end in .png, .svg or .pdf", out)
+				}
+				if cmd.Flags().Changed("format") && ext != format {
+					return usage("figure: --out %q is %s, --format says %s", out, ext, format)
+				}
+			}
+			name := args[0] + "." + string(format)
 			switch args[0] {
 			case "fig3":
 				if len(args) != 2 {
@@ -49,7 +75,7 @@ that holds BPDIR).`,
 					return usage("figure fig3: %s has no angles to backprop: run it with --compare BP", args[1])
 				}
 				if out == "" {
-					out = filepath.Join(args[1], "fig3.png")
+					out = filepath.Join(args[1], name)
 				}
 				if err := writeFigure(out, func(path string) error { return plot.Fig3(r, epochSteps, path) }); err != nil {
 					return err
@@ -78,7 +104,7 @@ that holds BPDIR).`,
 					runs = append(runs, plot.Fig4Run{Model: m.Params.ModelType, Run: r, EpochSteps: epochSteps})
 				}
 				if out == "" {
-					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), "fig4.png")
+					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
 				}
 				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
@@ -105,7 +131,7 @@ that holds BPDIR).`,
 					return usage("figure fig6: no cell of %s is done yet (palmc sweep status %s)", args[1], args[1])
 				}
 				if out == "" {
-					out = filepath.Join(args[1], "fig6.png")
+					out = filepath.Join(args[1], name)
 				}
 				if err := writeFigure(out, func(path string) error { return plot.Fig6(path, pg) }); err != nil {
 					return err
@@ -113,14 +139,33 @@ that holds BPDIR).`,
 				if err := sweep.WriteFig6(cmd.OutOrStdout(), groups); err != nil {
 					return err
 				}
+			case "classify":
+				var runs []plot.ClassifyRun
+				for _, dir := range args[1:] {
+					r, _, m, err := loadRun(dir)
+					if err != nil {
+						return err
+					}
+					if m.Task != params.Classify {
+						return usage("figure classify: %s is a %s run, not a classify run", dir, m.Task)
+					}
+					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, Run: r})
+				}
+				if out == "" {
+					out = filepath.Join(filepath.Dir(filepath.Clean(args[1])), name)
+				}
+				if err := writeFigure(out, func(path string) error { return plot.FigClassify(runs, path) }); err != nil {
+					return err
+				}
 			default:
-				return usage("figure %q: fig3, fig4 or fig6", args[0])
+				return usage("figure %q: fig3, fig4, fig6 or classify", args[0])
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "PNG file to write")
+	cmd.Flags().StringVar(&out, "out", "", "file to write (.png, .svg or .pdf)")
+	cmd.Flags().StringVar(&formatName, "format", "png", "file format of the figure: png, svg or pdf")
 	return cmd
 }
 
@@ -139,8 +184,9 @@ func loadRun(dir string) (plot.Run, int, *store.Model, error) {
 		return plot.Run{}, 0, nil, fmt.Errorf("%s: %s and %s belong to different runs", dir, resultsFile, modelFile)
 	}
 	p := m.Params
+	epochSteps := p.DatasetSize * p.StepsPerSample()
 	return plot.Run{Arrays: arrays, Dt: p.Dt, RecPerSteps: p.RecPerSteps, SettlingSteps: p.SettlingSteps(),
-		StepsPerSample: p.StepsPerSample()}, p.DatasetSize * p.StepsPerSample(), m, nil
+		StepsPerSample: p.StepsPerSample(), EpochSteps: epochSteps}, epochSteps, m, nil
 }
 
 // firstStudent names the first student of a run.

@@ -435,3 +435,27 @@ func editNPZ(t *testing.T, path, key string, edit func([]float64) []float64) {
 		t.Fatal(err)
 	}
 }
+
+// Fig. 4 is drawn from runs whose MSE is zero or tiny (below 1e-15 in
+// places): the log axis needs positive values, and no panic may reach the
+// user.
+func TestFigure4TinyMSE(t *testing.T) {
+	var dirs []string
+	for i, model := range []string{"BP", "FA", "PAL"} {
+		d := filepath.Join(t.TempDir(), model)
+		run(t, 0, "run", "--params", writeParams(t, "pal_fw_tiny", d, map[string]any{"model_type": model}), "--task", "fw_bw", "--quiet")
+		for _, seed := range []string{"seed123", "seed456"} {
+			editNPZ(t, filepath.Join(d, resultsFile), seed+"/MSE", func(m []float64) []float64 {
+				for j := range m {
+					m[j] = [3]float64{1e-20, 0, 1e-300}[(i+j)%3]
+				}
+				return m
+			})
+		}
+		dirs = append(dirs, d)
+	}
+	stderr := run(t, 0, append([]string{"figure", "fig4"}, dirs...)...)
+	if strings.Contains(stderr, "panic") {
+		t.Fatal(stderr)
+	}
+}

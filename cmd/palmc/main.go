@@ -102,8 +102,7 @@ numbers, faster.`,
 		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
 	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd(), newFigureCmd())
-	root.AddCommand(newBenchCmd())
-	root.AddCommand(newDataCmd())
+	root.AddCommand(newBenchCmd(), newDataCmd(), newDocsImagesCmd())
 	root.AddCommand(newSweepCmd())
 	return root
 }

@@ -104,4 +104,55 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 			t.Errorf("palmc %v simulated: %s", args, stderr)
 		}
 	}
+
+	// Vector figures: palmc plot --format and palmc figure --format/--out.
+	code, stderr := palmc(t, "plot", "--format", "svg", dir)
+	if code != 0 {
+		t.Fatalf("plot --format svg: exit %d: %s", code, stderr)
+	}
+	for _, n := range names {
+		svg := strings.TrimSuffix(n, ".png") + ".svg"
+		if b, err := os.ReadFile(filepath.Join(plots, svg)); err != nil || !strings.HasPrefix(string(b), "<?xml") {
+			t.Errorf("%s: %v", svg, err)
+		}
+	}
+	// The figures need runs of their own kinds: a bw_only run with the
+	// angles for Fig. 3, fw_bw runs of BP, FA and PAL for Fig. 4.
+	bw := t.TempDir()
+	if code, stderr := palmc(t, "run", "--params", writeParams(t, "pal_fw_tiny", bw, nil), "--task", "bw_only", "--compare", "BP", "--quiet"); code != 0 {
+		t.Fatalf("bw_only run: %s", stderr)
+	}
+	var fw []string
+	for _, model := range []string{"BP", "FA", "PAL"} {
+		d := filepath.Join(t.TempDir(), model)
+		if code, stderr := palmc(t, "run", "--params", writeParams(t, "pal_fw_tiny", d, map[string]any{"model_type": model}), "--task", "fw_bw", "--quiet"); code != 0 {
+			t.Fatalf("%s run: %s", model, stderr)
+		}
+		fw = append(fw, d)
+	}
+	for _, c := range []struct {
+		args []string
+		file string
+	}{
+		{[]string{"figure", "fig3", bw, "--format", "pdf"}, filepath.Join(bw, "fig3.pdf")},
+		{[]string{"figure", "fig4", fw[0], fw[1], fw[2], "--out", filepath.Join(dir, "f4.svg")}, filepath.Join(dir, "f4.svg")},
+		{[]string{"figure", "fig3", bw}, filepath.Join(bw, "fig3.png")},
+	} {
+		if code, stderr := palmc(t, c.args...); code != 0 {
+			t.Errorf("palmc %v: exit %d: %s", c.args, code, stderr)
+		}
+		if st, err := os.Stat(c.file); err != nil || st.Size() == 0 {
+			t.Errorf("palmc %v: %v", c.args, err)
+		}
+	}
+	for _, args := range [][]string{
+		{"figure", "fig3", dir, "--format", "jpg"},
+		{"figure", "fig3", dir, "--out", filepath.Join(dir, "f.svg"), "--format", "pdf"},
+		{"figure", "fig3", dir, "--out", filepath.Join(dir, "f.eps")},
+		{"plot", "--format", "eps", dir},
+	} {
+		if code, _ := palmc(t, args...); code != 2 {
+			t.Errorf("palmc %v: exit %d, want 2", args, code)
+		}
+	}
 }

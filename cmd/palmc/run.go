@@ -13,6 +13,7 @@ import (
 
 	"palmc/experiment"
 	"palmc/params"
+	"palmc/plot"
 	"palmc/runfolder"
 	"palmc/store"
 )
@@ -290,7 +291,7 @@ func loadPlots(cmd *cobra.Command, load, out string, task params.Task, command [
 	if m.Task != task {
 		return usage("--load %q: the saved run is %s, not --task %s", load, m.Task, task)
 	}
-	return replot(cmd, out, command)
+	return replot(cmd, out, plot.PNG, command)
 }
 
 // sameFolder reports whether a and b are the same folder.
@@ -303,8 +304,8 @@ func sameFolder(a, b string) bool {
 	return filepath.Clean(a) == filepath.Clean(b)
 }
 
-// replot redraws the plots of a run folder.
-func replot(cmd *cobra.Command, dir string, command []string) error {
+// replot redraws the plots of a run folder in the given format.
+func replot(cmd *cobra.Command, dir string, format plot.Format, command []string) error {
 	if _, err := os.Stat(filepath.Join(dir, modelFile)); err != nil {
 		return usage("plot: %s is not a palmc run folder (no %s)", dir, modelFile)
 	}
@@ -315,7 +316,7 @@ func replot(cmd *cobra.Command, dir string, command []string) error {
 	defer folder.Close()
 	stop, _, release := withSignals(cmd.ErrOrStderr())
 	defer release()
-	n, err := folder.Replot(stop)
+	n, err := folder.Replot(stop, format)
 	var refusal *runfolder.Refusal
 	if errors.As(err, &refusal) {
 		return usageError{err}
@@ -328,15 +329,23 @@ func replot(cmd *cobra.Command, dir string, command []string) error {
 }
 
 func newPlotCmd() *cobra.Command {
-	return &cobra.Command{
+	var formatName string
+	cmd := &cobra.Command{
 		Use:   "plot RUNDIR",
 		Short: "Redraw the plots of a run folder from its saved files",
 		Long: `Redraw every plot of a run folder from its results.npz and model.npz,
-without simulating. The plots replace RUNDIR/plots at once.`,
-		Example: "  palmc plot run01",
+without simulating. The plots replace RUNDIR/plots at once, as PNG pictures
+or, with --format svg or pdf, as vector figures.`,
+		Example: "  palmc plot run01\n  palmc plot --format pdf run01",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return replot(cmd, args[0], commandLine(cmd))
+			format, err := plot.ParseFormat(formatName)
+			if err != nil {
+				return usage("plot: --format %q: png, svg or pdf", formatName)
+			}
+			return replot(cmd, args[0], format, commandLine(cmd))
 		},
 	}
+	cmd.Flags().StringVar(&formatName, "format", "png", "file format of the plots: png, svg or pdf")
+	return cmd
 }
