@@ -75,3 +75,33 @@ func unlock(f *os.File) error {
 	f.Truncate(0)
 	return f.Close()
 }
+
+// InUse reports whether a palmc holds run folder dir, and who: a
+// *BusyError, or nil when the folder is free (or does not exist). It takes
+// a shared lock and releases it at once, so a palmc that opens the folder
+// at that very moment may be refused with a BusyError that names no
+// holder; such a caller may try again.
+func InUse(dir string) (*BusyError, error) {
+	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+	if err == nil {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		return nil, nil
+	}
+	if !errors.Is(err, syscall.EWOULDBLOCK) {
+		return nil, err
+	}
+	busy := &BusyError{Dir: dir}
+	var h holder
+	if b, rerr := io.ReadAll(f); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
+		busy.Holder = &h
+	}
+	return busy, nil
+}

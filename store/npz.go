@@ -92,6 +92,13 @@ func ReadRecorded(path string) (map[string]Array, error) {
 	return arrays, err
 }
 
+// ReadSelected reads the numeric arrays of an npz file whose keys (without
+// ".npy") keep accepts; the others are not decompressed.
+func ReadSelected(path string, keep func(key string) bool) (map[string]Array, error) {
+	arrays, _, err := readNPZ(path, keep)
+	return arrays, err
+}
+
 // ReadAll reads every numeric array and every text entry of an npz file.
 func ReadAll(path string) (map[string]Array, map[string]string, error) {
 	return readNPZ(path, nil)

@@ -12,13 +12,14 @@ import (
 	"palmc/plot"
 	"palmc/runfolder"
 	"palmc/store"
+	"palmc/sweep"
 )
 
 func newFigureCmd() *cobra.Command {
 	var out, formatName string
 	cmd := &cobra.Command{
-		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | classify RUNDIR...",
-		Short: "Draw the paper's Fig. 3 or Fig. 4, or compare classify runs, from run folders",
+		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | fig6 SWEEPDIR | classify RUNDIR...",
+		Short: "Draw the paper's Fig. 3, 4 or 6, or compare classify runs, from run folders or a sweep",
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
@@ -26,16 +27,23 @@ func newFigureCmd() *cobra.Command {
                               mean ± std over seeds per hidden layer, by epoch
   fig4 BPDIR FADIR PALDIR     fw_bw runs of the fig4ab-bp, -fa and -pal
                               experiments: MSE and weights of BP, FA and PAL
+  fig6 SWEEPDIR               a bw_only sweep with --compare BP (palmc sweep
+                              init --experiment fig6): the final angle between
+                              WPP[k+1]ᵀ and BPP[k] per hidden layer against
+                              tauxi, with and without prospective voltages,
+                              mean ± std over the seeds that are done; the
+                              numbers are printed as a table too
   classify RUNDIR...          classify runs, e.g. of yinyang-bp, -fa and -pal:
                               validation accuracy and the angle between B and
                               Wᵀ by epoch, test accuracy of every seed
 
-The figure goes to --out (default: fig3.png in RUNDIR, fig4.png or
-classify.png in the folder that holds the first run folder). --format svg or pdf writes a vector figure instead
+The figure goes to --out (default: fig3.png in RUNDIR, fig6.png in SWEEPDIR,
+fig4.png or classify.png in the folder that holds the first run folder). --format svg or pdf writes a vector figure instead
 (fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
   palmc figure fig3 run_fig3abc --format pdf
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png
+  palmc figure fig6 run_fig6
   palmc figure classify yy/bp yy/fa yy/pal`,
 		Args: usageArgs(cobra.MinimumNArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -103,6 +111,36 @@ classify.png in the folder that holds the first run folder). --format svg or pdf
 				if err := writeFigure(out, func(path string) error { return plot.Fig4(runs, path) }); err != nil {
 					return err
 				}
+			case "fig6":
+				if len(args) != 2 {
+					return usage("figure fig6 takes one sweep folder")
+				}
+				s, err := sweep.Open(args[1])
+				if err != nil {
+					return sweepErr(err)
+				}
+				groups, err := s.Collect().Fig6()
+				if err != nil {
+					return sweepErr(err)
+				}
+				var pg []plot.Fig6Group
+				for _, g := range groups {
+					if len(g.Seeds) > 0 {
+						pg = append(pg, g.Fig6Group)
+					}
+				}
+				if len(pg) == 0 {
+					return usage("figure fig6: no cell of %s is done yet (palmc sweep status %s)", args[1], args[1])
+				}
+				if out == "" {
+					out = filepath.Join(args[1], name)
+				}
+				if err := writeFigure(out, func(path string) error { return plot.Fig6(path, pg) }); err != nil {
+					return err
+				}
+				if err := sweep.WriteFig6(cmd.OutOrStdout(), groups); err != nil {
+					return err
+				}
 			case "classify":
 				var runs []plot.ClassifyRun
 				var first *runfolder.Results
@@ -137,7 +175,7 @@ classify.png in the folder that holds the first run folder). --format svg or pdf
 					return err
 				}
 			default:
-				return usage("figure %q: fig3, fig4 or classify", args[0])
+				return usage("figure %q: fig3, fig4, fig6 or classify", args[0])
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "palmc: wrote %s\n", out)
 			return nil

@@ -103,6 +103,7 @@ numbers, faster.`,
 	})
 	root.AddCommand(newRunCmd(), newPlotCmd(), newExampleCmd(), newParamsCmd(), newFigureCmd())
 	root.AddCommand(newBenchCmd(), newDataCmd(), newDocsImagesCmd())
+	root.AddCommand(newSweepCmd())
 	return root
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -33,11 +34,20 @@ func init() {
 // the first signal does ("stopping after the current step and saving a
 // checkpoint"). release ends the watching.
 func withSignals(log io.Writer, what string) (stop, abort context.Context, release func()) {
+	stop, abort, _, release = watchSignals(log, what)
+	return stop, abort, release
+}
+
+// watchSignals is withSignals that also tells which signal came first (nil
+// before any).
+func watchSignals(log io.Writer, what string) (stop, abort context.Context, first func() os.Signal, release func()) {
 	stop, stopCancel := context.WithCancel(context.Background())
 	abort, abortCancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, stopSignals...)
 	done := make(chan struct{})
+	var mu sync.Mutex
+	var firstSig os.Signal
 	go func() {
 		n := 0
 		for {
@@ -45,6 +55,9 @@ func withSignals(log io.Writer, what string) (stop, abort context.Context, relea
 			case s := <-ch:
 				n++
 				if n == 1 {
+					mu.Lock()
+					firstSig = s
+					mu.Unlock()
 					fmt.Fprintf(log, "palmc: %v: %s (again to stop at once)\n", s, what)
 					stopCancel()
 				} else {
@@ -56,7 +69,12 @@ func withSignals(log io.Writer, what string) (stop, abort context.Context, relea
 			}
 		}
 	}()
-	return stop, abort, func() {
+	first = func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return firstSig
+	}
+	return stop, abort, first, func() {
 		signal.Stop(ch)
 		close(done)
 		stopCancel()

@@ -1,0 +1,237 @@
+package sweep
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"palmc/params"
+)
+
+// goldenBase returns a golden case's params with some keys replaced, as
+// JSON text; rec_only switches off every record but those named.
+func goldenBase(t *testing.T, name string, set map[string]any) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/golden", name, "params.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range set {
+		if k == "rec_only" {
+			for key := range m {
+				if strings.HasPrefix(key, "rec_") && key != "rec_per_steps" {
+					m[key] = false
+				}
+			}
+			for _, r := range v.([]string) {
+				m["rec_"+r] = true
+			}
+			continue
+		}
+		m[k] = v
+	}
+	out, _ := json.MarshalIndent(m, "", "  ")
+	return out
+}
+
+// writeSweep writes base.json and sweep.json into a new folder and returns
+// the sweep file's path.
+func writeSweep(t *testing.T, base []byte, sweep string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if base != nil {
+		if err := os.WriteFile(filepath.Join(dir, "base.json"), base, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "sweep.json")
+	if err := os.WriteFile(path, []byte(sweep), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tinyBase is pal_fw_tiny recording little: a fw_bw cell takes a fraction
+// of a second.
+func tinyBase(t *testing.T) []byte {
+	return goldenBase(t, "pal_fw_tiny", map[string]any{"rec_only": []string{"MSE", "WPP", "BPP"}})
+}
+
+// The issue's example: 2 values × 2 seeds = 4 cells, in order, each with
+// its complete params and one seed.
+func TestExpandExample(t *testing.T) {
+	path := writeSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--compare", "BP"],
+		"grid": {"eta_bw": [[5], [20]]}, "seeds": [123, 456]}`)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := f.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		dir  string
+		eta  float64
+		seed int64
+	}{{"cells/000-eta_bw=5-seed123", 5, 123}, {"cells/001-eta_bw=5-seed456", 5, 456},
+		{"cells/002-eta_bw=20-seed123", 20, 123}, {"cells/003-eta_bw=20-seed456", 20, 456}}
+	if len(cells) != len(want) {
+		t.Fatalf("%d cells, want %d", len(cells), len(want))
+	}
+	base, _, err := params.Parse(tinyBase(t), params.FwBw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cells {
+		w := want[i]
+		if c.Dir != w.dir || c.Params.EtaBW[0] != w.eta || len(c.Params.RandomSeed) != 1 || c.Params.RandomSeed[0] != w.seed {
+			t.Errorf("cell %d: %s eta_bw %v seeds %v, want %+v", i, c.Dir, c.Params.EtaBW, c.Params.RandomSeed, w)
+		}
+		// Everything else is the base's.
+		p := *base
+		p.EtaBW, p.RandomSeed = []float64{w.eta}, []int64{w.seed}
+		a, _ := p.MarshalJSON()
+		b, _ := c.Params.MarshalJSON()
+		if string(a) != string(b) {
+			t.Errorf("cell %d: params differ from the base's:\n%s\n%s", i, b, a)
+		}
+	}
+	if !f.Cell.Compare || f.Cell.CheckpointEvery != DefaultCheckpointEvery {
+		t.Errorf("flags: %+v", f.Cell)
+	}
+}
+
+// Bad sweep files are refused before anything is written, naming the key
+// and value at fault.
+func TestBadSweepFiles(t *testing.T) {
+	base := tinyBase(t)
+	for _, c := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"unknown key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "gird": {}}`, []string{`unknown key "gird"`, `did you mean "grid"`}},
+		{"params key at top", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "eta_bw": [5]}`, []string{`unknown key "eta_bw"`, "a params key"}},
+		{"unknown params key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bww": [[5]]}}`, []string{`grid: unknown params key "eta_bww"`, `did you mean "eta_bw"`}},
+		{"seed in grid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"random_seed": [[1]]}}`, []string{"grid: random_seed", "seeds"}},
+		{"empty axis", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": []}}`, []string{"grid: eta_bw: empty list"}},
+		{"axis not a list", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": 5}}`, []string{"grid: eta_bw: value 5: want a list"}},
+		{"value twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5], [5]]}}`, []string{"grid: eta_bw: value [5] given twice"}},
+		{"same params", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01, 1e-2]}}`, []string{"dt = 0.01", "dt = 1e-2", "duplicate cells"}},
+		{"invalid value", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5], [-1]]}}`, []string{"grid: eta_bw: value [-1]:", "must be >= 0"}},
+		{"wrong type", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"epochs": [2, "3"]}}`, []string{`grid: epochs: value "3"`}},
+		{"no seeds", `{"base": "base.json", "task": "fw_bw", "seeds": []}`, []string{"seeds: empty list"}},
+		{"seed twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 1]}`, []string{"seeds[1]: value 1 given twice"}},
+		{"bad seed", `{"base": "base.json", "task": "fw_bw", "seeds": [-1]}`, []string{"seeds[0]: value -1"}},
+		{"missing keys", `{"grid": {}}`, []string{"base: missing", "task: missing", "seeds: missing"}},
+		{"bad task", `{"base": "base.json", "task": "fwbw", "seeds": [1]}`, []string{`task: value "fwbw"`}},
+		{"no base file", `{"base": "nope.json", "task": "fw_bw", "seeds": [1]}`, []string{`base: "nope.json"`, "no such file"}},
+		{"base not a params object", `{"base": 5, "task": "fw_bw", "seeds": [1]}`, []string{"base: value 5"}},
+		{"inline base unknown key", `{"base": {"dtt": 1}, "task": "fw_bw", "seeds": [1]}`, []string{`base: unknown params key "dtt"`}},
+		{"base invalid for task", `{"base": "base.json", "task": "classify", "seeds": [1]}`, []string{"cell (seed 1)", "dataset"}},
+		{"flag not allowed", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "flags": ["--workers", "2"]}`, []string{"flags: --workers"}},
+		{"compare FA", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "flags": ["--compare", "FA"]}`, []string{`--compare "FA"`}},
+		{"shared input fw_bw", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "flags": ["--shared-input"]}`, []string{"--shared-input is for task bw_only"}},
+		{"flag value missing", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "flags": ["--checkpoint-every"]}`, []string{"--checkpoint-every needs a value"}},
+		{"bad duration", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "flags": ["--checkpoint-every=soon"]}`, []string{`--checkpoint-every "soon"`}},
+		{"variant name twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "params": {"dt": 0.01}}, {"name": "a", "params": {"dt": 0.02}}]}`, []string{`name "a" given twice`}},
+		{"variant bad name", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a/b"}]}`, []string{`variants[0]: name: value "a/b"`}},
+		{"variant and grid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01]}, "variants": [{"name": "a", "params": {"dt": 0.02}}]}`, []string{"dt is also an axis"}},
+		{"variant invalid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "slow", "params": {"Tpres": 1.005}}]}`, []string{"variants: slow: params: Tpres: value 1.005"}},
+		{"variant unknown key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "parms": {}}]}`, []string{`variants[0]: unknown key "parms"`}},
+		{"variants same", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a"}, {"name": "b", "params": {"dt": 0.01}}]}`, []string{"variant a", "variant b", "duplicate cells"}},
+		{"too many cells", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "grid": {"dt": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gl": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+			"gbas": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gapi": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gden": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gnI": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}`, []string{"more than 100000 cells"}},
+		{"not JSON", `{"base": "base.json", "task": "fw_bw",, "seeds": [1]}`, []string{"line 1, column"}},
+		{"not an object", `[1, 2]`, []string{"want a JSON object"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeSweep(t, base, c.file)
+			dir := filepath.Join(t.TempDir(), "sweep")
+			f, err := Load(path)
+			if err == nil {
+				_, err = Init(f, dir, nil)
+			}
+			var r *Refusal
+			if !errors.As(err, &r) {
+				t.Fatalf("error %v (%T), want a refusal", err, err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q lacks %q", err, w)
+				}
+			}
+			if _, serr := os.Stat(dir); serr == nil {
+				t.Errorf("%s was written", dir)
+			}
+			if m, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".*palmc-init*")); len(m) > 0 {
+				t.Errorf("left behind: %v", m)
+			}
+		})
+	}
+}
+
+// A list-valued and an object-valued value are written on one line, numbers
+// as written.
+func TestFormat(t *testing.T) {
+	for in, want := range map[string]string{
+		`[ 1e-2,2 ,  3]`:               `[1e-2, 2, 3]`,
+		"{\"a\" : [1,\n 2], \"b\":{}}": `{"a": [1, 2], "b": {}}`,
+		`"x<y"`:                        `"x<y"`,
+		`[[1,2],[3]]`:                  `[[1, 2], [3]]`,
+		`[]`:                           `[]`,
+		`true`:                         `true`,
+		`null`:                         `null`,
+	} {
+		got, err := format([]byte(in))
+		if err != nil || string(got) != want {
+			t.Errorf("format(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// The variants of a sweep are crossed with its grid, a variant's keys set
+// on top of its own base.
+func TestVariants(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "other.json"), goldenBase(t, "pal_fw_tiny", map[string]any{"epochs": 5}), 0o644)
+	path := writeSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "grid": {"eta_bw": [[1], [2]]}, "seeds": [7],
+		"variants": [{"name": "plain"}, {"name": "slow", "params": {"Tpres": 2, "eta_fw": [1, 0.25]}}, {"name": "long", "base": "`+filepath.Join(dir, "other.json")+`"}]}`)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, err := f.Expand()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cells) != 6 {
+		t.Fatalf("%d cells", len(cells))
+	}
+	for _, c := range cells {
+		switch c.Variant {
+		case "plain":
+			if c.Params.Tpres != 1 || c.Params.Epochs != 3 {
+				t.Errorf("%s: %v %v", c.Dir, c.Params.Tpres, c.Params.Epochs)
+			}
+		case "slow":
+			if c.Params.Tpres != 2 || c.Params.EtaFW[1] != 0.25 || c.Params.Epochs != 3 {
+				t.Errorf("%s: %v %v", c.Dir, c.Params.Tpres, c.Params.EtaFW)
+			}
+		case "long":
+			if c.Params.Epochs != 5 {
+				t.Errorf("%s: epochs %d", c.Dir, c.Params.Epochs)
+			}
+		}
+		if !strings.HasPrefix(c.Dir, "cells/00") || !strings.Contains(c.Dir, c.Variant+"-eta_bw=") {
+			t.Errorf("folder %s", c.Dir)
+		}
+	}
+}
