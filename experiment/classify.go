@@ -1,6 +1,9 @@
 package experiment
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -96,6 +99,32 @@ func LoadClassifyData(p *params.Params) (*ClassifyData, error) {
 	return d, nil
 }
 
+// Fingerprint identifies the samples and labels of the three splits: the
+// SHA-256 of their values, in order. A run that goes on after a checkpoint
+// checks that it sees the same data.
+func (d *ClassifyData) Fingerprint() string {
+	h := sha256.New()
+	for _, set := range []*dataset.Set{d.Train, d.Validation, d.Test} {
+		fmt.Fprintf(h, "%s %s %d %d\n", set.Name, set.Split, set.Len(), set.Inputs)
+		var buf [8192]byte
+		b := buf[:0]
+		put := func(v uint64) {
+			if b = binary.LittleEndian.AppendUint64(b, v); len(b) == len(buf) {
+				h.Write(b)
+				b = buf[:0]
+			}
+		}
+		for _, x := range set.X {
+			put(math.Float64bits(x))
+		}
+		for _, y := range set.Y {
+			put(uint64(y))
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // classifyStages lists the passes of a run: validation and training per
 // epoch, then validation and test.
 func classifyStages(epochs int, train, val, test *dataset.Set) []stage {
@@ -114,16 +143,19 @@ func ClassifySteps(p *params.Params) int {
 }
 
 // trainingRecords counts the record points (every rec_per_steps steps,
-// settling included) that fall into training passes: the records of the
-// target-only variables.
-func (d *ClassifyData) trainingRecords(settle, every int) int {
+// settling included) among the first steps steps that fall into training
+// passes: the records of the target-only variables.
+func (d *ClassifyData) trainingRecords(settle, every, steps int) int {
 	n, at := 0, settle
 	for _, s := range d.stages {
-		end := at + s.set.Len()*d.hold
-		if s.kind == training {
+		end := min(at+s.set.Len()*d.hold, steps)
+		if s.kind == training && end > at {
 			n += end/every - at/every
 		}
-		at = end
+		at += s.set.Len() * d.hold
+		if at >= steps {
+			break
+		}
 	}
 	return n
 }

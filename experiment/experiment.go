@@ -44,6 +44,9 @@ type Options struct {
 	// an interrupted run's can.
 	SnapshotEvery time.Duration
 	Snapshot      func(*Result)
+	// CheckData, if not nil, sees the data of a classify run after it is
+	// loaded and before anything runs; an error stops the run there.
+	CheckData func(*ClassifyData) error
 }
 
 // Progress reports how far one network has come.
@@ -146,6 +149,11 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		if data, err = LoadClassifyData(p); err != nil {
 			return nil, err
 		}
+		if opts.CheckData != nil {
+			if err := opts.CheckData(data); err != nil {
+				return nil, err
+			}
+		}
 	}
 	scfg, err := Config(p, false)
 	if err != nil {
@@ -205,7 +213,7 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	if data != nil {
 		res.Data = data
 		total = settle + data.steps()
-		targetRecords = data.trainingRecords(settle, p.RecPerSteps)
+		targetRecords = data.trainingRecords(settle, p.RecPerSteps, total)
 		targetSteps = total - settle
 		for _, net := range students {
 			net.task = newClassification(net.Seed, p.Layers[p.N()], p.H())
@@ -227,6 +235,18 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 		}
 		samples = func(int) int { return res.Input.Samples }
 	}
+	// targetRecordsAt counts the record points with a target among the
+	// first steps steps of a student.
+	targetRecordsAt := func(steps int) int {
+		every := p.RecPerSteps
+		switch {
+		case data != nil:
+			return data.trainingRecords(settle, every, steps)
+		case opts.Task == params.FwBw && steps > settle:
+			return steps/every - settle/every
+		}
+		return 0
+	}
 	for _, net := range students {
 		if err := recorderFor(net, p, opts, total, targetSteps, targetRecords, false); err != nil {
 			return nil, err
@@ -235,7 +255,7 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 			if err := opts.Restore(net); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
 			}
-			if err := checkRestored(net, total, samples(net.Steps)); err != nil {
+			if err := checkRestored(net, total, samples(net.Steps), targetRecordsAt(net.Steps)); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
 			}
 			if data != nil {
@@ -314,8 +334,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 
 // checkRestored checks that a restored student can go on: its step count
 // within the run, its sample order a permutation of the samples of its
-// epoch or pass (samples < 0: any), its recordings those of its steps.
-func checkRestored(net *Net, total, samples int) error {
+// epoch or pass (samples < 0: any), its recordings those of its steps
+// (targets: the record points with a target among them).
+func checkRestored(net *Net, total, samples, targets int) error {
 	if net.Steps < 0 || net.Steps > total {
 		return fmt.Errorf("%d steps made, the run has %d", net.Steps, total)
 	}
@@ -335,7 +356,7 @@ func checkRestored(net *Net, total, samples int) error {
 		if r.Steps() != net.Steps {
 			return fmt.Errorf("the recorder counted %d steps, the network %d", r.Steps(), net.Steps)
 		}
-		if err := r.Check(); err != nil {
+		if err := r.Check(targets); err != nil {
 			return err
 		}
 	}

@@ -377,17 +377,21 @@ func (r *Recorder) All() []*Series {
 }
 
 // Check reports whether the records of r are those of a recorder that has
-// counted r.Steps() steps: every series but the target-only ones (MSE,
-// error, target) has one record per Every steps, those at most as many.
-func (r *Recorder) Check() error {
+// counted r.Steps() steps, targets of them at record points with a target:
+// every series but the target-only ones (MSE, error, target) has one
+// record per Every steps, those one per record point with a target.
+func (r *Recorder) Check(targets int) error {
 	want := r.step / r.opts.Every
 	for name, s := range r.byName {
 		n := s.Len()
 		base, _, _ := strings.Cut(name, "/")
-		if n == want || (targetOnly[base] && n < want) {
-			continue
+		w := want
+		if targetOnly[base] {
+			w = targets
 		}
-		return fmt.Errorf("record: %s has %d records, %d steps make %d", name, n, r.step, want)
+		if n != w {
+			return fmt.Errorf("record: %s has %d records, %d steps make %d", name, n, r.step, w)
+		}
 	}
 	return nil
 }

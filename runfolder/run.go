@@ -80,10 +80,16 @@ const (
 	metaParamsText  = "params_text"
 	metaWriteParams = "write_params"
 	metaWarnings    = "warnings"
+	metaOptions     = "options"
+	metaData        = "data"
 )
 
 // job is a run to make, new or resumed.
 type job struct {
+	// data is the fingerprint of a classify run's data
+	// (experiment.ClassifyData.Fingerprint); a resumed run must see the
+	// data it started with.
+	data string
 	p           *params.Params
 	text        []byte
 	warnings    []string
@@ -138,10 +144,15 @@ func (f *Folder) Resume(ctx, abort context.Context, o Options) (*Outcome, error)
 		return nil, refuse(fmt.Errorf("%s: %v", path, err))
 	}
 	j := job{p: cp.Params, text: []byte(cp.Meta[metaParamsText]), ro: cp.Options, restore: cp.Restore}
+	var saved store.RunOptions
+	if err := json.Unmarshal([]byte(cp.Meta[metaOptions]), &saved); err != nil || saved != cp.Options {
+		return nil, refuse(fmt.Errorf("%s is inconsistent: its options %+v, its run's %+v", path, cp.Options, saved))
+	}
 	if err := json.Unmarshal([]byte(cp.Meta[metaProvenance]), &j.prov); err != nil || j.prov.RunID == "" {
 		return nil, refuse(fmt.Errorf("%s: no provenance: not a checkpoint of this palmc", path))
 	}
 	json.Unmarshal([]byte(cp.Meta[metaWarnings]), &j.warnings)
+	j.data = cp.Meta[metaData]
 	j.prov.Segments = append(j.prov.Segments, newSegment(o.Command))
 	if len(j.text) == 0 {
 		j.text, _ = cp.Params.MarshalJSON()
@@ -175,10 +186,20 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 		if j.writeParams {
 			wp = "1"
 		}
-		return map[string]string{metaProvenance: string(pj), metaParamsText: string(j.text), metaWriteParams: wp, metaWarnings: string(wj)}
+		oj, _ := json.Marshal(j.ro)
+		return map[string]string{metaProvenance: string(pj), metaParamsText: string(j.text), metaWriteParams: wp,
+			metaWarnings: string(wj), metaOptions: string(oj), metaData: j.data}
 	}
 	eo := experiment.Options{Task: j.ro.Task, Compare: j.ro.Compare, SharedInput: j.ro.SharedInput,
 		Workers: o.Workers, Progress: o.Progress, ProgressEvery: o.ProgressEvery, Restore: j.restore}
+	eo.CheckData = func(d *experiment.ClassifyData) error {
+		fp := d.Fingerprint()
+		if j.data != "" && j.data != fp {
+			return fmt.Errorf("the data of %s are not those the run started with (their fingerprint changed): the files of %q were replaced? Resume with the original files, or start anew with --restart", f.Dir, j.p.Dataset)
+		}
+		j.data = fp
+		return nil
+	}
 	var warnOnce sync.Once
 	if o.CheckpointEvery > 0 {
 		var last []int
@@ -227,6 +248,9 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 		wall += s.SimulationSeconds
 	}
 	sum, err := newSummary(res, j.prov, ro, j.warnings, wall)
+	if sum != nil {
+		sum.Data = j.data
+	}
 	if err != nil {
 		return out, err
 	}

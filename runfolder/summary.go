@@ -80,6 +80,9 @@ type Summary struct {
 	// Warnings are the params file's warnings (unknown keys, seed-era
 	// defaults).
 	Warnings []string `json:"warnings,omitempty"`
+	// Data is the SHA-256 of the samples and labels of a classify run's
+	// three splits, in order.
+	Data string `json:"data_sha256,omitempty"`
 }
 
 // RunOptions are the options of a run that change its results, and those

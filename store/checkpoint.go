@@ -116,9 +116,27 @@ type Checkpoint struct {
 // without the run: the params, the options, the network names against the
 // params' seeds.
 func ReadCheckpoint(path string) (*Checkpoint, error) {
-	arrays, texts, p, task, err := readRun(path)
+	return readCheckpoint(path, nil)
+}
+
+// ReadCheckpointHead reads what a checkpoint says about its run — params,
+// options, the caller's entries, each network's steps — without the
+// networks and recordings: a Checkpoint that cannot Restore.
+func ReadCheckpointHead(path string) (*Checkpoint, error) {
+	return readCheckpoint(path, func(k string) bool {
+		return !strings.Contains(k, "/") || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed")
+	})
+}
+
+func readCheckpoint(path string, keep func(string) bool) (*Checkpoint, error) {
+	arrays, texts, err := readNPZ(path, keep)
 	if err != nil {
 		return nil, err
+	}
+	task := params.Task(texts["task"])
+	p, _, err := params.Parse([]byte(texts["params"]), task)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: params: %w", path, err)
 	}
 	fail := func(format string, a ...any) (*Checkpoint, error) {
 		return nil, fmt.Errorf("store: %s: %s", path, fmt.Sprintf(format, a...))
@@ -259,6 +277,13 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 		}
 		if err := cl.SetState(state); err != nil {
 			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
+		}
+	}
+	// The network now holds its state: let the checkpoint's copy go, so
+	// that a resumed run does not keep its recordings twice.
+	for k := range c.arrays {
+		if strings.HasPrefix(k, pre) {
+			delete(c.arrays, k)
 		}
 	}
 	return nil

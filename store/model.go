@@ -130,6 +130,9 @@ func RestoreNetwork(arrays map[string]Array, prefix string, n *microcircuit.Netw
 	if pos < 0 || pos > 624 || math.Trunc(pos) != pos {
 		return fmt.Errorf("store: %srng_pos = %v out of range", prefix, pos)
 	}
+	if has != 0 && has != 1 {
+		return fmt.Errorf("store: %srng_has_gauss = %v is not 0 or 1", prefix, has)
+	}
 	st.Pos, st.HasGauss, st.Gauss = int(pos), has != 0, gauss
 	n.Rand.SetState(st)
 	n.NoiseCounter = int(counter)

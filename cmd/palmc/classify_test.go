@@ -143,3 +143,49 @@ func writeCaseRun(t *testing.T) string {
 	run(t, 0, "run", "--params", writeParams(t, "pal_fw_tiny", dir, nil), "--task", "fw_bw", "--quiet")
 	return dir
 }
+
+// A classify run resumed on other data (its files replaced while it was
+// interrupted) is refused: the checkpoint knows its data's fingerprint.
+func TestResumeOnOtherDataIsRefused(t *testing.T) {
+	mnist, err := dataset.Load(dataset.Config{Name: "mnist"}, dataset.Test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fashion, err := dataset.Load(dataset.Config{Name: "fashion-mnist"}, dataset.Test)
+	if err != nil {
+		if os.Getenv("PALMC_REQUIRE_DATA") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	files := []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}
+	copyData := func(from, to string) {
+		for _, f := range files {
+			for _, name := range []string{f, f + ".gz"} {
+				if b, err := os.ReadFile(filepath.Join(from, name)); err == nil {
+					os.Remove(filepath.Join(to, f))
+					os.Remove(filepath.Join(to, f+".gz"))
+					if err := os.WriteFile(filepath.Join(to, name), b, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	data := t.TempDir()
+	copyData(mnist.Dir, data)
+	dir := t.TempDir()
+	par := classifyParams(t, "mnist-pal", dir, map[string]any{"epochs": 1, "dataset_dir": data,
+		"dataset_sizes": []int{60, 20, 20}, "random_seed": []int{1}})
+	saveCheckpoint(t, par, dir, "classify", "seed1", 3000)
+	copyData(fashion.Dir, data)
+	stderr := run(t, 2, "run", "--resume", dir, "--quiet")
+	if !strings.Contains(stderr, "not those the run started with") {
+		t.Errorf("resume on other data: %s", stderr)
+	}
+	copyData(mnist.Dir, data)
+	run(t, 0, "run", "--resume", dir, "--quiet")
+	if s := readSummary(t, dir); len(s.Data) != 64 {
+		t.Errorf("summary.json: data fingerprint %q", s.Data)
+	}
+}

@@ -248,6 +248,9 @@ func TestEditedCheckpointIsRefused(t *testing.T) {
 		{"seed123/steps", func(s []float64) []float64 { return []float64{s[0] - 1} }, "steps"},
 		{"seed456/rng_pos", func([]float64) []float64 { return []float64{700} }, "rng_pos"},
 		{"seed123/wall_ns", func([]float64) []float64 { return []float64{0.5} }, "wall_ns"},
+		{"seed123/rec/MSE", func([]float64) []float64 { return nil }, "MSE"},
+		{"seed456/rng_has_gauss", func([]float64) []float64 { return []float64{7} }, "rng_has_gauss"},
+		{"compare", func([]float64) []float64 { return []float64{1} }, "inconsistent"},
 	} {
 		os.WriteFile(path, orig, 0o644)
 		editNPZ(t, path, c.key, c.edit)

@@ -214,7 +214,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 			return usage("run: --resume goes on with the params, task and options the run started with; drop %s", c.flag)
 		}
 	}
-	cp, err := store.ReadCheckpoint(filepath.Join(f.resume, runfolder.CheckpointFile))
+	cp, err := store.ReadCheckpointHead(filepath.Join(f.resume, runfolder.CheckpointFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return usage("run: --resume %s: no unfinished run there (no %s)", f.resume, runfolder.CheckpointFile)
