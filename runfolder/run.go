@@ -89,7 +89,7 @@ type job struct {
 	// data is the fingerprint of a classify run's data
 	// (experiment.ClassifyData.Fingerprint); a resumed run must see the
 	// data it started with.
-	data string
+	data        string
 	p           *params.Params
 	text        []byte
 	warnings    []string
