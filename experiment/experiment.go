@@ -47,6 +47,10 @@ type Options struct {
 	// CheckData, if not nil, sees the data of a classify run after it is
 	// loaded and before anything runs; an error stops the run there.
 	CheckData func(*ClassifyData) error
+	// Ready, if not nil, is called when everything is prepared (data,
+	// networks, recordings, restores) and before the first step; an error
+	// stops the run there.
+	Ready func() error
 }
 
 // Progress reports how far one network has come.
@@ -263,6 +267,12 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 					return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
 				}
 			}
+		}
+	}
+
+	if opts.Ready != nil {
+		if err := opts.Ready(); err != nil {
+			return nil, err
 		}
 	}
 

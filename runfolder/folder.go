@@ -1,10 +1,13 @@
 package runfolder
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"palmc/store"
 )
@@ -27,7 +30,7 @@ var runOutputs = []string{ResultsFile, ModelFile, SummaryFile, PlotsDir}
 type Folder struct {
 	// Dir is the folder's path as given.
 	Dir  string
-	lock *os.File
+	lock *folderLock
 }
 
 // Open creates dir if needed, locks it and finishes or removes what a
@@ -42,8 +45,8 @@ func Open(dir string, command []string) (*Folder, error) {
 	}
 	l, err := lock(dir, command)
 	if err != nil {
-		if os.IsPermission(err) {
-			return nil, &Refusal{err}
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+			return nil, &Refusal{fmt.Errorf("%w: palmc cannot write the run folder", err)}
 		}
 		return nil, err
 	}
@@ -108,4 +111,24 @@ func isTemp(name string) bool {
 		}
 	}
 	return false
+}
+
+// follow finds the folder again if it was renamed or moved while palmc
+// held it: the lock holds the folder open, and Linux names the folder an
+// open descriptor belongs to. It reports the new path ("" if unchanged).
+func (f *Folder) follow() string {
+	if f.lock == nil {
+		return ""
+	}
+	if fi, err := os.Stat(f.Dir); err == nil {
+		if li, err := f.lock.dir.Stat(); err == nil && os.SameFile(fi, li) {
+			return ""
+		}
+	}
+	p, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.lock.dir.Fd()))
+	if err != nil || strings.HasSuffix(p, " (deleted)") {
+		return ""
+	}
+	f.Dir = p
+	return p
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,40 +39,57 @@ func (e *BusyError) Error() string {
 	return msg + "; wait for it to finish, or stop it (Ctrl-C or kill -TERM saves a checkpoint)"
 }
 
+// folderLock is a run folder locked by this process: the kernel's lock on
+// the folder itself, which neither removing nor renaming a file can undo,
+// and the file that tells others who holds it.
+type folderLock struct {
+	dir, info *os.File
+}
+
 // lock takes the lock of dir for this process, without waiting.
-func lock(dir string, command []string) (*os.File, error) {
-	path := filepath.Join(dir, lockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, store.FileMode)
+func lock(dir string, command []string) (*folderLock, error) {
+	d, err := os.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		defer f.Close()
+	if err := syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		d.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			busy := &BusyError{Dir: dir}
-			var h holder
-			if b, rerr := io.ReadAll(f); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
-				busy.Holder = &h
-			}
-			return nil, busy
+			return nil, &BusyError{Dir: dir, Holder: readHolder(dir)}
 		}
+		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
+	}
+	info, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, store.FileMode)
+	if err != nil {
+		d.Close()
 		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
 	}
 	host, _ := os.Hostname()
 	b, _ := json.Marshal(holder{PID: os.Getpid(), Host: host, Since: time.Now(), Command: command})
-	// What the lock says is for the messages of others; the lock itself is
+	// What the file says is for the messages of others; the lock itself is
 	// the kernel's.
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt(append(b, '\n'), 0)
+	if err := info.Truncate(0); err == nil {
+		info.WriteAt(append(b, '\n'), 0)
 	}
-	return f, nil
+	return &folderLock{dir: d, info: info}, nil
+}
+
+// readHolder reads who holds a folder, or nil.
+func readHolder(dir string) *holder {
+	b, err := os.ReadFile(filepath.Join(dir, lockFile))
+	var h holder
+	if err != nil || json.Unmarshal(b, &h) != nil || h.PID <= 0 {
+		return nil
+	}
+	return &h
 }
 
 // unlock releases the lock; the kernel releases it too when the process
 // ends, however it ends.
-func unlock(f *os.File) error {
-	f.Truncate(0)
-	return f.Close()
+func unlock(l *folderLock) error {
+	l.info.Truncate(0)
+	l.info.Close()
+	return l.dir.Close()
 }
 
 // InUse reports whether a palmc holds run folder dir, and who: a
@@ -82,26 +98,21 @@ func unlock(f *os.File) error {
 // at that very moment may be refused with a BusyError that names no
 // holder; such a caller may try again.
 func InUse(dir string) (*BusyError, error) {
-	f, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	d, err := os.Open(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+	defer d.Close()
+	err = syscall.Flock(int(d.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
 	if err == nil {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		syscall.Flock(int(d.Fd()), syscall.LOCK_UN)
 		return nil, nil
 	}
 	if !errors.Is(err, syscall.EWOULDBLOCK) {
 		return nil, err
 	}
-	busy := &BusyError{Dir: dir}
-	var h holder
-	if b, rerr := io.ReadAll(f); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
-		busy.Holder = &h
-	}
-	return busy, nil
+	return &BusyError{Dir: dir, Holder: readHolder(dir)}, nil
 }

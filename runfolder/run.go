@@ -89,7 +89,10 @@ type job struct {
 	// data is the fingerprint of a classify run's data
 	// (experiment.ClassifyData.Fingerprint); a resumed run must see the
 	// data it started with.
-	data        string
+	data string
+	// discard removes the checkpoint of an earlier unfinished run when the
+	// run is ready to start (--restart).
+	discard     bool
 	p           *params.Params
 	text        []byte
 	warnings    []string
@@ -105,14 +108,15 @@ type job struct {
 // ctx ends, the run is saved to the folder's checkpoint; when abort ends
 // too, palmc stops without saving.
 func (f *Folder) Start(ctx, abort context.Context, src Source, o Options) (*Outcome, error) {
+	discard := false
 	if f.exists(CheckpointFile) {
 		if !o.Restart {
 			return nil, refuse(fmt.Errorf("%s holds an unfinished run (%s): continue it with `palmc run --resume %s`, or discard it and start this run with --restart",
 				f.Dir, describeCheckpoint(f.Path(CheckpointFile)), f.Dir))
 		}
-		if err := os.Remove(f.Path(CheckpointFile)); err != nil {
-			return nil, err
-		}
+		// It goes when the new run is ready to start: a new run refused
+		// for its params, its data or its size leaves it as it was.
+		discard = true
 	}
 	writeParams := false
 	if !sameFile(src.Path, f.Path(ParamsFile)) {
@@ -122,11 +126,11 @@ func (f *Folder) Start(ctx, abort context.Context, src Source, o Options) (*Outc
 			return nil, refuse(fmt.Errorf("%s exists and differs from %s: a run folder holds the params of its run; choose another folder, or remove that file",
 				f.Path(ParamsFile), src.Path))
 		case err != nil && !errors.Is(err, os.ErrNotExist):
-			return nil, err
+			return nil, refuse(fmt.Errorf("%s: %w", f.Path(ParamsFile), err))
 		}
 		writeParams = err != nil
 	}
-	j := job{p: src.Params, text: src.Text, warnings: src.Warnings, writeParams: writeParams,
+	j := job{p: src.Params, text: src.Text, warnings: src.Warnings, writeParams: writeParams, discard: discard,
 		ro: store.RunOptions{Task: o.Task, Compare: o.Compare, SharedInput: o.SharedInput}, prov: newProvenance(o.Command)}
 	return f.run(ctx, abort, j, o)
 }
@@ -178,7 +182,12 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 	if err := checkMemory(j.p, o); err != nil {
 		return nil, err
 	}
-	cpPath := f.Path(CheckpointFile)
+	// moved tells, once, that the folder was renamed while the run ran.
+	moved := func() {
+		if p := f.follow(); p != "" {
+			logf(o.Log, "palmc: the run folder was moved; palmc writes it at %s", p)
+		}
+	}
 	meta := func() map[string]string {
 		pj, _ := json.Marshal(j.prov)
 		wj, _ := json.Marshal(j.warnings)
@@ -192,6 +201,14 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 	}
 	eo := experiment.Options{Task: j.ro.Task, Compare: j.ro.Compare, SharedInput: j.ro.SharedInput,
 		Workers: o.Workers, Progress: o.Progress, ProgressEvery: o.ProgressEvery, Restore: j.restore}
+	eo.Ready = func() error {
+		if j.discard {
+			if err := os.Remove(f.Path(CheckpointFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	}
 	eo.CheckData = func(d *experiment.ClassifyData) error {
 		fp := d.Fingerprint()
 		if j.data != "" && j.data != fp {
@@ -201,6 +218,7 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 		return nil
 	}
 	var warnOnce sync.Once
+	start := time.Now()
 	if o.CheckpointEvery > 0 {
 		var last []int
 		eo.SnapshotEvery = o.CheckpointEvery
@@ -214,7 +232,10 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 			}
 			// A periodic checkpoint gives way to the one written when
 			// the run stops.
-			if err := store.WriteCheckpoint(ctx, cpPath, snap, j.ro, meta()); err != nil {
+			// A run killed after this checkpoint has simulated this long.
+			j.prov.last().SimulationSeconds = time.Since(start).Seconds()
+			moved()
+			if err := store.WriteCheckpoint(ctx, f.Path(CheckpointFile), snap, j.ro, meta()); err != nil {
 				if ctx.Err() == nil {
 					warnOnce.Do(func() { logf(o.Log, "palmc: warning: periodic checkpoint not written (the run goes on): %v", err) })
 				}
@@ -226,12 +247,13 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("%w before the run started: nothing changed in %s", ErrInterrupted, f.Dir)
 	}
-	start := time.Now()
+	start = time.Now()
 	res, runErr := experiment.Run(ctx, j.p, eo)
 	if res == nil {
 		return nil, refuse(runErr)
 	}
 	out := &Outcome{Result: res}
+	moved()
 	ro := RunOptions{Task: j.ro.Task, Compare: j.ro.Compare, SharedInput: j.ro.SharedInput,
 		Workers: workersOf(o.Workers, len(res.Students)), CheckpointEvery: o.CheckpointEvery.String()}
 	if errors.Is(runErr, experiment.ErrInterrupted) {
@@ -316,6 +338,15 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	if err := store.WriteModel(ctx, st.Path(ModelFile), res, meta); err != nil {
 		return 0, nil, err
 	}
+	// The folder's params.json must say what ran. Edited while the run
+	// ran, it is kept, and said so.
+	if cur, err := os.ReadFile(f.Path(ParamsFile)); err == nil && !bytes.Equal(cur, j.text) && paramsDiff(cur, j.text, j.ro.Task) != "" {
+		w := fmt.Sprintf("%s was changed while the run ran (%s); the results are those of the params it started with (summary.json and results.npz hold them); the changed file is kept",
+			f.Path(ParamsFile), paramsDiff(cur, j.text, j.ro.Task))
+		logf(o.Log, "palmc: warning: %s", w)
+		sum.Warnings = append(sum.Warnings, w)
+		j.writeParams = false
+	}
 	if err := writeJSON(st.Path(SummaryFile), sum); err != nil {
 		return 0, nil, err
 	}
@@ -340,7 +371,8 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 		}
 		plots = len(files)
 	}
-	if err := st.Commit(append(slices.Clone(runOutputs), CheckpointFile)); err != nil {
+	// A figure of the previous run drawn into the folder goes with it.
+	if err := st.Commit(append(slices.Clone(runOutputs), CheckpointFile, "fig3.png", "fig3.svg", "fig3.pdf")); err != nil {
 		return 0, nil, err
 	}
 	return plots, plotErr, nil

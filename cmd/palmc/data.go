@@ -161,6 +161,12 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 	if f.out == "" {
 		return usage("data: --out FILE.npz is required")
 	}
+	if f.out == "-" {
+		return usage("data: --out -: an npz file needs a name (numpy.load reads it)")
+	}
+	if err := regularOrAbsent(f.out); err != nil {
+		return err
+	}
 	if fi, err := os.Lstat(f.out); err == nil {
 		switch {
 		case fi.IsDir():

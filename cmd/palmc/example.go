@@ -104,6 +104,9 @@ unit and default, or, with --experiment, one of palmc's experiment files
 // other content is kept unless force: it may hold a user's edits. hint
 // ends the refusal's message.
 func writeNew(path string, b []byte, force bool, hint string) error {
+	if err := regularOrAbsent(path); err != nil {
+		return err
+	}
 	old, err := os.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, b):
@@ -123,4 +126,26 @@ func writeNew(path string, b []byte, force bool, hint string) error {
 		return usage("writing %s: %v", path, err)
 	}
 	return nil
+}
+
+// regularOrAbsent refuses a path that names something other than a regular
+// file (a device, a pipe, a folder): palmc replaces files it writes, and
+// must not replace those.
+func regularOrAbsent(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().IsRegular() {
+		return nil
+	}
+	kind := "not a regular file"
+	switch m := fi.Mode(); {
+	case m.IsDir():
+		kind = "a folder"
+	case m&os.ModeDevice != 0:
+		kind = "a device"
+	case m&os.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case m&os.ModeSocket != 0:
+		kind = "a socket"
+	}
+	return usage("%s is %s, not a file: palmc writes only files there", path, kind)
 }

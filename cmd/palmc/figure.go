@@ -214,6 +214,9 @@ func firstStudent(m *runfolder.Results) string {
 // writeFigure draws a figure into a temporary file beside path (with the
 // same extension, which selects the format) and renames it into place.
 func writeFigure(path string, draw func(path string) error) error {
+	if err := regularOrAbsent(path); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), store.DirMode); err != nil {
 		return usage("--out %s: %v", path, err)
 	}

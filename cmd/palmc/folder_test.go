@@ -158,6 +158,11 @@ func TestCheckpointIsNotSilentlyDiscarded(t *testing.T) {
 	if b, _ := os.ReadFile(cp); string(b) != "an unfinished run" {
 		t.Fatal("the checkpoint was touched")
 	}
+	// A new run that is refused leaves the unfinished one.
+	run(t, 2, "run", "--params", par, "--task", "fw_bw", "--quiet", "--restart", "--max-memory", "1M")
+	if b, _ := os.ReadFile(cp); string(b) != "an unfinished run" {
+		t.Fatal("a refused --restart discarded the checkpoint")
+	}
 	run(t, 0, "run", "--params", par, "--task", "fw_bw", "--quiet", "--restart")
 	if _, err := os.Stat(cp); !os.IsNotExist(err) {
 		t.Errorf("checkpoint after a finished run: %v", err)

@@ -381,3 +381,47 @@ func TestUmask(t *testing.T) {
 		}
 	}
 }
+
+// A params.json edited while its run runs is kept and said to differ; the
+// results keep the params the run started with.
+func TestParamsEditedDuringRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, longSet)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--workers", "1")
+	waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+	writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 7})
+	edited, _ := os.ReadFile(par)
+	if code := exitCode(t, cmd, 2*time.Minute); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "was changed while the run ran") {
+		t.Errorf("no warning: %s", stderr)
+	}
+	if b, _ := os.ReadFile(par); string(b) != string(edited) {
+		t.Error("the edited params.json was replaced")
+	}
+	s := readSummary(t, dir)
+	if s.Epochs != 200 || len(s.Warnings) == 0 {
+		t.Errorf("summary: epochs %d, warnings %v", s.Epochs, s.Warnings)
+	}
+}
+
+// A run folder renamed while its run runs still receives the outputs, at
+// its new name.
+func TestFolderRenamedDuringRun(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "run")
+	par := writeParams(t, "pal_bw_deep", dir, longSet)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--workers", "1")
+	waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+	moved := filepath.Join(base, "moved")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitCode(t, cmd, 2*time.Minute); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !exists(filepath.Join(moved, resultsFile)) || !strings.Contains(stderr.String(), "was moved") {
+		t.Errorf("no results in the moved folder: %s", stderr)
+	}
+}
