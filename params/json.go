@@ -62,6 +62,7 @@ func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
 			err: typeErr("a JSON object {...} at the top level", v.kind())})
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
+	unknown := 0
 	if _, err := dec.Token(); err != nil {
 		return nil, doc.syntaxError()
 	}
@@ -85,7 +86,10 @@ func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
 			e = &entry{}
 			doc.entries[key] = e
 			if !known[key] {
-				doc.warnings = append(doc.warnings, unknownKeyWarning(key, known))
+				// A few are named, with a suggestion each; the rest counted.
+				if unknown++; unknown <= maxUnknownNamed {
+					doc.warnings = append(doc.warnings, unknownKeyWarning(key, known))
+				}
 			}
 		} else if e.count == 1 && known[key] {
 			line, _ := doc.position(keyOff)
@@ -95,8 +99,14 @@ func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
 		e.count++
 		e.val = jsonValue{raw: bytes.TrimSpace(raw), off: valOff}
 	}
+	if unknown > maxUnknownNamed {
+		doc.warnings = append(doc.warnings, fmt.Sprintf("params: %d more unknown keys ignored", unknown-maxUnknownNamed))
+	}
 	return doc, nil
 }
+
+// maxUnknownNamed is how many unknown keys a warning names.
+const maxUnknownNamed = 20
 
 // unknownKeyWarning words the warning for an unknown key, with the known
 // key it most likely misspells: one that differs only in case, else the

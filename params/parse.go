@@ -63,6 +63,13 @@ func Parse(data []byte, task Task) (*Params, []string, error) {
 	if task == Classify || present["dataset"] {
 		p.classifyDefaults(present)
 	}
+	if task == Classify {
+		for _, k := range []string{"dataset_size", "input_signal"} {
+			if present[k] {
+				warnings = append(warnings, fmt.Sprintf("params: %s is not used by the classify task (its samples come from the data set: dataset, dataset_sizes)", k))
+			}
+		}
+	}
 
 	// One activation name stands for every pyramidal layer.
 	if a := doc.entries["activation"]; a != nil && a.val.kind() == "a string" &&

@@ -31,6 +31,9 @@ type Folder struct {
 	// Dir is the folder's path as given.
 	Dir  string
 	lock *folderLock
+	// Recovered says what Open finished or removed that a palmc stopped
+	// while writing left behind ("" if nothing).
+	Recovered string
 }
 
 // Open creates dir if needed, locks it and finishes or removes what a
@@ -85,6 +88,7 @@ func (f *Folder) recover() error {
 		if err := f.applyCommit(); err != nil {
 			return fmt.Errorf("run folder %s: finishing the outputs of an earlier palmc: %w", f.Dir, err)
 		}
+		f.Recovered = "finished putting in place the outputs of a run whose palmc was stopped while it did so"
 	}
 	entries, err := os.ReadDir(f.Dir)
 	if err != nil {

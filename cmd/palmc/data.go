@@ -188,7 +188,8 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 	case errors.As(err, &ce):
 		return usageError{err}
 	case err != nil:
-		return err
+		// A damaged data file: bad input, as for palmc run.
+		return usageError{err}
 	}
 	labels := make([]int64, set.Len())
 	for i, y := range set.Y {
@@ -198,7 +199,12 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 		{Key: "x", Value: store.Array{Shape: []int{set.Len(), set.Inputs}, Data: set.X}},
 		{Key: "y", Value: labels},
 	}
-	if err := store.WriteNPZ(f.out, entries); err != nil {
+	stop, _, release := withSignals(cmd.ErrOrStderr(), "stopping; nothing is written")
+	defer release()
+	if err := store.WriteNPZContext(stop, f.out, entries, true); err != nil {
+		if stop.Err() != nil {
+			return fmt.Errorf("data: interrupted: %s is as it was", f.out)
+		}
 		return fmt.Errorf("data: writing %s: %w", f.out, err)
 	}
 	from := ", seed " + fmt.Sprint(cfg.Seed)

@@ -128,7 +128,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"data", "yinyang", "--dir", empty, "--out", out}, 2, "--dir: yinyang is generated"},
 		{[]string{"data", "mnist", "--dir", empty, "--out", out}, 2, empty + " (the folder given): no train-images-idx3-ubyte[.gz]"},
 		{[]string{"data", "mnist", "--dir", exists, "--out", out}, 2, exists + " (the folder given): not a folder"},
-		{[]string{"data", "mnist", "--split", "test", "--dir", damaged, "--out", out}, 1,
+		{[]string{"data", "mnist", "--split", "test", "--dir", damaged, "--out", out}, 2,
 			filepath.Join(damaged, "t10k-images-idx3-ubyte") + ": truncated"},
 		{[]string{"data", "yinyang", "--out", exists}, 2, "--out " + exists + " exists; --force replaces it"},
 		{[]string{"data", "yinyang", "--out", dir, "--force"}, 2, "is a folder"},

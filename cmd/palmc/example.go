@@ -16,7 +16,7 @@ import (
 )
 
 func newExampleCmd() *cobra.Command {
-	var quiet bool
+	var quiet, restart bool
 	var workers int
 	cmd := &cobra.Command{
 		Use:   "example [DIR]",
@@ -43,7 +43,7 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s holds the example's params; running: palmc run --params %s --task bw_only --compare BP\n", path, path)
 			}
 			err = runRun(cmd, runFlags{params: path, task: string(params.BwOnly), compare: "BP", workers: workers, quiet: quiet,
-				checkpointEvery: defaultCheckpointEvery}, commandLine(cmd))
+				restart: restart, checkpointEvery: defaultCheckpointEvery}, commandLine(cmd))
 			if err == nil && !quiet {
 				fmt.Fprintf(cmd.ErrOrStderr(), "palmc: see %s (angles to backprop: angle_WPPT_BPP_*_mean.png)\n", filepath.Join(dir, plotsDir))
 			}
@@ -52,6 +52,7 @@ DIR/plots, DIR/summary.json and DIR/results.npz.`,
 	}
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress output")
 	cmd.Flags().IntVar(&workers, "workers", 0, "seeds simulated at once (default: number of cores)")
+	cmd.Flags().BoolVar(&restart, "restart", false, "discard an unfinished run of the example in DIR and start anew")
 	return cmd
 }
 

@@ -189,6 +189,13 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 // loadRun reads the results of a run folder (with its model, if any: they
 // must belong to one run).
 func loadRun(dir string) (plot.Run, int, *runfolder.Results, error) {
+	// A switch of outputs that a stopped palmc left half done is finished
+	// first, unless a palmc holds the folder (it is then its own to finish).
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		if f, err := runfolder.Open(dir, nil); err == nil {
+			f.Close()
+		}
+	}
 	r, err := runfolder.ReadResults(dir)
 	var refusal *runfolder.Refusal
 	if errors.As(err, &refusal) {

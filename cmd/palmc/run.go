@@ -179,7 +179,7 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	if f.load != "" {
 		return loadPlots(cmd, f.load, out, task, command)
 	}
-	folder, err := openFolder(out, command)
+	folder, err := openFolder(cmd, out, command)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 		}
 		return usage("run: --resume %s: %v", f.resume, err)
 	}
-	folder, err := openFolder(f.resume, command)
+	folder, err := openFolder(cmd, f.resume, command)
 	if err != nil {
 		return err
 	}
@@ -266,12 +266,15 @@ func parseMaxMemory(s string) (int64, error) {
 }
 
 // openFolder locks a run folder, with exit code 2 for a folder that cannot
-// be one.
-func openFolder(dir string, command []string) (*runfolder.Folder, error) {
+// be one, and says what it finished that a stopped palmc left half done.
+func openFolder(cmd *cobra.Command, dir string, command []string) (*runfolder.Folder, error) {
 	folder, err := runfolder.Open(dir, command)
 	var r *runfolder.Refusal
 	if errors.As(err, &r) {
 		return nil, usageError{err}
+	}
+	if err == nil && folder.Recovered != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "palmc: %s: %s\n", dir, folder.Recovered)
 	}
 	return folder, err
 }
@@ -342,7 +345,7 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usage("plot: %s is not a palmc run folder", dir)
 	}
-	folder, err := openFolder(dir, command)
+	folder, err := openFolder(cmd, dir, command)
 	if err != nil {
 		return err
 	}
