@@ -110,8 +110,12 @@ func readInt(path string) (int64, error) {
 	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
 }
 
-// checkMemory refuses a run whose estimated peak memory exceeds o.MaxMemory
-// or, when that is 0, the memory available, naming what needs it.
+// CheckMemory refuses a run of p whose estimated peak memory exceeds
+// o.MaxMemory or, when that is 0, the memory available (Available), naming
+// what needs it: a *Refusal. A negative o.MaxMemory checks nothing.
+func CheckMemory(p *params.Params, o Options) error { return checkMemory(p, o) }
+
+// checkMemory is CheckMemory.
 func checkMemory(p *params.Params, o Options) error {
 	if o.MaxMemory < 0 {
 		return nil

@@ -450,6 +450,12 @@ func ReadResults(dir string) (*Results, error) {
 		return nil, refuse(fmt.Errorf("%s: its params: %v", path, err))
 	}
 	r := &Results{Arrays: arrays, Params: p, Task: opts.Task, RunID: texts["run_id"]}
+	var sum struct {
+		RunID string `json:"run_id"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, SummaryFile)); err == nil && json.Unmarshal(b, &sum) == nil && sum.RunID != r.RunID {
+		return nil, fmt.Errorf("%s: %s and %s belong to different runs (run_id %q and %q)", dir, ResultsFile, SummaryFile, r.RunID, sum.RunID)
+	}
 	if m, err := store.ReadModel(filepath.Join(dir, ModelFile)); err == nil && m.Meta["run_id"] != r.RunID {
 		return nil, fmt.Errorf("%s: %s and %s belong to different runs (run_id %q and %q)", dir, ResultsFile, ModelFile, r.RunID, m.Meta["run_id"])
 	}

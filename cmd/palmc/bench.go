@@ -13,18 +13,20 @@ import (
 
 	"palmc/experiment"
 	"palmc/params"
+	"palmc/runfolder"
 )
 
 type benchFlags struct {
-	params string
-	task   string
-	steps  int
+	params    string
+	task      string
+	steps     int
+	maxMemory string
 }
 
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench --params FILE --task bw_only|fw_bw|classify [--steps N]",
+		Use:   "bench --params FILE --task bw_only|fw_bw|classify [--steps N] [--max-memory SIZE]",
 		Short: "Time the training steps of one network",
 		Long: `Time the training steps of the first seed of a params.json on one core.
 
@@ -33,7 +35,9 @@ which gives the targets) and settled; then --steps training steps are timed,
 recording every rec_per_steps steps what the params ask for. For classify
 the training steps run on the training samples with their targets, and a
 line "evaluation: …" gives the steps of the validation and test passes
-(plasticity off, no target) as well. The last line on stdout is
+(plasticity off, no target) as well. A network that would not fit in the
+memory available is refused, as by "palmc run" (--max-memory sets the
+limit). The last line on stdout is
 
   steps_per_second=<float> us_per_step=<float>`,
 		Example: `  palmc bench --params experiments/fig3abc/params.json --task bw_only
@@ -48,6 +52,7 @@ line "evaluation: …" gives the steps of the validation and test passes
 	fl.StringVar(&f.params, "params", "", "params.json to time, or a folder that holds one (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
 	fl.IntVar(&f.steps, "steps", 200000, "training steps to time")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the network may need, e.g. 8G (default: what is available; 0: no check)")
 	return cmd
 }
 
@@ -62,6 +67,10 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	if f.steps < 1 {
 		return usage("bench: --steps %d: must be positive", f.steps)
 	}
+	maxMem, err := parseMaxMemory(f.maxMemory)
+	if err != nil {
+		return err
+	}
 	path := f.params
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, "params.json")
@@ -72,6 +81,14 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	}
 	for _, w := range warnings {
 		fmt.Fprintln(cmd.ErrOrStderr(), "palmc: warning:", w)
+	}
+	// One network, recording at most what it records in --steps steps:
+	// what palmc run checks, for that.
+	one := *p
+	one.RandomSeed = p.RandomSeed[:1]
+	one.Epochs = 1
+	if err := runfolder.CheckMemory(&one, runfolder.Options{Task: task, MaxMemory: maxMem}); err != nil {
+		return usageError{err}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

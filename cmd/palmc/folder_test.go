@@ -71,9 +71,10 @@ func hidden(t *testing.T, dir string) []string {
 	return out
 }
 
-// NaN and infinite values reach summary.json (as strings) and the plots
-// are drawn: an FA network with relu has undefined angles to backprop, a
-// network that diverges on a recorded step an infinite MSE.
+// NaN values reach summary.json (as strings) and the plots are drawn: an
+// FA network with relu has undefined angles to backprop. A network that
+// diverges is stopped before its squared errors overflow; its run still
+// writes every output and says which network diverged, at which step.
 func TestNonFiniteValuesAreWritten(t *testing.T) {
 	dir := t.TempDir()
 	par := writeParams(t, "fa_fw_relu", dir, nil)
@@ -90,14 +91,23 @@ func TestNonFiniteValuesAreWritten(t *testing.T) {
 	par = writeParams(t, "bp_fw_tanh", dir, map[string]any{"activation": "linear", "eta_fw": []float64{1e6, 1e6, 1e6, 1e6}, "rec_per_steps": 1})
 	run(t, 1, "run", "--params", par, "--task", "fw_bw", "--quiet")
 	s := readSummary(t, dir)
-	nonFinite := false
+	diverged := 0
 	for _, n := range s.Networks {
-		if n.FinalMSE != nil && !isFinite(float64(*n.FinalMSE)) {
-			nonFinite = true
+		if n.Status != "diverged" {
+			continue
+		}
+		diverged++
+		if !strings.Contains(n.Error, "diverged at step") {
+			t.Errorf("%s: error %q does not say the step", n.Name, n.Error)
+		}
+		if n.FinalMSE == nil {
+			t.Errorf("%s: no final MSE", n.Name)
+		} else if m := float64(*n.FinalMSE); isFinite(m) && m < 1 {
+			t.Errorf("%s: final MSE %g of a diverged network", n.Name, m)
 		}
 	}
-	if !nonFinite {
-		t.Errorf("no network has a non-finite final MSE: %+v", s.Networks)
+	if diverged == 0 {
+		t.Errorf("no network diverged: %+v", s.Networks)
 	}
 	if len(plotFiles(t, dir)) == 0 {
 		t.Error("no plots")
