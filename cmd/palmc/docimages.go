@@ -5,10 +5,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +35,9 @@ type docRecipe struct {
 	name string
 	// long marks runs of minutes, drawn only with --long.
 	long bool
+	// study marks runs of hours (the studies of docs/classification.md),
+	// drawn only with --study, from run folders that hold them with --from.
+	study bool
 	// params writes the run folders' params files into dir.
 	params func(dir string) error
 	// commands are palmc's arguments, with "{dir}" for the recipe's folder.
@@ -144,6 +152,78 @@ var docRecipes = []docRecipe{
 		},
 		experiments: []string{"fig4ab-bp", "fig4ab-fa", "fig4ab-pal"},
 	},
+	{
+		// The runs of docs/tutorial.md, section 11.
+		name: "classify",
+		params: func(dir string) error {
+			for _, m := range []string{"fa", "pal"} {
+				if err := writeExperiment("yinyang-"+m, dir, m, map[string]any{
+					"epochs": 10, "dataset_sizes": []int{1500, 300, 300},
+					"random_seed": []int{123456, 123457, 123458},
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		commands: [][]string{
+			{"run", "--params", "{dir}/fa", "--task", "classify", "--quiet"},
+			{"run", "--params", "{dir}/pal", "--task", "classify", "--quiet"},
+			{"figure", "classify", "{dir}/fa", "{dir}/pal"},
+		},
+		images: map[string]string{
+			"classify.png":              "classify_tutorial.png",
+			"pal/plots/confusion.png":   "classify_tutorial_pal_confusion.png",
+			"pal/plots/angle_W_B_0.png": "classify_tutorial_pal_angle_W_B_0.png",
+		},
+		experiments: []string{"yinyang-fa", "yinyang-pal"},
+	},
+	{
+		// The study of docs/classification.md: the Yin-Yang experiments.
+		name: "yinyang", study: true,
+		params: func(dir string) error {
+			for _, m := range []string{"bp", "fa", "pal"} {
+				if err := writeExperiment("yinyang-"+m, dir, m, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		commands: [][]string{
+			{"run", "--params", "{dir}/bp", "--task", "classify", "--quiet"},
+			{"run", "--params", "{dir}/fa", "--task", "classify", "--quiet"},
+			{"run", "--params", "{dir}/pal", "--task", "classify", "--quiet"},
+			{"figure", "classify", "{dir}/bp", "{dir}/fa", "{dir}/pal"},
+		},
+		images: map[string]string{
+			"classify.png":                   "classify_yinyang.png",
+			"pal/plots/test_predictions.png": "classify_yinyang_pal_test_predictions.png",
+		},
+		experiments: []string{"yinyang-bp", "yinyang-fa", "yinyang-pal"},
+	},
+	{
+		// The MNIST study of docs/classification.md: the experiments
+		// shortened to 2 seeds and 2 epochs.
+		name: "mnist", study: true,
+		params: func(dir string) error {
+			for _, m := range []string{"bp", "fa", "pal"} {
+				if err := writeExperiment("mnist-"+m, dir, m, map[string]any{
+					"epochs": 2, "random_seed": []int{123456, 123457},
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		commands: [][]string{
+			{"run", "--params", "{dir}/bp", "--task", "classify", "--quiet"},
+			{"run", "--params", "{dir}/fa", "--task", "classify", "--quiet"},
+			{"run", "--params", "{dir}/pal", "--task", "classify", "--quiet"},
+			{"figure", "classify", "{dir}/bp", "{dir}/fa", "{dir}/pal"},
+		},
+		images:      map[string]string{"classify.png": "classify_mnist.png"},
+		experiments: []string{"mnist-bp", "mnist-fa", "mnist-pal"},
+	},
 }
 
 // docSourcesFile records, for the long images, what drew them.
@@ -157,6 +237,15 @@ type docSources struct {
 	// (docSourceHash).
 	Drawn string `json:"drawn_by"`
 	// Images maps every long image to the SHA-256 of its file.
+	Images map[string]string `json:"images"`
+	// Studies records the same for each study, by recipe name.
+	Studies map[string]docStudy `json:"studies,omitempty"`
+}
+
+// docStudy records what drew a study's images (docStudyHash) and their
+// SHA-256.
+type docStudy struct {
+	Drawn  string            `json:"drawn_by"`
 	Images map[string]string `json:"images"`
 }
 
@@ -182,6 +271,22 @@ func docSourceFiles(root string) ([]string, error) {
 // docSourceHash hashes the files of docSourceFiles and the experiments of
 // the long recipes.
 func docSourceHash(root string) (string, error) {
+	var exps []string
+	for _, r := range docRecipes {
+		if r.long {
+			exps = append(exps, r.experiments...)
+		}
+	}
+	return hashSources(root, exps)
+}
+
+// docStudyHash hashes the files of docSourceFiles and the experiments of
+// the study r.
+func docStudyHash(root string, r docRecipe) (string, error) {
+	return hashSources(root, r.experiments)
+}
+
+func hashSources(root string, exps []string) (string, error) {
 	files, err := docSourceFiles(root)
 	if err != nil {
 		return "", err
@@ -196,18 +301,13 @@ func docSourceHash(root string) (string, error) {
 		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
 		h.Write(b)
 	}
-	for _, r := range docRecipes {
-		if !r.long {
-			continue
+	for _, e := range exps {
+		b, err := experiments.Params(e)
+		if err != nil {
+			return "", err
 		}
-		for _, e := range r.experiments {
-			b, err := experiments.Params(e)
-			if err != nil {
-				return "", err
-			}
-			fmt.Fprintf(h, "experiments/%s %d\n", e, len(b))
-			h.Write(b)
-		}
+		fmt.Fprintf(h, "experiments/%s %d\n", e, len(b))
+		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -239,11 +339,33 @@ func fileHash(path string) (string, error) {
 	return hex.EncodeToString(s[:]), nil
 }
 
-// drawDocImages runs the recipes (the long ones too with long) in work and
-// copies their images into out.
-func drawDocImages(work, out string, long bool, log io.Writer) error {
+// docSelect says which recipes a docs-images run draws.
+type docSelect struct {
+	// long adds the long recipes to the quick ones.
+	long bool
+	// study, when set, names the one study recipe to draw, instead.
+	study string
+	// from is a folder that holds the study's finished runs.
+	from string
+}
+
+func (s docSelect) draws(r docRecipe) bool {
+	switch {
+	case s.study != "":
+		return r.study && r.name == s.study
+	case r.study:
+		return false
+	case r.long:
+		return s.long
+	}
+	return true
+}
+
+// drawDocImages runs the recipes sel selects in work and copies their
+// images into out.
+func drawDocImages(work, out string, sel docSelect, log io.Writer) error {
 	for _, r := range docRecipes {
-		if r.long && !long {
+		if !sel.draws(r) {
 			continue
 		}
 		start := time.Now()
@@ -254,7 +376,16 @@ func drawDocImages(work, out string, long bool, log io.Writer) error {
 		if err := r.params(dir); err != nil {
 			return fmt.Errorf("%s: %w", r.name, err)
 		}
+		if sel.from != "" {
+			if err := sameParams(dir, sel.from); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			dir = sel.from
+		}
 		for _, c := range r.commands {
+			if sel.from != "" && c[0] == "run" {
+				continue
+			}
 			args := make([]string, len(c))
 			for i, a := range c {
 				args[i] = strings.ReplaceAll(a, "{dir}", dir)
@@ -278,20 +409,135 @@ func drawDocImages(work, out string, long bool, log io.Writer) error {
 	return nil
 }
 
+// sameParams checks that every params.json under want has a counterpart
+// under dir with the same keys and values (comments aside).
+func sameParams(want, dir string) error {
+	return filepath.WalkDir(want, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() != "params.json" {
+			return err
+		}
+		rel, _ := filepath.Rel(want, path)
+		a, err := readJSONObject(path)
+		if err != nil {
+			return err
+		}
+		b, err := readJSONObject(filepath.Join(dir, rel))
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(a, b) {
+			return fmt.Errorf("%s does not hold the recipe's params", filepath.Join(dir, rel))
+		}
+		return nil
+	})
+}
+
+// readJSONObject reads a JSON object without its "_comment" keys.
+func readJSONObject(path string) (map[string]any, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	delete(m, "_comment")
+	return m, nil
+}
+
+// readDocSources reads sources.json; a missing one is empty.
+func readDocSources(out string) (docSources, error) {
+	var src docSources
+	b, err := os.ReadFile(filepath.Join(out, docSourcesFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return src, nil
+	}
+	if err != nil {
+		return src, err
+	}
+	return src, json.Unmarshal(b, &src)
+}
+
+// recordDocSources writes into sources.json the hashes of what sel drew.
+func recordDocSources(out string, sel docSelect) error {
+	root, err := moduleRoot(out)
+	if err != nil {
+		return err
+	}
+	src, err := readDocSources(out)
+	if err != nil {
+		return err
+	}
+	src.Note = "written by palmc docs-images --long and --study: the hash of the plot code, recipes and experiments " +
+		"that drew the long images and each study's, and each image's SHA-256; TestDocsImages checks them"
+	for _, r := range docRecipes {
+		if !sel.draws(r) || !r.long && !r.study {
+			continue
+		}
+		images := map[string]string{}
+		for _, name := range r.images {
+			if images[name], err = fileHash(filepath.Join(out, name)); err != nil {
+				return err
+			}
+		}
+		if r.study {
+			st := docStudy{Images: images}
+			if st.Drawn, err = docStudyHash(root, r); err != nil {
+				return err
+			}
+			if src.Studies == nil {
+				src.Studies = map[string]docStudy{}
+			}
+			src.Studies[r.name] = st
+			continue
+		}
+		if src.Images == nil {
+			src.Images = map[string]string{}
+		}
+		maps.Copy(src.Images, images)
+	}
+	if sel.study == "" {
+		if src.Drawn, err = docSourceHash(root); err != nil {
+			return err
+		}
+	}
+	b, err := json.MarshalIndent(src, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(out, docSourcesFile), append(b, '\n'), 0o644)
+}
+
 func newDocsImagesCmd() *cobra.Command {
-	var long bool
+	var sel docSelect
 	cmd := &cobra.Command{
-		Use:    "docs-images [--long] DIR",
+		Use:    "docs-images [--long | --study NAME [--from DIR]] DIR",
 		Hidden: true,
 		Short:  "Draw the images of docs/images",
 		Long: `Run the commands of the tutorial and of docs/reproduction.md and copy their
-figures into DIR (docs/images). Without --long, the quick ones (the example
-and the fast signals, seconds); with --long also the paper runs of Fig. 3 and
-Fig. 4 (minutes), whose hashes go to DIR/sources.json.`,
-		Example: "  go run ./cmd/palmc docs-images docs/images\n  go run ./cmd/palmc docs-images --long docs/images",
-		Args:    cobra.ExactArgs(1),
+figures into DIR (docs/images). Without flags, the quick ones (the example,
+the fast signals and the tutorial's classify runs, seconds); with --long
+also the paper runs of Fig. 3 and Fig. 4 (minutes), whose hashes go to
+DIR/sources.json. --study yinyang or mnist draws only that study of
+docs/classification.md (hours); --from DIR takes its finished runs from DIR
+(bp, fa and pal run folders with the study's params) instead of running
+them.`,
+		Example: "  go run ./cmd/palmc docs-images docs/images\n  go run ./cmd/palmc docs-images --long docs/images\n" +
+			"  go run ./cmd/palmc docs-images --study yinyang --from runs/yinyang docs/images",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := args[0]
+			if sel.study != "" {
+				if !slices.ContainsFunc(docRecipes, func(r docRecipe) bool { return r.study && r.name == sel.study }) {
+					return usage("docs-images: --study %q: yinyang or mnist", sel.study)
+				}
+				if sel.long {
+					return usage("docs-images: --study and --long draw different images: one at a time")
+				}
+			} else if sel.from != "" {
+				return usage("docs-images: --from needs --study")
+			}
 			if err := os.MkdirAll(out, 0o755); err != nil {
 				return err
 			}
@@ -300,38 +546,17 @@ Fig. 4 (minutes), whose hashes go to DIR/sources.json.`,
 				return err
 			}
 			defer os.RemoveAll(work)
-			if err := drawDocImages(work, out, long, cmd.ErrOrStderr()); err != nil {
+			if err := drawDocImages(work, out, sel, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
-			if !long {
+			if !sel.long && sel.study == "" {
 				return nil
 			}
-			root, err := moduleRoot(out)
-			if err != nil {
-				return err
-			}
-			src := docSources{Note: "written by palmc docs-images --long: the hash of the plot code, recipes and experiments " +
-				"that drew the long images, and each image's SHA-256; TestDocsImages checks both", Images: map[string]string{}}
-			if src.Drawn, err = docSourceHash(root); err != nil {
-				return err
-			}
-			for _, r := range docRecipes {
-				if !r.long {
-					continue
-				}
-				for _, name := range r.images {
-					if src.Images[name], err = fileHash(filepath.Join(out, name)); err != nil {
-						return err
-					}
-				}
-			}
-			b, err := json.MarshalIndent(src, "", "  ")
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(out, docSourcesFile), append(b, '\n'), 0o644)
+			return recordDocSources(out, sel)
 		},
 	}
-	cmd.Flags().BoolVar(&long, "long", false, "also the paper runs of Fig. 3 and 4 (minutes)")
+	cmd.Flags().BoolVar(&sel.long, "long", false, "also the paper runs of Fig. 3 and 4 (minutes)")
+	cmd.Flags().StringVar(&sel.study, "study", "", "draw only this study of docs/classification.md: yinyang or mnist (hours)")
+	cmd.Flags().StringVar(&sel.from, "from", "", "with --study: a folder holding the study's finished runs")
 	return cmd
 }

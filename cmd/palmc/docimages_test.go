@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -64,14 +65,14 @@ func TestDocsImages(t *testing.T) {
 	const quick = "go run ./cmd/palmc docs-images docs/images"
 	const long = "go run ./cmd/palmc docs-images --long docs/images (about 10 minutes on 2 cores)"
 	dir := t.TempDir()
-	if err := drawDocImages(t.TempDir(), dir, false, io.Discard); err != nil {
+	if err := drawDocImages(t.TempDir(), dir, docSelect{}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	known := map[string]bool{}
 	for _, r := range docRecipes {
 		for _, name := range r.images {
 			known[name] = true
-			if r.long {
+			if r.long || r.study {
 				continue
 			}
 			got := decodePNG(t, filepath.Join(dir, name))
@@ -111,6 +112,31 @@ func TestDocsImages(t *testing.T) {
 		}
 	}
 
+	// The studies take hours: an image must be the one drawn, but one drawn
+	// by older code or params is only reported.
+	for _, r := range docRecipes {
+		if !r.study {
+			continue
+		}
+		st, ok := src.Studies[r.name]
+		redraw := "go run ./cmd/palmc docs-images --study " + r.name + " docs/images (hours; see docs/images/README.md)"
+		if !ok {
+			t.Errorf("sources.json records no study %s; run: %s", r.name, redraw)
+			continue
+		}
+		for _, name := range r.images {
+			sum, err := fileHash(filepath.Join(docImagesDir, name))
+			if err != nil || sum != st.Images[name] {
+				t.Errorf("docs/images/%s is not the image palmc drew (%v); run: %s", name, err, redraw)
+			}
+		}
+		if h, err := docStudyHash("../..", r); err != nil {
+			t.Fatal(err)
+		} else if h != st.Drawn {
+			t.Logf("the plot code, recipes or experiments changed since the study %s was drawn; to redraw: %s", r.name, redraw)
+		}
+	}
+
 	// Every image in docs/images has a recipe, and the docs show only those.
 	entries, err := os.ReadDir(docImagesDir)
 	if err != nil {
@@ -133,5 +159,38 @@ func TestDocsImages(t *testing.T) {
 				t.Errorf("%s shows images/%s, which no recipe draws", filepath.Base(d), m[1])
 			}
 		}
+	}
+}
+
+// --from takes a study's runs only from folders that hold its params:
+// comments aside, every key and value.
+func TestDocStudyFromChecksParams(t *testing.T) {
+	want, dir := t.TempDir(), t.TempDir()
+	var mnist docRecipe
+	for _, r := range docRecipes {
+		if r.name == "mnist" {
+			mnist = r
+		}
+	}
+	if err := mnist.params(want); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"bp", "fa", "pal"} {
+		if err := writeExperiment("mnist-"+m, dir, m, map[string]any{"epochs": 2, "random_seed": []int{123456, 123457}, "_comment": "kept apart"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sameParams(want, dir); err != nil {
+		t.Errorf("the study's own params refused: %v", err)
+	}
+	if err := writeExperiment("mnist-fa", dir, "fa", map[string]any{"epochs": 3, "random_seed": []int{123456, 123457}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sameParams(want, dir); err == nil || !strings.Contains(err.Error(), "fa") {
+		t.Errorf("fa with 3 epochs: %v", err)
+	}
+	os.RemoveAll(filepath.Join(dir, "bp"))
+	if err := sameParams(want, dir); err == nil {
+		t.Error("a missing bp folder accepted")
 	}
 }
