@@ -178,14 +178,19 @@ func newSummary(res *experiment.Result, prov Provenance, ro RunOptions, warnings
 				t := Float(c.TestAccuracy)
 				ns.TestAccuracy = &t
 			}
+			// The angle after the last validation pass, per hidden layer:
+			// it replaces the one --compare BP recorded during training.
+			var final []Float
 			for _, a := range c.Angles {
-				if len(a) == 0 {
-					continue
+				if len(a) > 0 {
+					final = append(final, Float(a[len(a)-1]))
 				}
+			}
+			if len(final) > 0 {
 				if ns.FinalAngles == nil {
 					ns.FinalAngles = map[string][]Float{}
 				}
-				ns.FinalAngles[compare.WPPTBPP] = append(ns.FinalAngles[compare.WPPTBPP], Float(a[len(a)-1]))
+				ns.FinalAngles[compare.WPPTBPP] = final
 			}
 		}
 		s.Networks = append(s.Networks, ns)

@@ -137,6 +137,16 @@ func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]
 			return nil, nil, fail(err)
 		}
 		a, text, isText, err := readNPY(rc, m.UncompressedSize64)
+		if err == nil {
+			// The zip reader checks a member's CRC-32 only on reaching its
+			// end: read on to it, so that a damaged member is refused.
+			var one [1]byte
+			if n, end := rc.Read(one[:]); n > 0 {
+				err = fmt.Errorf("more bytes than its header says")
+			} else if end != io.EOF {
+				err = end
+			}
+		}
 		rc.Close()
 		if err != nil {
 			return nil, nil, fail(err)

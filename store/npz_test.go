@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -38,5 +40,40 @@ func TestNPZRoundTrip(t *testing.T) {
 	}
 	if err := WriteNPZ(path, []Entry{{"bad", []int{1}}}); err == nil {
 		t.Error("an []int entry is no error")
+	}
+}
+
+// A member whose bytes were changed after writing is refused by its
+// CRC-32, in a stored file (as checkpoints are) as in a compressed one.
+func TestNPZDamagedMemberRefused(t *testing.T) {
+	for _, compress := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "a.npz")
+		data := make([]float64, 4096)
+		for i := range data {
+			data[i] = float64(i) * 0.5
+		}
+		if err := WriteNPZContext(context.Background(), path, []Entry{{"w", Array{Shape: []int{len(data)}, Data: data}}}, compress); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadNPZ(path); err != nil {
+			t.Fatalf("compress %v: the undamaged file: %v", compress, err)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Inside the member's data: past the local header and the npy
+		// header, well before the central directory.
+		at := len(b) / 2
+		if !compress {
+			at = 200 + 8*1000
+		}
+		b[at] ^= 0x40
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadNPZ(path); err == nil {
+			t.Errorf("compress %v: a damaged member read without error", compress)
+		}
 	}
 }

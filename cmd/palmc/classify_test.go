@@ -189,3 +189,17 @@ func TestResumeOnOtherDataIsRefused(t *testing.T) {
 		t.Errorf("summary.json: data fingerprint %q", s.Data)
 	}
 }
+
+// With --compare BP a classify run's summary has one final angle per hidden
+// layer: the one after the last validation pass.
+func TestClassifyCompareOneAnglePerLayer(t *testing.T) {
+	dir := t.TempDir()
+	par := classifyParams(t, "yinyang-pal", dir, tinyYinYang)
+	run(t, 0, "run", "--params", par, "--task", "classify", "--compare", "BP", "--quiet")
+	s := readSummary(t, dir)
+	for _, n := range s.Networks {
+		if got := len(n.FinalAngles["angle_WPPT_BPP"]); got != 1 {
+			t.Errorf("%s: %d final angles for 1 hidden layer: %v", n.Name, got, n.FinalAngles)
+		}
+	}
+}

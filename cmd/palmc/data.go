@@ -56,8 +56,9 @@ A folder such as torchvision's MNIST/raw works as --dir.
 
 --out is not replaced if it exists, unless --force. Exit codes: 0 written,
 2 bad usage (unknown data set or split, a size out of range, a flag that
-the data set does not take, missing --out, an existing --out) or data files
-not found, 1 other failures (a damaged data file, a failed write).`,
+the data set does not take, missing --out, an existing --out), data files
+not found or damaged (as for palmc run), 1 other failures (a failed write,
+an interruption).`,
 		Example: `  palmc data yinyang --out yinyang_train.npz
   palmc data yinyang --split test --out yinyang_test.npz
   palmc data yinyang --size 6000 --seed 9876543 --out yy_genn_train.npz
