@@ -117,7 +117,10 @@ func TestSweepCommands(t *testing.T) {
 // loses at most one checkpoint interval, and the resumed cells end as an
 // uninterrupted run does.
 func TestSweepInterruptions(t *testing.T) {
-	set := map[string]any{"epochs": 300, "rec_per_steps": 500, "rec_only": []string{"WPP", "BPP"}}
+	// A cell runs for about 5 s on one free core, so that the resumed
+	// cells are still running after their first periodic checkpoint even
+	// on a faster machine.
+	set := map[string]any{"epochs": 1500, "rec_per_steps": 500, "rec_only": []string{"WPP", "BPP"}}
 	file := writeSweepFile(t, "pal_bw_deep", set, `{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP", "--checkpoint-every", "300ms", "--no-plots"],
 		"seeds": [123, 456]}`)
 	dir := filepath.Join(t.TempDir(), "study")
