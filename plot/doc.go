@@ -39,9 +39,10 @@
 //     at the start and at the end of the run; recorded less often than the
 //     input changes, each record is an unrelated sample, and the figure
 //     shows the distribution per epoch over the records of the epoch, the
-//     neurons and the seeds. The teacher is drawn dashed where it was
-//     recorded and its lines are few; it is not drawn for increments and
-//     epsilon, since it neither learns nor gets noise.
+//     neurons and the seeds. The teacher's signals are not drawn: it runs
+//     once over the input in its drawn order, while each student's epochs
+//     visit the samples in an order of their own, so that at one time they
+//     see different inputs.
 //   - MSE: per seed the mean over each epoch (or bin of epochs), on a log
 //     axis; across more than three seeds the median with the 25–75 % range
 //     and the full range. Means that are not positive are clipped to the

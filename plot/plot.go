@@ -238,7 +238,7 @@ func All(run Run, dir string, format Format) ([]string, error) {
 	p.classifyJobs(add, ext)
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].file < jobs[j].file })
 
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o777); err != nil { // the umask decides, as for the run folder
 		return nil, err
 	}
 	errs := make([]error, len(jobs))

@@ -155,7 +155,7 @@ func (f *Folder) Resume(ctx, abort context.Context, o Options) (*Outcome, error)
 	if err := json.Unmarshal([]byte(cp.Meta[metaProvenance]), &j.prov); err != nil || j.prov.RunID == "" {
 		return nil, refuse(fmt.Errorf("%s: no provenance: not a checkpoint of this palmc", path))
 	}
-	json.Unmarshal([]byte(cp.Meta[metaWarnings]), &j.warnings)
+	j.warnings = CheckpointWarnings(cp)
 	j.data = cp.Meta[metaData]
 	j.prov.Segments = append(j.prov.Segments, newSegment(o.Command))
 	if len(j.text) == 0 {
@@ -585,4 +585,12 @@ func logf(w io.Writer, format string, a ...any) {
 	if w != nil {
 		fmt.Fprintf(w, format+"\n", a...)
 	}
+}
+
+// CheckpointWarnings returns the warnings the params of a checkpoint's run
+// gave when it started (unknown keys and the like).
+func CheckpointWarnings(cp *store.Checkpoint) []string {
+	var w []string
+	json.Unmarshal([]byte(cp.Meta[metaWarnings]), &w)
+	return w
 }

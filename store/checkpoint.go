@@ -124,7 +124,7 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 // networks and recordings: a Checkpoint that cannot Restore.
 func ReadCheckpointHead(path string) (*Checkpoint, error) {
 	return readCheckpoint(path, func(k string) bool {
-		return !strings.Contains(k, "/") || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed")
+		return !strings.Contains(k, "/") || strings.HasPrefix(k, metaPrefix) || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed")
 	})
 }
 

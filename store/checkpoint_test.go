@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
 	"math"
 	"palmc/experiments"
 	"path/filepath"
@@ -70,7 +72,8 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			if !errors.Is(err, experiment.ErrInterrupted) {
 				t.Fatalf("%s round %d: Run returned %v, want ErrInterrupted", c.name, round, err)
 			}
-			if err := WriteCheckpoint(context.Background(), path, res, ro, nil); err != nil {
+			meta := map[string]string{"caller": fmt.Sprintf("round %d", round)}
+			if err := WriteCheckpoint(context.Background(), path, res, ro, meta); err != nil {
 				t.Fatal(err)
 			}
 			cp, err := ReadCheckpoint(path)
@@ -79,6 +82,14 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			}
 			if cp.Options != ro {
 				t.Fatalf("checkpoint options %+v, want %+v", cp.Options, ro)
+			}
+			// The head says as much about the run, without the networks.
+			head, err := ReadCheckpointHead(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if head.Options != ro || !maps.Equal(head.Meta, meta) || !maps.Equal(cp.Meta, meta) {
+				t.Fatalf("head options %+v, entries %v, full entries %v; want %+v, %v", head.Options, head.Meta, cp.Meta, ro, meta)
 			}
 			restore = cp.Restore
 		}

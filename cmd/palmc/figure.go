@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -227,6 +230,7 @@ func writeFigure(path string, draw func(path string) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), store.DirMode); err != nil {
 		return usage("--out %s: %v", path, err)
 	}
+	removeStaleFigureTemps(path)
 	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%d-%s", os.Getpid(), filepath.Base(path)))
 	if err := draw(tmp); err != nil {
 		os.Remove(tmp)
@@ -237,4 +241,28 @@ func writeFigure(path string, draw func(path string) error) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// removeStaleFigureTemps removes the temporary files that palmc processes
+// killed while drawing path left beside it (".PID-name"); a file of a
+// process that still runs is its figure in the making and is kept.
+func removeStaleFigureTemps(path string) {
+	dir, base := filepath.Split(path)
+	entries, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, rest, ok := strings.Cut(strings.TrimPrefix(e.Name(), "."), "-")
+		if !strings.HasPrefix(e.Name(), ".") || !ok || rest != base || !e.Type().IsRegular() {
+			continue
+		}
+		n, err := strconv.Atoi(pid)
+		if err != nil || n <= 0 || strconv.Itoa(n) != pid {
+			continue
+		}
+		if syscall.Kill(n, 0) == syscall.ESRCH {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }

@@ -396,6 +396,15 @@ func TestUnknownKeysAndParamsFolder(t *testing.T) {
 	if last := lines[len(lines)-1]; !strings.Contains(last, "unknown key") {
 		t.Errorf("the last line does not repeat the warning: %q", last)
 	}
+	// A resumed run repeats them too, from its checkpoint.
+	res := filepath.Join(t.TempDir(), "run")
+	par = writeParams(t, "pal_fw_tiny", res, map[string]any{"rec_vbass": true})
+	saveCheckpoint(t, par, res, "fw_bw", "seed123", 500)
+	stderr = run(t, 0, "run", "--resume", res)
+	lines = strings.Split(strings.TrimSpace(stderr), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, "as warned") || !strings.Contains(last, `"rec_vbas"`) {
+		t.Errorf("a resumed run does not repeat the warning at its end:\n%s", stderr)
+	}
 }
 
 // saveCheckpoint runs params file par in dir, one network at a time, until

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -130,6 +132,24 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 		}
 		fw = append(fw, d)
 	}
+	// The temporary file of a palmc killed while drawing fig3.png goes with
+	// the next fig3.png; one of a palmc still drawing stays.
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(bw, fmt.Sprintf(".%d-fig3.png", gone.Process.Pid))
+	drawing := exec.Command("sleep", "60")
+	if err := drawing.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { drawing.Process.Kill(); drawing.Wait() }()
+	live := filepath.Join(bw, fmt.Sprintf(".%d-fig3.png", drawing.Process.Pid))
+	for _, f := range []string{stale, live} {
+		if err := os.WriteFile(f, []byte("half a figure"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, c := range []struct {
 		args []string
 		file string
@@ -144,6 +164,9 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 		if st, err := os.Stat(c.file); err != nil || st.Size() == 0 {
 			t.Errorf("palmc %v: %v", c.args, err)
 		}
+	}
+	if exists(stale) || !exists(live) {
+		t.Errorf("after fig3.png: stale temporary file there %v, live one there %v", exists(stale), exists(live))
 	}
 	for _, args := range [][]string{
 		{"figure", "fig3", dir, "--format", "jpg"},

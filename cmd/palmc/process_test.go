@@ -239,9 +239,10 @@ func TestHangupAndUSR1SaveACheckpoint(t *testing.T) {
 // warningParams writes pal_fw_tiny's params with n unknown keys: n warning
 // lines at the start of a run and again at its end.
 func warningParams(t *testing.T, dir string, n int) string {
+	// Long names, so that the twenty that palmc names fill a pipe's page.
 	set := map[string]any{}
 	for i := range n {
-		set[fmt.Sprintf("unknown_key_number_%04d_that_palmc_warns_about", i)] = i
+		set[fmt.Sprintf("unknown_key_number_%04d_that_palmc_warns_about_%s", i, strings.Repeat("x", 400))] = i
 	}
 	return writeParams(t, "pal_fw_tiny", dir, set)
 }
@@ -357,7 +358,7 @@ func TestUmask(t *testing.T) {
 	for _, c := range []struct {
 		umask      string
 		file, fold os.FileMode
-	}{{"022", 0o644, 0o755}, {"027", 0o640, 0o750}, {"077", 0o600, 0o700}} {
+	}{{"022", 0o644, 0o755}, {"002", 0o664, 0o775}, {"027", 0o640, 0o750}, {"077", 0o600, 0o700}} {
 		dir := filepath.Join(t.TempDir(), "run")
 		par := writeParams(t, "pal_fw_tiny", filepath.Join(t.TempDir(), "src"), nil)
 		sh := fmt.Sprintf("umask %s && exec %s run --params %s --task fw_bw --quiet --out %s", c.umask, bin, par, dir)

@@ -239,7 +239,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 			cp.Options.Task, f.resume, made, all, 100*float64(made)/float64(max(all, 1)))
 	}
 	o := runOptions(cmd, f, maxMem, command)
-	return simulate(cmd, folder, f, o, names, totals, nil, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+	return simulate(cmd, folder, f, o, names, totals, runfolder.CheckpointWarnings(cp), sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Resume(stop, abort, o)
 	})
 }
