@@ -51,3 +51,36 @@ func TestDivergedNetworkStopsOthersFinish(t *testing.T) {
 		}
 	}
 }
+
+// A panic while one network runs (a bug) fails that network with a message
+// naming it; the process goes on and the other seeds finish.
+func TestPanicFailsOneNetwork(t *testing.T) {
+	p, _, err := params.Load("../testdata/golden/pal_bw_deep/params.json", params.BwOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := experiment.Run(context.Background(), p, experiment.Options{
+		Task: params.BwOnly, Workers: 2, ProgressEvery: 100,
+		Progress: func(pr experiment.Progress) {
+			if pr.Name == "seed456" && pr.Step >= 200 {
+				panic("a bug in a report")
+			}
+		},
+	})
+	if err == nil || !strings.Contains(err.Error(), "seed456: internal error") || !strings.Contains(err.Error(), "a bug in a report") {
+		t.Fatalf("Run returned %v, want seed456's internal error", err)
+	}
+	total := p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	for _, net := range res.Students {
+		switch net.Seed {
+		case 123:
+			if net.Err != nil || net.Steps != total {
+				t.Errorf("seed123: err %v after %d steps, want none after %d", net.Err, net.Steps, total)
+			}
+		case 456:
+			if net.Err == nil || !strings.Contains(net.Err.Error(), "internal error") {
+				t.Errorf("seed456: err %v, want an internal error", net.Err)
+			}
+		}
+	}
+}
