@@ -61,7 +61,7 @@ echo "$((99 + n));cluster"
 func TestSlurmScriptsAndResubmission(t *testing.T) {
 	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2, 3, 4, 5]}`)
 	exe, _ := os.Executable()
-	o := SlurmOptions{Partition: "short", Time: "00:20:00", Mem: "2G", CPUsPerTask: 1, MaxParallel: 3,
+	o := SlurmOptions{Partition: "short", Time: "00:20:00", Mem: "2G", CPUsPerTask: 2, MaxParallel: 3,
 		SbatchArgs: []string{"--account=lab"}, Palmc: exe}
 	rep, err := s.Slurm(o)
 	if err != nil {
@@ -71,15 +71,16 @@ func TestSlurmScriptsAndResubmission(t *testing.T) {
 	script := string(b)
 	dir, _ := filepath.Abs(s.Dir)
 	for _, want := range []string{"#!/bin/bash\n", "#SBATCH --array=0-4%3\n", "#SBATCH --requeue\n", "#SBATCH --signal=B:USR1@300\n",
-		"#SBATCH --partition=short\n", "#SBATCH --time=00:20:00\n", "#SBATCH --mem=2G\n", "#SBATCH --account=lab\n",
-		"#SBATCH --output=" + dir + "/slurm/logs/task-%a.log\n",
+		"#SBATCH --partition=short\n", "#SBATCH --time=00:20:00\n", "#SBATCH --mem=2G\n", "#SBATCH --cpus-per-task=2\n",
+		"#SBATCH --account=lab\n", "#SBATCH --output=" + dir + "/slurm/logs/task-%a.log\n",
 		"\nexec " + exe + " sweep cell " + dir + ` "$SLURM_ARRAY_TASK_ID" --block 1 --requeue` + "\n"} {
 		if !strings.Contains(script, want) {
 			t.Errorf("array.sbatch lacks %q:\n%s", want, script)
 		}
 	}
 	b, _ = os.ReadFile(rep.Gather)
-	if !strings.Contains(string(b), "\nexec "+exe+" sweep gather "+dir+"\n") || strings.Contains(string(b), "--array") {
+	if !strings.Contains(string(b), "\nexec "+exe+" sweep gather "+dir+"\n") || strings.Contains(string(b), "--array") ||
+		!strings.Contains(string(b), "#SBATCH --cpus-per-task=2\n") || !strings.Contains(string(b), "#SBATCH --partition=short\n") {
 		t.Errorf("gather.sbatch:\n%s", b)
 	}
 	// No Slurm: a clear message, the scripts written.
