@@ -65,7 +65,7 @@ var quantities = map[string]quantity{
 	"input":        {"", "input rates", "rate (a.u.)"},
 	"error":        {"", "output error ŭ − u_{tgt}", "voltage (a.u.)"},
 	"target":       {"u_{tgt}", "target voltage", "voltage (a.u.)"},
-	"MSE":          {"", "mean squared error ‖ŭ − u_{tgt}‖²", "MSE (a.u.)"},
+	"MSE":          {"", "squared output error ‖ŭ − u_{tgt}‖² (MSE)", "MSE (a.u.)"},
 	"epsilon":      {"ε", "misalignment of the top-down prediction", "ε = (1 − cos)/2"},
 	"epsilon_LO":   {"ε^{LO}", "low-passed misalignment", "ε^{LO}"},
 

@@ -192,7 +192,7 @@ func All(run Run, dir string, format Format) ([]string, error) {
 			names[pk.name()] = key{v: pk.v, layer: pk.layer}
 		}
 		if len(a.Shape) > 0 && pk.net != teacherNet {
-			steps := recordSteps(a.Shape[0], targetOnly[pk.v], run.RecPerSteps, run.SettlingSteps)
+			steps := run.recordStepsOf(pk.net, pk.v, a.Shape[0])
 			if n := len(steps); n > 0 {
 				p.lastStep = max(p.lastStep, steps[n-1]-run.SettlingSteps)
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -219,6 +220,14 @@ func TestTimeAxisLeavesOutSettling(t *testing.T) {
 	pt = &painter{run: none, x: newAxis(none, 20)}
 	if _, tms = kept(pt, "uP", Array{Shape: []int{2}, Data: []float64{0, 0}}); tms[0] != 5 {
 		t.Errorf("no settling: first time %v, want 5", tms[0])
+	}
+	// Targets only in some steps (a classify run's training passes, not its
+	// validation passes): the results' record times place them.
+	gaps := Run{Dt: 0.5, RecPerSteps: 10, Arrays: map[string]Array{
+		"seed1/rec_time_target": {Shape: []int{4}, Data: []float64{5, 10, 25, 30}}}}
+	pt = &painter{run: gaps, x: newAxis(gaps, 60)}
+	if _, tms = kept(pt, "MSE", Array{Shape: []int{4}, Data: make([]float64, 4)}); !slices.Equal(tms, []float64{5, 10, 25, 30}) {
+		t.Errorf("targets with gaps: times %v, want [5 10 25 30]", tms)
 	}
 }
 

@@ -49,7 +49,7 @@ func (pt *painter) newSeries(net, v string, a Array) series {
 		n = 0
 	}
 	return series{net: net, a: a, size: size,
-		steps: recordSteps(n, targetOnly[v], pt.run.RecPerSteps, pt.run.SettlingSteps)}
+		steps: pt.run.recordStepsOf(net, v, n)}
 }
 
 // afterSettling returns the records taken after settling.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -59,6 +60,14 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 		p.X.Tick.Marker = gplot.ConstantTicks(ts)
 		p.X.Min, p.X.Max = -0.5, float64(len(ticks))-0.5
 	}
+	var ns []int
+	for _, s := range series {
+		for _, ys := range s.Ys {
+			if _, _, n := meanStdFinite(ys); n > 0 {
+				ns = append(ns, n)
+			}
+		}
+	}
 	drawn := false
 	for i, s := range series {
 		thumb, ok := errorBarLine(p, s.X, s.Ys, sweepColor(i))
@@ -73,8 +82,21 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 	if !drawn {
 		return fmt.Errorf("plot: %s: no finite values", title)
 	}
-	return saveFigure(&sheet{title: title, subtitle: "mean ± std over seeds", panels: []*panel{{p: p}}, cols: 1,
+	return saveFigure(&sheet{title: title, subtitle: overSeeds(ns), panels: []*panel{{p: p}}, cols: 1,
 		legend: pn.legend, width: figWidth, height: figHeight}, path)
+}
+
+// overSeeds says over how many seeds the means of a sweep figure are
+// taken, given the number behind each point.
+func overSeeds(ns []int) string {
+	lo, hi := slices.Min(ns), slices.Max(ns)
+	switch {
+	case lo == hi && lo == 1:
+		return "one seed per point: no spread"
+	case lo == hi:
+		return fmt.Sprintf("mean ± std (population) over %d seeds", lo)
+	}
+	return fmt.Sprintf("mean ± std (population) over %d to %d seeds per point", lo, hi)
 }
 
 // errorBarLine adds to p the mean ± std over the values at each x as points
@@ -128,6 +150,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 	type drawn struct{ mean, lo, hi plotter.XYs }
 	ds := make([]drawn, len(curves))
 	ylo, yhi := math.Inf(1), math.Inf(-1)
+	var ns []int
 	for i, cv := range curves {
 		d := &ds[i]
 		for j, x := range cv.X {
@@ -141,6 +164,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 			if n == 0 || !isFinite(x) {
 				continue
 			}
+			ns = append(ns, n)
 			d.mean = append(d.mean, plotter.XY{X: x, Y: m})
 			d.lo, d.hi = append(d.lo, plotter.XY{X: x, Y: m - sd}), append(d.hi, plotter.XY{X: x, Y: m + sd})
 			ylo, yhi = min(ylo, m), max(yhi, m)
@@ -184,7 +208,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 			pn.add(curves[i].Label, l)
 		}
 	}
-	return saveFigure(&sheet{title: title, subtitle: "mean ± std over seeds", panels: []*panel{{p: p}}, cols: 1,
+	return saveFigure(&sheet{title: title, subtitle: overSeeds(ns), panels: []*panel{{p: p}}, cols: 1,
 		legend: pn.legend, width: figWidth, height: figHeight}, path)
 }
 

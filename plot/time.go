@@ -34,6 +34,27 @@ func recordSteps(n int, target bool, recPerSteps, settling int) []int {
 	return steps
 }
 
+// recordStepsOf returns the simulation step of each of the n records of
+// variable v of network net: from the record times of the results
+// ("<net>/rec_time", or "<net>/rec_time_target" for MSE, error and
+// target) when they are there, else as recordSteps has them. The times
+// are needed where a run records targets only in some of its steps (the
+// training passes of a classify run, not its validation passes).
+func (r Run) recordStepsOf(net, v string, n int) []int {
+	axis := "rec_time"
+	if targetOnly[v] {
+		axis = "rec_time_target"
+	}
+	if t, ok := r.Arrays[net+"/"+axis]; ok && len(t.Data) == n && r.Dt > 0 {
+		steps := make([]int, n)
+		for i, ms := range t.Data {
+			steps[i] = int(math.Round(ms / r.Dt))
+		}
+		return steps
+	}
+	return recordSteps(n, targetOnly[v], r.RecPerSteps, r.SettlingSteps)
+}
+
 // decimate keeps every m-th element of idx and the last one, with m the
 // smallest step that leaves at most limit elements (limit <= 0 keeps all):
 // a decimated line still ends at the end of the run.

@@ -104,7 +104,8 @@ type NetSummary struct {
 	// Status is ok, diverged, failed or not run.
 	Status string `json:"status"`
 	Error  string `json:"error,omitempty"`
-	// FinalMSE is the last recorded MSE (rec_MSE, fw_bw students).
+	// FinalMSE is the last recorded MSE (rec_MSE, fw_bw students; not
+	// for classify, whose last MSE is one training sample's).
 	FinalMSE *Float `json:"final_mse,omitempty"`
 	// FinalAngles holds the last recorded angle to backprop per hidden
 	// layer (--compare BP; for classify the angle between BPP[k] and
@@ -153,7 +154,9 @@ func newSummary(res *experiment.Result, prov Provenance, ro RunOptions, warnings
 			ns.Error = net.Err.Error()
 		}
 		if r := net.Recorder; r != nil {
-			if m := r.Get("MSE"); m != nil && m.Len() > 0 {
+			// A classify run's last MSE is one training sample's error:
+			// its accuracies say how it learned.
+			if m := r.Get("MSE"); m != nil && m.Len() > 0 && res.Task != params.Classify {
 				v := Float(m.At(m.Len() - 1)[0])
 				ns.FinalMSE = &v
 			}

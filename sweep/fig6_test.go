@@ -118,3 +118,28 @@ func TestFig6FromSweep(t *testing.T) {
 		t.Errorf("table:\n%s", b.String())
 	}
 }
+
+// A sweep whose cells differ in more than tauxi, taur and the seed is not
+// drawn as Fig. 6: its grid points would be pooled as seeds.
+func TestFig6RefusesOtherSweeps(t *testing.T) {
+	base, err := os.ReadFile("../testdata/golden/pal_bw_deep/params.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "base.json"), base, 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(`{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP"],
+		"grid": {"tauxi": [1], "eta_bw": [[10, 10, 10], [50, 50, 50]]}, "seeds": [1, 2]}`), 0o644)
+	f, err := sweep.Load(filepath.Join(dir, "sweep.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := filepath.Join(dir, "sw")
+	if _, err := sweep.Init(f, sd, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := sweep.Open(sd)
+	if _, err := s.Collect().Fig6(); err == nil || !strings.Contains(err.Error(), "eta_bw differs") {
+		t.Errorf("Fig. 6 of a sweep over eta_bw: %v", err)
+	}
+}

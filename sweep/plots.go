@@ -55,6 +55,18 @@ func (t *Table) drawPlots(ctx context.Context, dir string) (int, error) {
 			if strings.Contains(m, "angle") {
 				ylabel += " (degrees)"
 			}
+			if strings.HasSuffix(m, "accuracy") {
+				// Fractions in sweep.csv, percent in the figures, as in
+				// a run's plots.
+				ylabel += " (%)"
+				for i := range series {
+					for j := range series[i].Ys {
+						for k := range series[i].Ys[j] {
+							series[i].Ys[j][k] *= 100
+						}
+					}
+				}
+			}
 			draw(fmt.Sprintf("%s_vs_%s.png", m, name), func(path string) error {
 				return plot.SweepMetric(path, fmt.Sprintf("%s against %s", m, name), name, ylabel, ticks, logX, series)
 			})
@@ -244,9 +256,9 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 						x := make([]float64, len(n.ValAccuracy))
 						y := make([]float64, len(n.ValAccuracy))
 						for i, v := range n.ValAccuracy {
-							x[i], y[i] = float64(i), float64(v)
+							x[i], y[i] = float64(i), 100*float64(v)
 						}
-						add("val_accuracy", "validation accuracy", "validation accuracy", false, pi, label, x, y)
+						add("val_accuracy", "validation accuracy (epoch 0: before training)", "validation accuracy (%)", false, pi, label, x, y)
 					}
 				}
 				continue

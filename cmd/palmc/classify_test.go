@@ -56,6 +56,10 @@ func TestClassifyRun(t *testing.T) {
 		if len(n.ValAccuracy) != 3 || n.TestAccuracy == nil || *n.TestAccuracy < 0 || *n.TestAccuracy > 1 {
 			t.Errorf("%s: val_accuracy %v, test_accuracy %v", n.Name, n.ValAccuracy, n.TestAccuracy)
 		}
+		// The last MSE is one training sample's: not a result of the run.
+		if n.FinalMSE != nil {
+			t.Errorf("%s: final_mse %v in a classify run", n.Name, *n.FinalMSE)
+		}
 	}
 	plots := plotFiles(t, dir)
 	for _, f := range []string{"accuracy.png", "confusion.png", "angle_W_B_0.png", "test_predictions.png"} {

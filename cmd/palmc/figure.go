@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -64,10 +64,30 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 				}
 			}
 			name := args[0] + "." + string(format)
+			stop, abort, release := withSignals(cmd.ErrOrStderr(), "stopping; the figure is not written")
+			defer release()
+			writeFigure := func(path string, draw func(path string) error) error {
+				return writeFigureFile(stop, abort, path, draw)
+			}
 			switch args[0] {
 			case "fig3":
 				if len(args) != 2 {
 					return usage("figure fig3 takes one run folder")
+				}
+				if out == "" {
+					// The figure goes into the run folder: no run may
+					// start there, and switch in new results, until it is
+					// written (a new run's switch removes it).
+					if fi, err := os.Stat(args[1]); err == nil && fi.IsDir() {
+						folder, err := runfolder.Open(args[1], strings.Split(cmd.Root().Annotations["command"], "\x00"))
+						var busy *runfolder.BusyError
+						if errors.As(err, &busy) {
+							return fmt.Errorf("figure fig3: %w", err)
+						}
+						if err == nil {
+							defer folder.Close()
+						}
+					}
 				}
 				r, epochSteps, m, err := loadRun(args[1])
 				if err != nil {
@@ -221,31 +241,66 @@ func firstStudent(m *runfolder.Results) string {
 	return fmt.Sprintf("seed%d", m.Params.RandomSeed[0])
 }
 
-// writeFigure draws a figure into a temporary file beside path (with the
-// same extension, which selects the format) and renames it into place.
-func writeFigure(path string, draw func(path string) error) error {
+// figureTemp marks the temporary file of a figure being drawn:
+// ".<name>.palmc-figure-<random>.<ext>" beside the figure <name>.
+const figureTemp = ".palmc-figure-"
+
+// writeFigureFile draws a figure into a temporary file beside path (with
+// the same extension, which selects the format) and renames it into place.
+// The temporary file is locked while it is drawn, so that a palmc that
+// finds it unlocked knows that its palmc was killed and removes it. A stop
+// signal lets the drawing end and writes nothing; a second one returns at
+// once.
+func writeFigureFile(stop, abort context.Context, path string, draw func(path string) error) error {
 	if err := regularOrAbsent(path); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), store.DirMode); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, store.DirMode); err != nil {
 		return usage("--out %s: %v", path, err)
 	}
 	removeStaleFigureTemps(path)
-	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".%d-%s", os.Getpid(), filepath.Base(path)))
-	if err := draw(tmp); err != nil {
-		os.Remove(tmp)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+figureTemp+"*"+filepath.Ext(path))
+	if err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, store.FileMode); err != nil {
+	tmp := f.Name()
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		os.Remove(tmp)
-		return err
+		return fmt.Errorf("%s: %v", tmp, err)
 	}
-	return os.Rename(tmp, path)
+	done := make(chan error, 1)
+	go func() { done <- draw(tmp) }()
+	select {
+	case err = <-done:
+	case <-abort.Done():
+		os.Remove(tmp)
+		return errors.New("stopped at once: the figure is not written")
+	}
+	if err == nil && stop.Err() != nil {
+		err = errors.New("stopped: the figure is not written")
+	}
+	if err == nil {
+		// The mode is set through a descriptor of the file drawn, which
+		// must be a file, not a link put in its place.
+		var g *os.File
+		if g, err = os.OpenFile(tmp, os.O_RDONLY|syscall.O_NOFOLLOW, 0); err == nil {
+			err = g.Chmod(store.FileMode)
+			g.Close()
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
-// removeStaleFigureTemps removes the temporary files that palmc processes
-// killed while drawing path left beside it (".PID-name"); a file of a
-// process that still runs is its figure in the making and is kept.
+// removeStaleFigureTemps removes the temporary files that a palmc killed
+// while drawing path left beside it: those that no palmc holds locked.
 func removeStaleFigureTemps(path string) {
 	dir, base := filepath.Split(path)
 	entries, err := os.ReadDir(filepath.Clean(dir))
@@ -253,16 +308,17 @@ func removeStaleFigureTemps(path string) {
 		return
 	}
 	for _, e := range entries {
-		pid, rest, ok := strings.Cut(strings.TrimPrefix(e.Name(), "."), "-")
-		if !strings.HasPrefix(e.Name(), ".") || !ok || rest != base || !e.Type().IsRegular() {
+		if !strings.HasPrefix(e.Name(), "."+base+figureTemp) || !e.Type().IsRegular() {
 			continue
 		}
-		n, err := strconv.Atoi(pid)
-		if err != nil || n <= 0 || strconv.Itoa(n) != pid {
+		p := filepath.Join(dir, e.Name())
+		f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+		if err != nil {
 			continue
 		}
-		if syscall.Kill(n, 0) == syscall.ESRCH {
-			os.Remove(filepath.Join(dir, e.Name()))
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.Remove(p)
 		}
+		f.Close()
 	}
 }

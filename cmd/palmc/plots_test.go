@@ -1,13 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -133,22 +132,27 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 		fw = append(fw, d)
 	}
 	// The temporary file of a palmc killed while drawing fig3.png goes with
-	// the next fig3.png; one of a palmc still drawing stays.
-	gone := exec.Command("true")
-	if err := gone.Run(); err != nil {
-		t.Fatal(err)
-	}
-	stale := filepath.Join(bw, fmt.Sprintf(".%d-fig3.png", gone.Process.Pid))
-	drawing := exec.Command("sleep", "60")
-	if err := drawing.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { drawing.Process.Kill(); drawing.Wait() }()
-	live := filepath.Join(bw, fmt.Sprintf(".%d-fig3.png", drawing.Process.Pid))
-	for _, f := range []string{stale, live} {
+	// the next fig3.png; one that a palmc still draws into (locked) stays,
+	// and so do files of other names and links.
+	stale := filepath.Join(bw, ".fig3.png.palmc-figure-123.png")
+	live := filepath.Join(bw, ".fig3.png.palmc-figure-456.png")
+	other := filepath.Join(bw, ".4000000-fig3.png")
+	link := filepath.Join(bw, ".fig3.png.palmc-figure-789.png")
+	for _, f := range []string{stale, live, other} {
 		if err := os.WriteFile(f, []byte("half a figure"), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := os.Symlink(other, link); err != nil {
+		t.Fatal(err)
+	}
+	held, err := os.Open(live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if err := syscall.Flock(int(held.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
 	}
 	for _, c := range []struct {
 		args []string
@@ -165,8 +169,9 @@ func TestRunFolderPlotsAndReload(t *testing.T) {
 			t.Errorf("palmc %v: %v", c.args, err)
 		}
 	}
-	if exists(stale) || !exists(live) {
-		t.Errorf("after fig3.png: stale temporary file there %v, live one there %v", exists(stale), exists(live))
+	if exists(stale) || !exists(live) || !exists(other) || !exists(link) {
+		t.Errorf("after fig3.png: stale temporary file there %v, locked one %v, another file %v, a link %v",
+			exists(stale), exists(live), exists(other), exists(link))
 	}
 	for _, args := range [][]string{
 		{"figure", "fig3", dir, "--format", "jpg"},

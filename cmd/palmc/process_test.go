@@ -426,3 +426,43 @@ func TestFolderRenamedDuringRun(t *testing.T) {
 		t.Errorf("no results in the moved folder: %s", stderr)
 	}
 }
+
+// palmc figure stops on signals with exit code 1 and leaves neither the
+// figure nor its temporary file (no runtime dump for SIGQUIT); it does not
+// draw into a folder that a run holds.
+func TestFigureSignalsAndLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 100, "rec_per_steps": 1, "rec_only": []string{}})
+	run(t, 0, "run", "--params", par, "--task", "bw_only", "--compare", "BP", "--quiet", "--no-plots")
+	left := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "*fig3*"))
+		h, _ := filepath.Glob(filepath.Join(dir, ".*fig3*"))
+		return append(m, h...)
+	}
+	cmd, stderr := start(t, "figure", "fig3", dir)
+	waitFor(t, "the figure's temporary file", func() bool { return len(left()) > 0 })
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd, 30*time.Second); code != 1 || len(left()) > 0 {
+		t.Errorf("SIGTERM while drawing: exit %d, left %v\n%s", code, left(), stderr)
+	}
+	// Ctrl-\ once palmc has started (its packages' initialization, the
+	// first 20-30 ms, is before palmc can catch a signal).
+	cmd, stderr = start(t, "figure", "fig3", dir)
+	time.Sleep(100 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGQUIT)
+	if code := exitCode(t, cmd, 30*time.Second); code != 1 || strings.Contains(stderr.String(), "goroutine") || len(left()) > 0 {
+		t.Errorf("SIGQUIT: exit %d, left %v\n%s", code, left(), stderr)
+	}
+	f, err := runfolder.Open(dir, []string{"palmc", "run"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := palmcOut(t, "figure", "fig3", dir)
+	f.Close()
+	if code != 1 || len(left()) > 0 {
+		t.Errorf("figure into a folder in use: exit %d, left %v %s", code, left(), out)
+	}
+	if code, _ := palmcOut(t, "figure", "fig3", dir); code != 0 || len(left()) != 1 {
+		t.Errorf("figure: exit %d, files %v", code, left())
+	}
+}

@@ -23,10 +23,41 @@ var stopSignals = func() []os.Signal {
 	return sigs
 }()
 
+// watchers are the channels of the commands that watch the stop signals
+// now (watchSignals); mu guards them.
+var watchers = struct {
+	mu sync.Mutex
+	m  map[chan os.Signal]bool
+}{m: map[chan os.Signal]bool{}}
+
 func init() {
 	// A closed pipe on standard output or error (palmc … | head) must not
 	// kill a run: writes to it fail instead, and palmc ignores that.
 	signal.Ignore(syscall.SIGPIPE)
+	// The stop signals are caught from palmc's start: a command that
+	// watches them gets them; one that comes while none watches (palmc
+	// starting, or a command that writes nothing it could leave half done)
+	// ends palmc at once, as it would end any program, but with palmc's
+	// exit code 1 and no runtime dump (SIGQUIT).
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, stopSignals...)
+	go func() {
+		for s := range ch {
+			watchers.mu.Lock()
+			n := len(watchers.m)
+			for w := range watchers.m {
+				select {
+				case w <- s:
+				default:
+				}
+			}
+			watchers.mu.Unlock()
+			if n == 0 {
+				fmt.Fprintf(os.Stderr, "palmc: %v: stopped\n", s)
+				os.Exit(1)
+			}
+		}
+	}()
 }
 
 // withSignals returns two contexts: stop ends at the first signal of
@@ -44,7 +75,9 @@ func watchSignals(log io.Writer, what string) (stop, abort context.Context, firs
 	stop, stopCancel := context.WithCancel(context.Background())
 	abort, abortCancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, stopSignals...)
+	watchers.mu.Lock()
+	watchers.m[ch] = true
+	watchers.mu.Unlock()
 	done := make(chan struct{})
 	var mu sync.Mutex
 	var firstSig os.Signal
@@ -75,7 +108,9 @@ func watchSignals(log io.Writer, what string) (stop, abort context.Context, firs
 		return firstSig
 	}
 	return stop, abort, first, func() {
-		signal.Stop(ch)
+		watchers.mu.Lock()
+		delete(watchers.m, ch)
+		watchers.mu.Unlock()
 		close(done)
 		stopCancel()
 		abortCancel()

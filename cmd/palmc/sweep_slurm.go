@@ -79,7 +79,11 @@ are written all the same.`,
 				for _, l := range rep.Left {
 					fmt.Fprintf(log, "palmc: left out: %s\n", l)
 				}
-				fmt.Fprintf(log, "palmc: wrote %s (%d tasks, %d cells) and %s\n", rep.Array, len(rep.Tasks), rep.Cells, rep.Gather)
+				if len(rep.Tasks) == 0 {
+					fmt.Fprintf(log, "palmc: wrote %s (no cell to run: it covers every cell, and its tasks would skip the done ones) and %s\n", rep.Array, rep.Gather)
+				} else {
+					fmt.Fprintf(log, "palmc: wrote %s (%d tasks, %d cells) and %s\n", rep.Array, len(rep.Tasks), rep.Cells, rep.Gather)
+				}
 			}
 			if err != nil {
 				return sweepErr(err)

@@ -99,6 +99,10 @@ func TestSweepCommands(t *testing.T) {
 		sameNPZ(t, filepath.Join(c, resultsFile), filepath.Join(ref, resultsFile))
 		sameNPZ(t, filepath.Join(ref, modelFile), filepath.Join(c, modelFile))
 	}
+	// Every cell done: the array script has nothing to run, and says so.
+	if msg := run(t, 0, "sweep", "slurm", dir); !strings.Contains(msg, "no cell to run") {
+		t.Errorf("sweep slurm with every cell done: %s", msg)
+	}
 	// palmc sweep cell runs a cell by hand; done, it does nothing.
 	run(t, 0, "sweep", "cell", dir, "3")
 	if msg := run(t, 2, "sweep", "cell", dir, "4"); !strings.Contains(msg, "4 cells") {
