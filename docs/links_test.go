@@ -95,3 +95,63 @@ func TestMarkdownLinks(t *testing.T) {
 	}
 	t.Logf("%d relative links in %d markdown files", links, len(files))
 }
+
+// modelCitation matches a citation of a section of docs/model.md: "§4",
+// "§4 F" (a step of section 4), "§3.2".
+var modelCitation = regexp.MustCompile(`model\.md §(\d+(?:\.\d+)?)(?: ([A-H])\b)?`)
+
+// TestModelCitations checks that every "docs/model.md §N" in the Go code
+// and the markdown files names a section of docs/model.md ("## N." or
+// "### N."), and "§N X" a step "### X." of section N.
+func TestModelCitations(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(repoRoot, "docs", "model.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]bool{}
+	section := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		if m := regexp.MustCompile(`^##+ (\d+(?:\.\d+)?)[. ]`).FindStringSubmatch(line); m != nil {
+			sections[m[1]] = true
+			if !strings.Contains(m[1], ".") {
+				section = m[1]
+			}
+		} else if m := regexp.MustCompile(`^### ([A-H])\. `).FindStringSubmatch(line); m != nil && section != "" {
+			sections[section+" "+m[1]] = true
+		}
+	}
+	n := 0
+	err = filepath.WalkDir(repoRoot, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != repoRoot && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !(strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".md")) {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, m := range modelCitation.FindAllStringSubmatch(string(b), -1) {
+			n++
+			want := m[1]
+			if m[2] != "" {
+				want += " " + m[2]
+			}
+			if !sections[want] {
+				rel, _ := filepath.Rel(repoRoot, p)
+				t.Errorf("%s cites docs/model.md §%s, which has no such section", rel, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Errorf("%d citations of docs/model.md found; the code cites it about 70 times", n)
+	}
+}
