@@ -270,7 +270,7 @@ feed:
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := joinPlotErrors(errs); err != nil {
 		return nil, err
 	}
 	files := make([]string, len(jobs))
@@ -278,6 +278,22 @@ feed:
 		files[i] = j.file
 	}
 	return files, nil
+}
+
+// joinPlotErrors joins the errors of the plots that failed; beyond three,
+// it names the first three and counts the others (a full disk fails every
+// plot for one cause).
+func joinPlotErrors(errs []error) error {
+	var failed []error
+	for _, e := range errs {
+		if e != nil {
+			failed = append(failed, e)
+		}
+	}
+	if len(failed) <= 3 {
+		return errors.Join(failed...)
+	}
+	return errors.Join(append(failed[:3:3], fmt.Errorf("and %d more plots failed", len(failed)-3))...)
 }
 
 // drawGuarded draws one plot, turning a panic of the plotting code into

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"math"
 	"os"
@@ -558,5 +559,51 @@ func TestVectorFormats(t *testing.T) {
 	}
 	if f, err := FormatOf("fig3.PDF"); err != nil || f != PDF {
 		t.Errorf("FormatOf: %v %v", f, err)
+	}
+}
+
+// Plots that fail for one cause (a full disk) are not each reported: three
+// are named and the others counted.
+func TestJoinPlotErrors(t *testing.T) {
+	if joinPlotErrors([]error{nil, nil}) != nil {
+		t.Error("no failure gave an error")
+	}
+	var errs []error
+	for i := range 70 {
+		errs = append(errs, fmt.Errorf("plot %d: no space left on device", i), nil)
+	}
+	msg := joinPlotErrors(errs).Error()
+	if n := strings.Count(msg, "\n") + 1; n != 4 || !strings.Contains(msg, "plot 2:") || strings.Contains(msg, "plot 3:") || !strings.HasSuffix(msg, "and 67 more plots failed") {
+		t.Errorf("%d lines:\n%s", n, msg)
+	}
+	if msg := joinPlotErrors(errs[:4]).Error(); strings.Count(msg, "\n") != 1 {
+		t.Errorf("two failures:\n%s", msg)
+	}
+}
+
+// A log axis labels its ticks in one notation: decimals from 0.01 to 100,
+// else powers of ten throughout (not "0.01" beside "10⁻³").
+func TestLogTickNotation(t *testing.T) {
+	labels := func(lo, hi float64) []string {
+		var out []string
+		for _, tk := range (logTicks{}).Ticks(lo, hi) {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	if got := labels(0.01, 10); !slices.Equal(got, []string{"0.01", "0.1", "1", "10"}) {
+		t.Errorf("[0.01, 10]: %q", got)
+	}
+	got := labels(1e-8, 1)
+	for _, l := range got {
+		if !strings.HasPrefix(l, "10^{") {
+			t.Errorf("[1e-8, 1]: %q mixes notations", got)
+			break
+		}
+	}
+	if len(got) < 4 || got[len(got)-1] != "10^{0}" {
+		t.Errorf("[1e-8, 1]: %q", got)
 	}
 }

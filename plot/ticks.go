@@ -82,6 +82,9 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 	}
 	every := max(1, int(math.Ceil(span/8))) // at most ~8 labelled decades
 	var ticks []gplot.Tick
+	// One notation per axis: decimals when every label is within 0.01 to
+	// 100, else powers of ten for all.
+	decimal := true
 	for e := int(math.Floor(math.Log10(lo))); e <= int(math.Ceil(math.Log10(hi))); e++ {
 		p := math.Pow(10, float64(e))
 		for d := 1; d <= 9; d++ {
@@ -91,12 +94,20 @@ func (logTicks) Ticks(lo, hi float64) []gplot.Tick {
 			}
 			t := gplot.Tick{Value: v}
 			if labelled(d) && (d != 1 || e%every == 0) {
-				t.Label = strconv.FormatFloat(v, 'g', 6, 64)
-				if e <= -3 || e >= 3 {
-					t.Label = sci(v)
-				}
+				t.Label = "label"
+				decimal = decimal && e > -3 && e < 3
 			}
 			ticks = append(ticks, t)
+		}
+	}
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		if decimal {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'g', 6, 64)
+		} else {
+			ticks[i].Label = sci(t.Value)
 		}
 	}
 	return ticks

@@ -97,7 +97,7 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 					return usage("figure fig3: %s is a %s run; Fig. 3 is drawn from a bw_only run with --compare BP (experiments fig3abc, fig3def)", args[1], m.Task)
 				}
 				if _, ok := r.Arrays[firstStudent(m)+"/angle_WPPT_BPP/0"]; !ok {
-					return usage("figure fig3: %s has no angles to backprop: run it with --compare BP", args[1])
+					return usage("figure fig3: %s has no recorded angles to backprop: run it with --compare BP, and with a rec_per_steps shorter than the run", args[1])
 				}
 				if out == "" {
 					out = filepath.Join(args[1], name)
