@@ -1,11 +1,9 @@
 package sweep
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -48,7 +46,7 @@ func (t *Table) Fig6() ([]Fig6Group, error) {
 	// the seed.
 	type first struct {
 		dir    string
-		params map[string]any
+		params *params.Params
 	}
 	firsts := map[key]first{}
 	for _, r := range t.Rows {
@@ -60,19 +58,15 @@ func (t *Table) Fig6() ([]Fig6Group, error) {
 			return nil, refusef("%s: Fig. 6 varies the correlation time tauxi of OU noise; this cell's noise_type is %q", r.Cell.Dir, p.NoiseType)
 		}
 		k := key{p.Tauxi, p.Taur > 0}
-		m, err := paramsWithoutSeed(p)
-		if err != nil {
-			return nil, err
-		}
 		i, ok := at[k]
 		if !ok {
 			i = len(out)
 			at[k] = i
-			firsts[k] = first{r.Cell.Dir, m}
+			firsts[k] = first{r.Cell.Dir, p}
 			out = append(out, Fig6Group{Fig6Group: plot.Fig6Group{Tauxi: p.Tauxi, Prospective: p.Taur > 0, Angles: make([][]float64, p.H())}})
-		} else if diff := firstDifference(firsts[k].params, m); diff != "" {
+		} else if diff := slices.DeleteFunc(differingKeys(firsts[k].params, p), func(name string) bool { return name == "random_seed" }); len(diff) > 0 {
 			return nil, refusef("cells %s and %s would be pooled as seeds of one Fig. 6 group (tauxi %g, %s voltages), but their %s differs: Fig. 6 is drawn from a sweep whose cells differ only in tauxi, taur and the seed (palmc sweep init --experiment fig6)",
-				firsts[k].dir, r.Cell.Dir, p.Tauxi, map[bool]string{true: "prospective", false: "plain"}[p.Taur > 0], diff)
+				firsts[k].dir, r.Cell.Dir, p.Tauxi, map[bool]string{true: "prospective", false: "plain"}[p.Taur > 0], strings.Join(diff, ", "))
 		}
 		g := &out[i]
 		if r.State != Done {
@@ -139,40 +133,4 @@ func WriteFig6(w io.Writer, groups []Fig6Group) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	return tw.Flush()
-}
-
-// paramsWithoutSeed returns the params as JSON values by key, without the
-// seeds.
-func paramsWithoutSeed(p *params.Params) (map[string]any, error) {
-	b, err := p.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	delete(m, "random_seed")
-	return m, nil
-}
-
-// firstDifference names the first key, in sorted order, whose value
-// differs between a and b ("" if none).
-func firstDifference(a, b map[string]any) string {
-	keys := make([]string, 0, len(a)+len(b))
-	for k := range a {
-		keys = append(keys, k)
-	}
-	for k := range b {
-		if _, ok := a[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if !reflect.DeepEqual(a[k], b[k]) {
-			return k
-		}
-	}
-	return ""
 }

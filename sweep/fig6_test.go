@@ -65,24 +65,9 @@ func TestFig6SweepMatchesExperiments(t *testing.T) {
 // Fig. 6 groups the done cells of a sweep by tauxi and prospective
 // voltages, plain voltages first, and draws them.
 func TestFig6FromSweep(t *testing.T) {
-	base, err := os.ReadFile("../testdata/golden/pal_bw_deep/params.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "base.json"), base, 0o644)
-	os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(`{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP", "--no-plots"],
+	dir, s := deepSweep(t, `{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP", "--no-plots"],
 		"variants": [{"name": "slow", "params": {"tauxi": 1, "epochs": 2}}, {"name": "fast", "params": {"tauxi": 0.1, "epochs": 2}}],
-		"grid": {"taur": [1, 0]}, "seeds": [1, 2]}`), 0o644)
-	f, err := sweep.Load(filepath.Join(dir, "sweep.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sd := filepath.Join(dir, "sw")
-	if _, err := sweep.Init(f, sd, nil); err != nil {
-		t.Fatal(err)
-	}
-	s, _ := sweep.Open(sd)
+		"grid": {"taur": [1, 0]}, "seeds": [1, 2]}`)
 	ctx := context.Background()
 	if _, err := s.Run(ctx, ctx, sweep.RunOptions{Workers: 2, Quiet: true, Cells: []int{0, 1, 2, 4, 5, 6, 7}}); err != nil {
 		t.Fatal(err)
@@ -122,14 +107,25 @@ func TestFig6FromSweep(t *testing.T) {
 // A sweep whose cells differ in more than tauxi, taur and the seed is not
 // drawn as Fig. 6: its grid points would be pooled as seeds.
 func TestFig6RefusesOtherSweeps(t *testing.T) {
+	_, s := deepSweep(t, `{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP"],
+		"grid": {"tauxi": [1], "eta_bw": [[10, 10, 10], [50, 50, 50]]}, "seeds": [1, 2]}`)
+	if _, err := s.Collect().Fig6(); err == nil || !strings.Contains(err.Error(), "eta_bw differs") {
+		t.Errorf("Fig. 6 of a sweep over eta_bw: %v", err)
+	}
+}
+
+// deepSweep initialises the sweep file text, on pal_bw_deep's params as
+// base.json, in a temporary folder, and returns the folder and the sweep
+// (in its subfolder sw).
+func deepSweep(t *testing.T, text string) (string, *sweep.Sweep) {
+	t.Helper()
 	base, err := os.ReadFile("../testdata/golden/pal_bw_deep/params.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "base.json"), base, 0o644)
-	os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(`{"base": "base.json", "task": "bw_only", "flags": ["--compare", "BP"],
-		"grid": {"tauxi": [1], "eta_bw": [[10, 10, 10], [50, 50, 50]]}, "seeds": [1, 2]}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "sweep.json"), []byte(text), 0o644)
 	f, err := sweep.Load(filepath.Join(dir, "sweep.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -138,8 +134,9 @@ func TestFig6RefusesOtherSweeps(t *testing.T) {
 	if _, err := sweep.Init(f, sd, nil); err != nil {
 		t.Fatal(err)
 	}
-	s, _ := sweep.Open(sd)
-	if _, err := s.Collect().Fig6(); err == nil || !strings.Contains(err.Error(), "eta_bw differs") {
-		t.Errorf("Fig. 6 of a sweep over eta_bw: %v", err)
+	s, err := sweep.Open(sd)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return dir, s
 }

@@ -233,27 +233,34 @@ func changedKeys(got, want []byte, task params.Task) string {
 	if err != nil {
 		return ""
 	}
-	jg, _ := pg.MarshalJSON()
-	jw, _ := pw.MarshalJSON()
-	var mg, mw map[string]json.RawMessage
-	json.Unmarshal(jg, &mg)
-	json.Unmarshal(jw, &mw)
-	var keys []string
-	for k, v := range mg {
-		if w, ok := mw[k]; !ok || string(w) != string(v) {
-			keys = append(keys, k)
-		}
-	}
-	for k := range mw {
-		if _, ok := mg[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
+	keys := differingKeys(pg, pw)
 	if len(keys) == 0 {
 		return "the same params, written differently"
 	}
-	slices.Sort(keys)
 	return "changed: " + strings.Join(keys, ", ")
+}
+
+// differingKeys names, sorted, the params keys whose values differ
+// between a and b.
+func differingKeys(a, b *params.Params) []string {
+	ja, _ := a.MarshalJSON()
+	jb, _ := b.MarshalJSON()
+	var ma, mb map[string]json.RawMessage
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	var keys []string
+	for k, v := range ma {
+		if w, ok := mb[k]; !ok || string(w) != string(v) {
+			keys = append(keys, k)
+		}
+	}
+	for k := range mb {
+		if _, ok := ma[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // readSummary reads a cell's summary.json.

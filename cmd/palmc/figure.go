@@ -79,7 +79,7 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 					// start there, and switch in new results, until it is
 					// written (a new run's switch removes it).
 					if fi, err := os.Stat(args[1]); err == nil && fi.IsDir() {
-						folder, err := runfolder.Open(args[1], strings.Split(cmd.Root().Annotations["command"], "\x00"))
+						folder, err := openFolder(cmd, args[1], commandLine(cmd))
 						var busy *runfolder.BusyError
 						if errors.As(err, &busy) {
 							return fmt.Errorf("figure fig3: %w", err)
