@@ -96,7 +96,7 @@ func (f *Folder) recover() error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, stagePrefix) || isTemp(name) {
+		if strings.HasPrefix(name, stagePrefix) || strings.HasPrefix(name, donePrefix) || isTemp(name) {
 			if err := os.RemoveAll(f.Path(name)); err != nil {
 				return fmt.Errorf("run folder %s: removing %s, left by a palmc that was stopped: %w", f.Dir, name, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 
 	"palmc/store"
@@ -23,17 +24,25 @@ import (
 //  3. every name it brings replaces the folder's entry of that name (the
 //     old entry is moved into the commit folder first, if it is a folder
 //     or the new one is), every name to remove is moved there too;
-//  4. the commit folder, now holding only old entries, is removed.
+//  4. the commit folder, now holding only old entries, is renamed to a
+//     fresh .palmc-old-* name in one step, and that folder is removed.
 //
 // Each step can be repeated after a crash with the same outcome. Until
 // step 2 the folder is untouched; a stage left by a killed palmc is
-// removed by the next one.
+// removed by the next one, and so is a .palmc-old-* folder, whatever a
+// kill left of it. The commit folder keeps its manifest until it is
+// renamed away, so a commit folder is always one whose switch can be
+// finished; one without a manifest that holds only old entries (left by
+// a palmc that removed the commit folder in place, as palmc did before
+// step 4 renamed it) is the end of a finished switch, and is removed.
 
 const (
 	stagePrefix = ".palmc-stage-"
 	commitDir   = ".palmc-commit"
 	manifest    = ".manifest.json"
 	oldPrefix   = ".old-"
+	// donePrefix names a finished commit folder on its way out.
+	donePrefix = ".palmc-old-"
 )
 
 // crashAfter, in tests, stops a commit as if palmc were killed after that
@@ -145,6 +154,9 @@ func (s *Stage) Commit(remove []string) error {
 func (f *Folder) applyCommit() error {
 	c := f.Path(commitDir)
 	b, err := os.ReadFile(filepath.Join(c, manifest))
+	if errors.Is(err, os.ErrNotExist) {
+		return f.removeFinishedCommit(c)
+	}
 	if err != nil {
 		return err
 	}
@@ -193,7 +205,73 @@ func (f *Folder) applyCommit() error {
 	if err := syncDir(f.Dir); err != nil {
 		return err
 	}
-	return os.RemoveAll(c)
+	return f.discardCommit(c)
+}
+
+// discardCommit is step 4: the commit folder c, holding only old entries,
+// leaves in one rename, then goes.
+func (f *Folder) discardCommit(c string) error {
+	done, err := os.MkdirTemp(f.Dir, donePrefix)
+	if err != nil {
+		return err
+	}
+	// A folder renamed onto an empty one replaces it (rename(2); Go's
+	// os.Rename refuses an existing folder).
+	if err := syscall.Rename(c, done); err != nil {
+		os.Remove(done)
+		return &os.LinkError{Op: "rename", Old: c, New: done, Err: err}
+	}
+	if crashed() {
+		return errCrashed
+	}
+	return removeTree(done)
+}
+
+// removeFinishedCommit removes a commit folder c that has no manifest: the
+// remains of a finished switch whose commit folder a palmc was removing in
+// place when it was stopped. Anything in it but old entries means it is
+// not that, and it is left to the user.
+func (f *Folder) removeFinishedCommit(c string) error {
+	entries, err := os.ReadDir(c)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), oldPrefix) {
+			return fmt.Errorf("%s has no %s and holds %s, which no palmc left there: see what it is, and remove it", c, manifest, e.Name())
+		}
+	}
+	return f.discardCommit(c)
+}
+
+// removeTree removes dir and everything in it, one entry at a time (a
+// crash in tests may stop it after any of them; see crashAfter).
+func removeTree(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return os.RemoveAll(dir)
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() {
+			err = removeTree(p)
+		} else {
+			err = os.Remove(p)
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if crashed() {
+			return errCrashed
+		}
+	}
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // moveAside moves path, if it exists, into the commit folder c.

@@ -113,9 +113,10 @@ func TestCommitReplacesTheWholeRun(t *testing.T) {
 	}
 }
 
-// A palmc killed at any point of a commit leaves the folder so that the
-// next Open shows either the whole old run (switch not decided) or the
-// whole new run (decided), never a mix.
+// A palmc killed at any point of a commit, the removal of the old entries
+// included, leaves the folder so that the next Open shows either the whole
+// old run (switch not decided) or the whole new run (decided), never a mix,
+// and nothing of the commit behind.
 func TestCommitSurvivesAKillAtEveryStep(t *testing.T) {
 	for stop := 0; ; stop++ {
 		dir := t.TempDir()
@@ -146,6 +147,9 @@ func TestCommitSurvivesAKillAtEveryStep(t *testing.T) {
 			t.Fatalf("kill after step %d: Open: %v", stop, err)
 		}
 		f.Close()
+		if h, _ := filepath.Glob(filepath.Join(dir, ".palmc-*")); len(h) > 0 {
+			t.Fatalf("kill after step %d: left behind after Open: %v", stop, h)
+		}
 		got := tree(t, dir)
 		if got["results.npz"] == "old results" {
 			equalTrees(t, "kill before the switch was decided", got, oldRun)
@@ -228,5 +232,38 @@ func TestCommitDoesNotFollowLinks(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "plots", "a.png")); string(b) != "new a" {
 		t.Fatalf("plots/a.png = %q", b)
+	}
+}
+
+// A commit folder whose manifest is gone and that holds only old entries
+// is what a palmc that removed the commit folder in place left when it was
+// killed (the manifest went first): the switch was finished, and the next
+// Open removes the rest. Anything else in such a folder is left alone and
+// named.
+func TestOpenFinishesAnInterruptedRemoval(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range newRun {
+		write(t, filepath.Join(dir, name), text)
+	}
+	write(t, filepath.Join(dir, commitDir, oldPrefix+"plots", "b.png"), "old b")
+	write(t, filepath.Join(dir, commitDir, oldPrefix+CheckpointFile), "old checkpoint")
+	os.MkdirAll(filepath.Join(dir, ".palmc-old-123", oldPrefix+"plots"), 0o755)
+	f, err := Open(dir, nil)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	f.Close()
+	equalTrees(t, "after Open", tree(t, dir), newRun)
+	if h, _ := filepath.Glob(filepath.Join(dir, ".palmc-*")); len(h) > 0 {
+		t.Errorf("left behind: %v", h)
+	}
+
+	write(t, filepath.Join(dir, commitDir, "results.npz"), "whose?")
+	_, err = Open(dir, nil)
+	if err == nil || !strings.Contains(err.Error(), "holds results.npz") {
+		t.Fatalf("Open of a commit folder without manifest with a new entry: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, commitDir, "results.npz")); string(b) != "whose?" {
+		t.Fatal("the unknown entry was removed")
 	}
 }
