@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,8 +22,10 @@ import (
 // the process's control group limits it (a batch job's memory request: the
 // group's limit less what the group uses, for its own group and every
 // group above it) or its address space is limited (ulimit -v: the limit
-// less what the process has mapped); and where the number comes from. It
-// returns 0 when nothing can be read.
+// less what the process has mapped); and where the number comes from. The
+// heap this process holds but no longer uses (a finished run's, in a
+// sweep that runs cells one after the other) counts as available: the
+// next run reuses it. It returns 0 when nothing can be read.
 func Available() (int64, string) {
 	avail, from := int64(0), ""
 	take := func(b int64, why string) {
@@ -32,19 +36,37 @@ func Available() (int64, string) {
 			avail, from = b, why
 		}
 	}
+	free, released := spareHeap()
 	if kb, ok := procField("/proc/meminfo", "MemAvailable:"); ok {
-		take(kb<<10, "available on this machine")
+		take(kb<<10+free, "available on this machine")
 	}
 	for _, g := range cgroupLimits() {
-		take(g, "left under this process's memory limit (control group)")
+		take(g+free, "left under this process's memory limit (control group)")
 	}
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &rl); err == nil && rl.Cur < 1<<62 {
 		if kb, ok := procField("/proc/self/status", "VmSize:"); ok {
-			take(int64(rl.Cur)-kb<<10, "left under this process's address-space limit (ulimit -v)")
+			take(int64(rl.Cur)-kb<<10+free+released, "left under this process's address-space limit (ulimit -v)")
 		}
 	}
 	return avail, from
+}
+
+// spareHeap returns the heap that this process holds and does not use:
+// free, still in memory, and released, given back to the system but still
+// mapped (it counts against ulimit -v). It collects the garbage first, so
+// that a finished run's memory counts.
+func spareHeap() (free, released int64) {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	v := func(x metrics.Sample) int64 {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(min(x.Value.Uint64(), 1<<62))
+	}
+	return v(s[0]), v(s[1])
 }
 
 // procField reads a "Name:  value kB" line of a /proc file, in kB.
@@ -115,18 +137,34 @@ func readInt(path string) (int64, error) {
 // what needs it: a *Refusal. A negative o.MaxMemory checks nothing.
 func CheckMemory(p *params.Params, o Options) error { return checkMemory(p, o) }
 
+// MemoryNeed returns the estimated peak memory of a run of p with the
+// options o, in bytes (see experiment.Memory).
+func MemoryNeed(p *params.Params, o Options) (float64, error) {
+	_, need, err := memoryParts(p, o)
+	return need, err
+}
+
+// memoryParts returns the parts of the memory a run needs and their sum.
+func memoryParts(p *params.Params, o Options) ([]experiment.MemoryPart, float64, error) {
+	parts, err := experiment.Memory(p, experiment.Options{Task: o.Task, Compare: o.Compare, SharedInput: o.SharedInput})
+	if err != nil {
+		return nil, 0, err
+	}
+	need := 0.0
+	for _, pt := range parts {
+		need += pt.Bytes
+	}
+	return parts, need, nil
+}
+
 // checkMemory is CheckMemory.
 func checkMemory(p *params.Params, o Options) error {
 	if o.MaxMemory < 0 {
 		return nil
 	}
-	parts, err := experiment.Memory(p, experiment.Options{Task: o.Task, Compare: o.Compare, SharedInput: o.SharedInput})
+	parts, need, err := memoryParts(p, o)
 	if err != nil {
 		return refuse(err)
-	}
-	need := 0.0
-	for _, pt := range parts {
-		need += pt.Bytes
 	}
 	limit, from := float64(o.MaxMemory), "allowed by --max-memory"
 	if o.MaxMemory == 0 {

@@ -79,7 +79,9 @@
 //
 // Run runs the cells not done on this machine, several at once, each in a
 // goroutine, holding the sweep's lock alone: a second Run is refused with
-// a *BusyError. A signal saves the running cells to their checkpoints; the
+// a *BusyError. The cells that run at once need together at most the
+// memory available when Run starts; a cell that needs more than it may
+// have is refused before any runs. A signal saves the running cells to their checkpoints; the
 // next Run resumes them. RunTask runs one task of a Slurm array (palmc
 // sweep cell); tasks hold the lock together. Slurm writes the array and
 // gather scripts and submits them (see slurm.go). Gather writes the

@@ -46,7 +46,10 @@ type RunReport struct {
 // simulating its networks one at a time. It holds the sweep's lock: a
 // second palmc sweep run on the folder is refused (*BusyError). A sweep
 // folder edited by hand (a cell folder missing, a params.json changed) is
-// refused before anything runs. When stop ends, no more cells start and
+// refused before anything runs, and so are cells that need more memory
+// than they may have; the cells that run at once need together at most
+// the memory available when the run starts (see planMemory), so fewer
+// than Workers may run at once. When stop ends, no more cells start and
 // the running ones are saved to their checkpoints; a later Run resumes
 // them. The error reports the cells that failed or were interrupted.
 func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, error) {
@@ -91,6 +94,10 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	mem, err := s.planMemory(todo, min(workers, len(todo)), o.Log)
+	if err != nil {
+		return nil, err
+	}
 	doneBefore := 0
 	for _, st := range statuses {
 		if st.State == Done {
@@ -109,10 +116,19 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 			defer wg.Done()
 			for st := range queue {
 				c := st.Cell
+				// A cell starts when the memory it needs is free.
+				if mem.sem != nil {
+					if mem.sem.Acquire(stop, mem.bytes(c.Index)) != nil {
+						continue
+					}
+				}
 				disp.started(c)
 				state, err := s.runGuarded(stop, abort, c, CellOptions{Command: o.Command, Log: o.Log,
 					Progress: func(p experiment.Progress) { disp.progress(c.Index, p) }})
 				disp.ended(c, state, err)
+				if mem.sem != nil {
+					mem.sem.Release(mem.bytes(c.Index))
+				}
 				mu.Lock()
 				rep.Ran++
 				switch state {

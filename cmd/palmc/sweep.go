@@ -144,7 +144,10 @@ func newSweepRunCmd() *cobra.Command {
 once (default: one per core), each through its run folder as palmc run does
 (one seed per cell, so the results are those of palmc run on the cell's
 folder). One progress display shows the whole sweep: cells done, running,
-failed, and the time left.
+failed, and the time left. The cells that run at once fit together in the
+memory available when the run starts: fewer than --workers run at once when
+they would not (palmc says so), and cells that need more memory than they
+may have are refused before any runs, as palmc run refuses them.
 
 Ctrl-C (or SIGTERM, SIGHUP, SIGUSR1) saves the running cells to their
 checkpoints (again: stop at once); palmc sweep run DIR again resumes them and
