@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"palmc/inputfile"
 )
 
 // The IDX format of the MNIST files.
@@ -94,7 +96,7 @@ func openIDX(name, path string) (*idxFile, error) {
 	case !fi.Mode().IsRegular():
 		return nil, fmt.Errorf("dataset: %s: %s: not a regular file", name, path)
 	}
-	f, err := os.Open(path)
+	f, _, err := inputfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %s: %s: %v", name, path, unwrapPath(err))
 	}

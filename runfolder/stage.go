@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"palmc/inputfile"
 	"palmc/store"
 )
 
@@ -153,7 +154,7 @@ func (s *Stage) Commit(remove []string) error {
 // applyCommit carries out steps 3 and 4 of a decided switch.
 func (f *Folder) applyCommit() error {
 	c := f.Path(commitDir)
-	b, err := os.ReadFile(filepath.Join(c, manifest))
+	b, err := inputfile.Read(filepath.Join(c, manifest), 16<<20)
 	if errors.Is(err, os.ErrNotExist) {
 		return f.removeFinishedCommit(c)
 	}

@@ -12,6 +12,10 @@ import (
 	"palmc/params"
 )
 
+// MaxSummarySize is the largest summary.json palmc reads, far above what a
+// run writes.
+const MaxSummarySize = 64 << 20
+
 // Float is a number of summary.json. JSON has no NaN or infinities, which
 // a diverging network or an undefined angle produce: they are written as
 // the strings "NaN", "Infinity" and "-Infinity" (Python's float() reads

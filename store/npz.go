@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"palmc/inputfile"
 )
 
 // Array is an n-dimensional float64 array in row-major order.
@@ -115,11 +117,15 @@ func ReadRecordedMeta(path string) (map[string]Array, map[string]string, error) 
 // readNPZ reads the numeric arrays and the strings of an npz file, those
 // whose key keep accepts (all with a nil keep).
 func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]string, error) {
-	z, err := zip.OpenReader(path)
+	f, fi, err := inputfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer z.Close()
+	defer f.Close()
+	z, err := zip.NewReader(f, fi.Size())
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: %s: %w", path, err)
+	}
 	members := append([]*zip.File(nil), z.File...)
 	sort.Slice(members, func(i, j int) bool { return members[i].Name < members[j].Name })
 	arrays, texts := map[string]Array{}, map[string]string{}

@@ -83,7 +83,7 @@ func (s *Sweep) RunCell(stop, abort context.Context, c IndexCell, o CellOptions)
 		out, err = folder.Resume(stop, abort, ro)
 	} else {
 		path := folder.Path(runfolder.ParamsFile)
-		text, rerr := os.ReadFile(path)
+		text, rerr := params.ReadFile(path)
 		if rerr != nil {
 			return Failed, rerr
 		}

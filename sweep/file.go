@@ -14,6 +14,7 @@ import (
 
 	"github.com/agnivade/levenshtein"
 
+	"palmc/inputfile"
 	"palmc/params"
 )
 
@@ -67,10 +68,14 @@ type Axis struct {
 // file (relative to the sweep file's folder).
 type Reader func(path string) ([]byte, error)
 
+// MaxFileSize is the largest sweep file palmc reads, far above any real
+// one; bases are params files (params.MaxFileSize).
+const MaxFileSize = 64 << 20
+
 // Load reads and checks the sweep file at path; bases are read relative to
 // its folder.
 func Load(path string) (*File, error) {
-	text, err := os.ReadFile(path)
+	text, err := inputfile.Read(path, MaxFileSize)
 	if err != nil {
 		return nil, &Refusal{fmt.Errorf("sweep file: %w", err)}
 	}
@@ -79,7 +84,7 @@ func Load(path string) (*File, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, filepath.FromSlash(p))
 		}
-		return os.ReadFile(p)
+		return params.ReadFile(p)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"palmc/inputfile"
 	"palmc/params"
 	"palmc/runfolder"
 	"palmc/store"
@@ -31,6 +32,14 @@ const (
 	// SlurmDir holds the Slurm scripts, their logs and the submitted jobs.
 	SlurmDir = "slurm"
 )
+
+// maxIndexSize is the largest index.json palmc reads: more than the
+// index of MaxCells cells with long grid values.
+const maxIndexSize = 1 << 30
+
+// maxSmallFile bounds the other files of a sweep folder that palmc reads
+// (a cell's record, summary.json, the Slurm jobs).
+const maxSmallFile = 64 << 20
 
 // indexFormat is the version of index.json.
 const indexFormat = 1
@@ -81,7 +90,7 @@ type Sweep struct {
 
 // Open reads the sweep folder dir. It takes no lock.
 func Open(dir string) (*Sweep, error) {
-	b, err := os.ReadFile(filepath.Join(dir, IndexFile))
+	b, err := inputfile.Read(filepath.Join(dir, IndexFile), maxIndexSize)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			if _, serr := os.Stat(dir); serr != nil {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"palmc/inputfile"
 	"palmc/store"
 )
 
@@ -49,7 +50,16 @@ type sweepLock struct{ f *os.File }
 // without waiting.
 func lock(dir string, exclusive bool, command []string) (*sweepLock, error) {
 	path := filepath.Join(dir, lockFile)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, store.FileMode)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, store.FileMode)
+	if err == nil {
+		var fi os.FileInfo
+		if fi, err = f.Stat(); err == nil && !fi.Mode().IsRegular() {
+			err = fmt.Errorf("%s: %w", path, inputfile.ErrNotRegular)
+		}
+		if err != nil {
+			f.Close()
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("locking sweep %s: %w", dir, err)
 	}
@@ -62,7 +72,7 @@ func lock(dir string, exclusive bool, command []string) (*sweepLock, error) {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			busy := &BusyError{Dir: dir}
 			var h lockHolder
-			if b, rerr := io.ReadAll(f); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
+			if b, rerr := io.ReadAll(io.LimitReader(f, 1<<20)); rerr == nil && json.Unmarshal(b, &h) == nil && h.PID > 0 {
 				busy.Holder = &h
 			}
 			return nil, busy

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +48,7 @@ func (s *Sweep) planMemory(todo []CellStatus, workers int, log io.Writer) (*memo
 	var needs []float64
 	var over []string
 	for _, st := range todo {
-		text, err := os.ReadFile(filepath.Join(s.CellDir(st.Cell), runfolder.ParamsFile))
+		text, err := params.ReadFile(filepath.Join(s.CellDir(st.Cell), runfolder.ParamsFile))
 		if err != nil {
 			continue // the cell fails on its own, saying why
 		}

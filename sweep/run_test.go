@@ -298,9 +298,14 @@ func TestEditedFolder(t *testing.T) {
 func TestStates(t *testing.T) {
 	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--max-memory", "1K"], "seeds": [1, 2, 3]}`)
 	ctx := context.Background()
-	_, err := s.Run(ctx, ctx, RunOptions{Quiet: true, Cells: []int{0}})
-	if err == nil || !strings.Contains(err.Error(), "1 cells failed") || !strings.Contains(err.Error(), "memory") {
+	// Run refuses the cells before any runs; a Slurm task runs its cell
+	// alone, which then fails.
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true, Cells: []int{0}}); err == nil || !strings.Contains(err.Error(), "need more memory") {
 		t.Fatalf("run: %v", err)
+	}
+	state, err := s.RunCell(ctx, ctx, s.Index.Cells[0], CellOptions{})
+	if state != Failed || err == nil || !strings.Contains(err.Error(), "memory") {
+		t.Fatalf("cell: %s %v", state, err)
 	}
 	f, err := runfolder.Open(s.CellDir(s.Index.Cells[1]), []string{"palmc", "test"})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"text/template"
 	"time"
 
+	"palmc/inputfile"
 	"palmc/runfolder"
 	"palmc/store"
 )
@@ -291,7 +292,7 @@ func sbatch(args ...string) (string, error) {
 // readJobs reads the submissions recorded in DIR/slurm/jobs.json.
 func readJobs(sd string) []submission {
 	var subs []submission
-	if b, err := os.ReadFile(filepath.Join(sd, jobsFile)); err == nil {
+	if b, err := inputfile.Read(filepath.Join(sd, jobsFile), maxSmallFile); err == nil {
 		json.Unmarshal(b, &subs)
 	}
 	return subs

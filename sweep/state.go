@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"palmc/inputfile"
 	"palmc/params"
 	"palmc/runfolder"
 )
@@ -51,7 +52,7 @@ type record struct {
 }
 
 func readRecord(dir string) *record {
-	b, err := os.ReadFile(filepath.Join(dir, recordFile))
+	b, err := inputfile.Read(filepath.Join(dir, recordFile), maxSmallFile)
 	if err != nil {
 		return nil
 	}
@@ -189,7 +190,7 @@ func (s *Sweep) extraDirs() []string {
 // index names, or "" when it is the same.
 func (s *Sweep) paramsChanged(c IndexCell) string {
 	path := filepath.Join(s.CellDir(c), runfolder.ParamsFile)
-	text, err := os.ReadFile(path)
+	text, err := params.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return "its params.json is missing"
@@ -265,7 +266,7 @@ func differingKeys(a, b *params.Params) []string {
 
 // readSummary reads a cell's summary.json.
 func readSummary(path string) (*runfolder.Summary, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path, runfolder.MaxSummarySize)
 	if err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func writeNew(path string, b []byte, force bool, hint string) error {
 	if err := regularOrAbsent(path); err != nil {
 		return err
 	}
-	old, err := os.ReadFile(path)
+	old, err := params.ReadFile(path)
 	switch {
 	case err == nil && bytes.Equal(old, b):
 		return nil

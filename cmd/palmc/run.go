@@ -161,7 +161,7 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, runfolder.ParamsFile)
 	}
-	text, err := os.ReadFile(path)
+	text, err := params.ReadFile(path)
 	if err != nil {
 		return usage("run: --params: %v", err)
 	}
