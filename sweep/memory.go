@@ -47,18 +47,16 @@ func (s *Sweep) planMemory(todo []CellStatus, workers int, log io.Writer) (*memo
 	}
 	var needs []float64
 	var over []string
+	// The seed does not change the memory a cell needs.
+	byPoint := map[string]float64{}
 	for _, st := range todo {
-		text, err := params.ReadFile(filepath.Join(s.CellDir(st.Cell), runfolder.ParamsFile))
-		if err != nil {
-			continue // the cell fails on its own, saying why
-		}
-		p, _, err := params.Parse(text, s.Index.Task)
-		if err != nil {
-			continue
-		}
-		need, err := runfolder.MemoryNeed(p, ro)
-		if err != nil {
-			continue
+		need, ok := byPoint[pointKey(st.Cell)]
+		if !ok {
+			var err error
+			if need, err = s.cellNeed(st.Cell, ro); err != nil {
+				continue // the cell fails on its own, saying why
+			}
+			byPoint[pointKey(st.Cell)] = need
 		}
 		if limit > 0 && need > limit {
 			over = append(over, fmt.Sprintf("  %s: about %s", st.Cell.Dir, runfolder.FormatBytes(need)))
@@ -98,6 +96,19 @@ func (s *Sweep) planMemory(todo []CellStatus, workers int, log io.Writer) (*memo
 	return plan, nil
 }
 
+// cellNeed estimates the memory a cell's run needs, from its params.json.
+func (s *Sweep) cellNeed(c IndexCell, ro runfolder.Options) (float64, error) {
+	text, err := params.ReadFile(filepath.Join(s.CellDir(c), runfolder.ParamsFile))
+	if err != nil {
+		return 0, err
+	}
+	p, _, err := params.Parse(text, s.Index.Task)
+	if err != nil {
+		return 0, err
+	}
+	return runfolder.MemoryNeed(p, ro)
+}
+
 // bytes returns the memory a cell reserves while it runs.
 func (p *memoryPlan) bytes(cell int) int64 {
 	if n, ok := p.need[cell]; ok {
@@ -112,4 +123,16 @@ func sumOf(xs []float64) float64 {
 		s += x
 	}
 	return s
+}
+
+// pointKey names a cell's variant and grid point: cells with the same key
+// differ only in their seed.
+func pointKey(c IndexCell) string {
+	var b strings.Builder
+	b.WriteString(c.Variant)
+	for _, v := range c.Values {
+		b.WriteByte(0)
+		b.Write(v)
+	}
+	return b.String()
 }

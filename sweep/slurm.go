@@ -76,6 +76,8 @@ type SlurmReport struct {
 	Left []string
 	// Failed lists the cells that failed before, which run again.
 	Failed []string
+	// Warnings are things about the scripts to know before submitting.
+	Warnings []string
 	// ArrayJob and GatherJob are the submitted jobs' ids.
 	ArrayJob, GatherJob string
 }
@@ -98,6 +100,12 @@ func parseSlurmTime(s string) (time.Duration, error) {
 	m := slurmTime.FindStringSubmatch(s)
 	if m == nil {
 		return 0, fmt.Errorf("%q is not a Slurm time (HH:MM:SS, D-HH:MM:SS or minutes)", s)
+	}
+	for _, f := range m[1:] {
+		// Slurm's longest limit is a year or so; this bounds the sums below.
+		if len(f) > 6 {
+			return 0, fmt.Errorf("%q is not a Slurm time: %s is too large", s, f)
+		}
 	}
 	n := func(i int) time.Duration {
 		v, _ := strconv.Atoi(m[i])
@@ -130,9 +138,15 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 		return nil, err
 	}
 	for _, p := range []string{dir, o.Palmc} {
-		if strings.ContainsAny(p, " \t\n'\"\\$`") {
-			return nil, refusef("slurm: %q: a path with blanks, quotes or $ cannot go into #SBATCH lines; move it", p)
+		if strings.ContainsFunc(p, func(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' }) {
+			return nil, refusef("slurm: %q: a path with a backslash or a control character (a line break, a tab) cannot go into a Slurm script; rename it", p)
 		}
+	}
+	if strings.Contains(strings.ToLower(dir), "packjob") {
+		return nil, refusef("slurm: %q: sbatch removes the word \"packjob\" from #SBATCH lines, and the log files' path would lose it; rename the folder", dir)
+	}
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	signal := o.SignalBefore
 	if o.Time != "" {
@@ -216,11 +230,13 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 		common = append(common, "--mem="+o.Mem)
 	}
 	common = append(common, fmt.Sprintf("--cpus-per-task=%d", max(o.CPUsPerTask, 1)))
-	for _, a := range o.SbatchArgs {
-		if strings.ContainsAny(a, "\n\r") {
-			return nil, refusef("slurm: --sbatch-arg %q: one argument per line", a)
-		}
-		common = append(common, a)
+	common = append(common, o.SbatchArgs...)
+	if err := s.checkSlurmMemory(o.Mem); err != nil {
+		return nil, err
+	}
+	if last := (len(sts) - 1) / block; last >= defaultMaxArraySize {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("the array's task ids go up to %d; Slurm's default MaxArraySize (%d) allows ids below %d only, and sbatch refuses a larger array unless the cluster raised it (scontrol show config | grep MaxArraySize): with --block %d the ids end at %d",
+			last, defaultMaxArraySize, defaultMaxArraySize, (len(sts)+defaultMaxArraySize-1)/defaultMaxArraySize, (len(sts)-1)/((len(sts)+defaultMaxArraySize-1)/defaultMaxArraySize)))
 	}
 	array, allDone := arrayRange(rep.Tasks), false
 	if array == "" {
@@ -229,8 +245,17 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 	if o.MaxParallel > 0 {
 		array += "%" + strconv.Itoa(o.MaxParallel)
 	}
+	var lines []string
+	for _, c := range common {
+		lines = append(lines, sbatchWord(c))
+	}
+	logs := filepath.Join(dir, SlurmDir, logsDir)
 	data := scriptData{Dir: dir, Palmc: o.Palmc, Name: name, Array: array, Block: block, Signal: sigSec,
-		Common: common, Cells: len(sts), AllDone: allDone, Task: string(s.Index.Task), Logs: filepath.Join(dir, SlurmDir, logsDir),
+		Common: lines, Cells: len(sts), AllDone: allDone, Task: string(s.Index.Task), Logs: logs,
+		ArrayOutput: sbatchWord("--output=" + slurmPattern(logs) + "/task-%a.log"), GatherOutput: sbatchWord("--output=" + slurmPattern(logs) + "/gather.log"),
+		Run:    shellWords(o.Palmc, "sweep", "cell", dir) + ` "$SLURM_ARRAY_TASK_ID" --block ` + strconv.Itoa(block) + " --requeue",
+		Gather: shellWords(o.Palmc, "sweep", "gather", dir),
+		QDir:   shellWord(dir), QArray: shellWord(filepath.Join(dir, SlurmDir, ArrayScript)), QGather: shellWord(filepath.Join(dir, SlurmDir, GatherScript)),
 		Made: time.Now().Format("2006-01-02 15:04:05"), Build: runfolder.BuildInfo().String()}
 	rep.Array, rep.Gather = filepath.Join(sd, ArrayScript), filepath.Join(sd, GatherScript)
 	for _, sc := range []struct {
@@ -348,13 +373,136 @@ func arrayRange(ids []int) string {
 	return strings.Join(parts, ",")
 }
 
-// scriptData fills the scripts' templates.
+// scriptData fills the scripts' templates. Dir, Palmc and Logs are for
+// the comments; ArrayOutput, GatherOutput and Common are #SBATCH options
+// as sbatch reads them, Run and Gather shell command lines, QDir, QArray
+// and QGather paths for the shell, all quoted.
 type scriptData struct {
 	Dir, Palmc, Name, Array, Task, Logs, Made, Build string
+	ArrayOutput, GatherOutput, Run, Gather           string
+	QDir, QArray, QGather                            string
 	Block, Signal, Cells                             int
 	AllDone                                          bool
 	Common                                           []string
 }
+
+// defaultMaxArraySize is Slurm's default MaxArraySize: array task ids
+// below it are allowed.
+const defaultMaxArraySize = 1001
+
+// check checks the options that go into the scripts as they are, which
+// sbatch would otherwise take for something else or refuse only once
+// submitted.
+func (o SlurmOptions) check() error {
+	var errs []string
+	if o.Partition != "" && !slurmNames.MatchString(o.Partition) {
+		errs = append(errs, fmt.Sprintf("--partition %q: a partition's name, or names separated by commas (letters, digits and . _ + -)", o.Partition))
+	}
+	if o.Mem != "" && !slurmMem.MatchString(o.Mem) {
+		errs = append(errs, fmt.Sprintf("--mem %q: a size such as 4G, 500M or 4096 (MiB): digits and one of K, M, G, T", o.Mem))
+	}
+	if o.CPUsPerTask < 0 {
+		errs = append(errs, fmt.Sprintf("--cpus-per-task %d: at least 1", o.CPUsPerTask))
+	}
+	if o.SignalBefore < 0 {
+		errs = append(errs, fmt.Sprintf("--signal-before %s: must not be negative", o.SignalBefore))
+	}
+	for _, a := range o.SbatchArgs {
+		switch {
+		case !strings.HasPrefix(a, "-"):
+			errs = append(errs, fmt.Sprintf("--sbatch-arg %q: an sbatch option, such as --account=lab", a))
+		case strings.ContainsFunc(a, func(r rune) bool { return r < ' ' || r == 0x7f }):
+			errs = append(errs, fmt.Sprintf("--sbatch-arg %q: one option without line breaks or control characters", a))
+		case strings.Contains(strings.ToLower(a), "packjob"):
+			errs = append(errs, fmt.Sprintf("--sbatch-arg %q: sbatch removes the word \"packjob\" from #SBATCH lines", a))
+		}
+	}
+	if len(errs) > 0 {
+		return refusef("slurm: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// slurmNames matches a partition name, or a list of them; slurmMem a
+// memory size of sbatch --mem.
+var (
+	slurmNames = regexp.MustCompile(`^[A-Za-z0-9_.+-]+(,[A-Za-z0-9_.+-]+)*$`)
+	slurmMem   = regexp.MustCompile(`^[0-9]+[KMGTkmgt]?$`)
+)
+
+// checkSlurmMemory refuses a --mem smaller than what a cell needs (as
+// palmc run estimates it): the cell would be refused, or killed, in its
+// job. --mem 0 (a node's whole memory) and cells whose flags turn the
+// check off (--max-memory) are not checked.
+func (s *Sweep) checkSlurmMemory(mem string) error {
+	ro := s.Flags.RunOptions(s.Index.Task)
+	if mem == "" || ro.MaxMemory != 0 {
+		return nil
+	}
+	b, err := runfolder.ParseBytes(mem)
+	if err != nil || b == 0 {
+		return nil
+	}
+	limit := float64(b)
+	if !strings.ContainsAny(mem, "KMGTkmgt") {
+		limit *= 1 << 20 // sbatch --mem counts MiB by default
+	}
+	need, worst := 0.0, ""
+	seen := map[string]bool{}
+	for _, c := range s.Index.Cells {
+		// The seed does not change the memory a cell needs.
+		k := pointKey(c)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if n, err := s.cellNeed(c, ro); err == nil && n > need {
+			need, worst = n, c.Dir
+		}
+	}
+	if need > limit {
+		return refusef("slurm: --mem %s: %s needs about %s, more than that (palmc run refuses a run that does not fit in its job's memory): ask for more", mem, worst, runfolder.FormatBytes(need))
+	}
+	return nil
+}
+
+// shellWord quotes s for a POSIX shell, leaving words of plain characters
+// as they are.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plainRune(r) }) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellWords quotes each word and joins them.
+func shellWords(words ...string) string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = shellWord(w)
+	}
+	return strings.Join(out, " ")
+}
+
+// sbatchWord quotes s as one argument of an #SBATCH line, as sbatch reads
+// it: in double quotes, with \ before " and \, when it holds anything but
+// plain characters (blanks, quotes, # and \ are special to sbatch).
+func sbatchWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool { return !plainRune(r) }) {
+		return s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// plainRune reports characters that neither a shell nor sbatch treats
+// specially.
+func plainRune(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_./:=@%+,-", r)
+}
+
+// slurmPattern writes a path for a Slurm file name pattern (--output), in
+// which % introduces a replacement: a % of the path is written %%.
+func slurmPattern(path string) string { return strings.ReplaceAll(path, "%", "%%") }
 
 var arrayTemplate = template.Must(template.New("array").Parse(`#!/bin/bash
 # A Slurm job array for the palmc sweep in {{.Dir}}
@@ -371,19 +519,19 @@ var arrayTemplate = template.Must(template.New("array").Parse(`#!/bin/bash
 # --signal=USR1 JOB_TASK does the same by hand; plain scancel saves the
 # checkpoint and ends the task. Logs: {{.Logs}}/task-<T>.log.
 #
-# Submit with palmc sweep slurm {{.Dir}} --submit (it submits the gather
+# Submit with palmc sweep slurm {{.QDir}} --submit (it submits the gather
 # job too, and again only the cells not done), or by hand:
-#   sbatch {{.Dir}}/slurm/array.sbatch
-#   sbatch --dependency=afterok:<array job id> {{.Dir}}/slurm/gather.sbatch
+#   sbatch {{.QArray}}
+#   sbatch --dependency=afterok:<array job id> {{.QGather}}
 #SBATCH --job-name={{.Name}}
 #SBATCH --array={{.Array}}
-#SBATCH --output={{.Logs}}/task-%a.log
+#SBATCH {{.ArrayOutput}}
 #SBATCH --open-mode=append
 #SBATCH --requeue
 #SBATCH --signal=B:USR1@{{.Signal}}
 {{range .Common}}#SBATCH {{.}}
 {{end}}
-exec {{.Palmc}} sweep cell {{.Dir}} "$SLURM_ARRAY_TASK_ID" --block {{.Block}} --requeue
+exec {{.Run}}
 `))
 
 var gatherTemplate = template.Must(template.New("gather").Parse(`#!/bin/bash
@@ -393,12 +541,12 @@ var gatherTemplate = template.Must(template.New("gather").Parse(`#!/bin/bash
 # {{.Build}}.
 # Submitted with
 # --dependency=afterok:<array job id>: if a cell fails, Slurm does not run
-# it (palmc sweep status {{.Dir}} shows why; palmc sweep gather {{.Dir}}
+# it (palmc sweep status {{.QDir}} shows why; palmc sweep gather {{.QDir}}
 # gathers what is done).
 #SBATCH --job-name={{.Name}}-gather
-#SBATCH --output={{.Logs}}/gather.log
+#SBATCH {{.GatherOutput}}
 #SBATCH --open-mode=append
 {{range .Common}}#SBATCH {{.}}
 {{end}}
-exec {{.Palmc}} sweep gather {{.Dir}}
+exec {{.Gather}}
 `))

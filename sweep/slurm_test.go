@@ -2,7 +2,10 @@ package sweep
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,7 +32,7 @@ func TestParseSlurmTime(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "2h", "1:2:3:4", "-1"} {
+	for _, bad := range []string{"", "2h", "1:2:3:4", "-1", "99999999999999999999", "1-99999999999999"} {
 		if _, err := parseSlurmTime(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -135,10 +138,77 @@ func TestSlurmScriptsAndResubmission(t *testing.T) {
 	if err != nil || len(rep.Tasks) != 0 || rep.ArrayJob != "" || rep.GatherJob == "" {
 		t.Fatalf("all done: %+v %v", rep, err)
 	}
-	// Bad options.
-	for _, bad := range []SlurmOptions{{Palmc: "palmc"}, {Palmc: exe, Time: "2h"}, {Palmc: exe, Time: "00:10:00", SignalBefore: time.Hour}} {
-		if _, err := s.Slurm(bad); err == nil {
-			t.Errorf("%+v accepted", bad)
+	// Bad options, refused before a script is written.
+	os.Remove(rep.Array)
+	for _, bad := range []SlurmOptions{{Palmc: "palmc"}, {Palmc: exe, Time: "2h"}, {Palmc: exe, Time: "00:10:00", SignalBefore: time.Hour},
+		{Palmc: exe, Partition: "a b"}, {Palmc: exe, Partition: "a;id"}, {Palmc: exe, Mem: "-5G"}, {Palmc: exe, Mem: "5 G"},
+		{Palmc: exe, Mem: "1K"}, {Palmc: exe, CPUsPerTask: -1}, {Palmc: exe, SbatchArgs: []string{"--comment=a\nb"}},
+		{Palmc: exe, SbatchArgs: []string{"account=lab"}}} {
+		var r *Refusal
+		if _, err := s.Slurm(bad); !errors.As(err, &r) {
+			t.Errorf("%+v: %v", bad, err)
 		}
+	}
+	if _, err := os.Stat(rep.Array); err == nil {
+		t.Error("a refused option wrote array.sbatch")
+	}
+}
+
+// Values that a shell or sbatch would read as something else are quoted
+// as each reads them: a shell word in single quotes, an #SBATCH argument in
+// double quotes (sbatch ends an unquoted one at a blank or a #), a % of a
+// log file's path doubled (% starts Slurm's file name patterns).
+func TestSlurmQuoting(t *testing.T) {
+	for in, want := range map[string]string{
+		"/a/b-1.2": "/a/b-1.2", "d&id>x": `'d&id>x'`, "it's": `'it'\''s'`, "": "''", "$(id)": `'$(id)'`,
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+		if out, err := exec.Command("sh", "-c", "printf %s "+shellWord(in)).Output(); err != nil || string(out) != in {
+			t.Errorf("sh reads %s as %q (%v)", shellWord(in), out, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"--account=lab": "--account=lab", "--comment=a b": `"--comment=a b"`, `--comment=#"\`: `"--comment=#\"\\"`,
+	} {
+		if got := sbatchWord(in); got != want {
+			t.Errorf("sbatchWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := slurmPattern("/a%j/b"); got != "/a%%j/b" {
+		t.Errorf("slurmPattern: %s", got)
+	}
+}
+
+// palmc sweep slurm refuses a --mem below what a cell needs, and warns
+// when the array's task ids exceed Slurm's default MaxArraySize.
+func TestSlurmMemoryAndArraySize(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2]}`)
+	exe, _ := os.Executable()
+	need := cellNeed(t, s, s.Index.Cells[0])
+	mem := fmt.Sprintf("%dK", int64(need)>>10-1)
+	if _, err := s.Slurm(SlurmOptions{Palmc: exe, Mem: mem}); err == nil || !strings.Contains(err.Error(), "--mem "+mem) {
+		t.Errorf("--mem %s below a cell's %g bytes: %v", mem, need, err)
+	}
+	for _, ok := range []string{fmt.Sprintf("%dK", int64(need)>>10+1), "0"} {
+		if _, err := s.Slurm(SlurmOptions{Palmc: exe, Mem: ok}); err != nil {
+			t.Errorf("--mem %s: %v", ok, err)
+		}
+	}
+	if rep, err := s.Slurm(SlurmOptions{Palmc: exe}); err != nil || len(rep.Warnings) != 0 {
+		t.Errorf("2 cells: %v %v", rep, err)
+	}
+	seeds := make([]string, 1002)
+	for i := range seeds {
+		seeds[i] = fmt.Sprint(i)
+	}
+	s = newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "seeds": [`+strings.Join(seeds, ", ")+`]}`)
+	rep, err := s.Slurm(SlurmOptions{Palmc: exe})
+	if err == nil && (len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "up to 1001") || !strings.Contains(rep.Warnings[0], "with --block 2 the ids end at 500")) {
+		t.Errorf("1002 cells: %v", rep.Warnings)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

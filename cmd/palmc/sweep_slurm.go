@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -42,6 +43,11 @@ names another), so compute nodes need nothing on their PATH; the sweep folder
 must be on a file system that the compute nodes share. Logs go to
 DIR/slurm/logs/task-<T>.log and gather.log.
 
+Every path and value in the scripts is quoted as the shell and sbatch read
+it. Options that Slurm would refuse or misread are refused (exit code 2), and
+so is a --mem below what a cell needs; a warning says when the array's task
+ids exceed Slurm's default MaxArraySize (1001): then use --block.
+
 Without Slurm on this machine, --submit fails with a message; the scripts
 are written all the same.`,
 		Example: `  palmc sweep slurm study --time 02:00:00 --mem 2G --submit
@@ -49,8 +55,15 @@ are written all the same.`,
   palmc sweep slurm study --block 10        # write the scripts only: 10 cells per task`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if o.CPUsPerTask < 0 || o.MaxParallel < 0 || o.Block < 1 || o.SignalBefore < 0 {
-				return usage("sweep slurm: --cpus-per-task, --max-parallel and --signal-before must not be negative, --block at least 1")
+			switch {
+			case o.CPUsPerTask < 1:
+				return usage("sweep slurm: --cpus-per-task %d: at least 1", o.CPUsPerTask)
+			case o.MaxParallel < 0:
+				return usage("sweep slurm: --max-parallel %d: must not be negative (0: no bound)", o.MaxParallel)
+			case o.Block < 1:
+				return usage("sweep slurm: --block %d: at least 1", o.Block)
+			case cmd.Flags().Changed("signal-before") && o.SignalBefore < time.Second:
+				return usage("sweep slurm: --signal-before %s: at least 1s (Slurm signals whole seconds before the time limit)", o.SignalBefore)
 			}
 			if o.Palmc == "" {
 				exe, err := os.Executable()
@@ -73,6 +86,9 @@ are written all the same.`,
 			rep, err := s.Slurm(o)
 			log := cmd.ErrOrStderr()
 			if rep != nil {
+				for _, w := range rep.Warnings {
+					fmt.Fprintf(log, "palmc: warning: %s\n", w)
+				}
 				for _, f := range rep.Failed {
 					fmt.Fprintf(log, "palmc: failed before, runs again: %s\n", f)
 				}
@@ -110,7 +126,7 @@ are written all the same.`,
 	fl.IntVar(&o.MaxParallel, "max-parallel", 0, "tasks that run at once (--array=…%K; default: no bound)")
 	fl.StringArrayVar(&o.SbatchArgs, "sbatch-arg", nil, "an extra #SBATCH line, e.g. --sbatch-arg=--account=lab (repeatable)")
 	fl.IntVar(&o.Block, "block", 1, "cells per array task, run one after the other")
-	fl.DurationVar(&o.SignalBefore, "signal-before", 0, "SIGUSR1 this long before the time limit (default 5m, at most a quarter of --time)")
+	fl.DurationVar(&o.SignalBefore, "signal-before", 0, "SIGUSR1 this long before the time limit, at least 1s (default 5m, at most a quarter of --time)")
 	fl.StringVar(&o.Palmc, "palmc", "", "the palmc binary the scripts run (default: this one)")
 	fl.BoolVar(&o.Submit, "submit", false, "submit the scripts with sbatch and print the job ids")
 	return cmd

@@ -110,7 +110,8 @@ func TestSweepCommands(t *testing.T) {
 	}
 	for _, args := range [][]string{{"sweep", "run", dir, "--cells", "4"}, {"sweep", "run", dir, "--workers", "-1"},
 		{"sweep", "status", filepath.Join(dir, "cells")}, {"sweep", "gather", t.TempDir()}, {"sweep", "init", "--experiment", "fig7", dir},
-		{"figure", "fig6", dir}} {
+		{"figure", "fig6", dir}, {"sweep", "slurm", dir, "--cpus-per-task", "0"}, {"sweep", "slurm", dir, "--signal-before", "0"},
+		{"sweep", "slurm", dir, "--partition", "a b"}, {"sweep", "slurm", dir, "--mem", "-5G"}} {
 		if code, msg := palmc(t, args...); code != 2 {
 			t.Errorf("%v: exit %d: %s", args, code, msg)
 		}

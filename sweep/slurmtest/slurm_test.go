@@ -57,7 +57,14 @@ func TestMain(m *testing.M) {
 // standard output.
 func run(t *testing.T, c *Cluster, bin string, args ...string) string {
 	t.Helper()
+	return runIn(t, c, "", bin, args...)
+}
+
+// runIn is run in the working folder wd ("": this process's).
+func runIn(t *testing.T, c *Cluster, wd, bin string, args ...string) string {
+	t.Helper()
 	cmd := c.Command(bin, args...)
+	cmd.Dir = wd
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -160,15 +167,20 @@ func TestSweepOnSlurm(t *testing.T) {
 	file := writeSweep(t, `{"base": "base.json", "task": "bw_only",
 		"flags": ["--compare", "BP", "--checkpoint-every", "500ms", "--no-plots"],
 		"grid": {"epochs": [100, 900]}, "seeds": [123, 456]}`)
-	dir := filepath.Join(t.TempDir(), "study")
+	// A folder name that a shell would run, sbatch split or cut at #, and
+	// Slurm take for a file name pattern (%j), unless the scripts quote it.
+	parent := t.TempDir()
+	dir := filepath.Join(parent, `study&id>pwned 'q"x%j#(y)`)
 	run(t, c, bin, "sweep", "init", file, dir)
-	cells, _ := filepath.Glob(filepath.Join(dir, "cells", "*"))
+	cells, _ := filepath.Glob(filepath.Join(strings.ReplaceAll(dir, "[", "[[]"), "cells", "*"))
 	if len(cells) != 4 {
 		t.Fatalf("cells: %v", cells)
 	}
 
 	submitted := time.Now()
-	out := run(t, c, bin, "sweep", "slurm", dir, "--time", "00:10:00", "--submit")
+	// Jobs start in the folder they were submitted from.
+	work := t.TempDir()
+	out := runIn(t, c, work, bin, "sweep", "slurm", dir, "--time", "00:10:00", "--submit")
 	m := regexp.MustCompile(`array job (\d+)\ngather job (\d+)\n`).FindStringSubmatch(out)
 	if m == nil {
 		t.Fatalf("job ids: %q", out)
@@ -255,6 +267,11 @@ func TestSweepOnSlurm(t *testing.T) {
 		os.WriteFile(filepath.Join(ref, runfolder.ParamsFile), b, 0o644)
 		run(t, c, bin, "run", "--params", ref, "--task", "bw_only", "--compare", "BP", "--quiet", "--no-plots")
 		sameNPZ(t, filepath.Join(cell, runfolder.ResultsFile), filepath.Join(ref, runfolder.ResultsFile))
+	}
+	for _, d := range []string{parent, work} {
+		if entries, _ := os.ReadDir(d); d == parent && len(entries) != 1 || d == work && len(entries) != 0 {
+			t.Errorf("the scripts made files in %s: %v", d, entries)
+		}
 	}
 	t.Logf("timing: whole test before the stop %s", time.Since(began).Round(100*time.Millisecond))
 }
