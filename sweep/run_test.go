@@ -347,3 +347,23 @@ func TestDamagedResultsAreKept(t *testing.T) {
 		t.Error("results.npz was overwritten")
 	}
 }
+
+// A task beyond the last block is refused, whatever the block size: a
+// product task·block that overflows names no cell.
+func TestRunTaskBounds(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2, 3]}`)
+	ctx := context.Background()
+	huge := math.MaxInt64/2 + 1
+	for _, c := range []struct{ task, block int }{{1, huge}, {2, huge}, {4, huge}, {3, 1}, {2, 2}, {-1, 1}, {math.MaxInt64, 1}} {
+		var r *Refusal
+		if _, err := s.RunTask(ctx, ctx, c.task, TaskOptions{Block: c.block, Quiet: true}); !errors.As(err, &r) {
+			t.Errorf("task %d, block %d: %v", c.task, c.block, err)
+		}
+	}
+	if st := states(s); st[Pending] != 3 {
+		t.Fatalf("refused tasks ran cells: %v", st)
+	}
+	if rep, err := s.RunTask(ctx, ctx, 0, TaskOptions{Block: huge, Quiet: true}); err != nil || rep.Done != 3 {
+		t.Fatalf("task 0 of one block: %+v %v", rep, err)
+	}
+}

@@ -347,7 +347,11 @@ func (s *Sweep) queuedTasks(block int) map[int]string {
 				continue
 			}
 			// Map the old task's cells onto the current blocks.
-			for c := t * max(sub.Block, 1); c < (t+1)*max(sub.Block, 1); c++ {
+			b, n := max(sub.Block, 1), len(s.Index.Cells)
+			if t < 0 || n == 0 || t > (n-1)/b {
+				continue
+			}
+			for c := t * b; c < t*b+min(b, n-t*b); c++ {
 				out[c/block] = f[0] + " " + strings.ToLower(f[1])
 			}
 		}

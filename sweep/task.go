@@ -35,17 +35,19 @@ type TaskReport struct {
 // checkpoint and no other starts.
 func (s *Sweep) RunTask(stop, abort context.Context, task int, o TaskOptions) (*TaskReport, error) {
 	block := max(o.Block, 1)
-	first := task * block
-	if task < 0 || first >= len(s.Index.Cells) {
-		return nil, refusef("task %d: the sweep has %d cells (cells 0 to %d, %d per task)", task, len(s.Index.Cells), len(s.Index.Cells)-1, block)
+	n := len(s.Index.Cells)
+	// Compared before multiplying: task·block may overflow.
+	if task < 0 || n == 0 || task > (n-1)/block {
+		return nil, refusef("task %d: the sweep has %d cells (cells 0 to %d, %d per task: tasks 0 to %d)", task, n, n-1, block, max(n-1, 0)/block)
 	}
+	first := task * block
 	l, err := lock(s.Dir, false, o.Command)
 	if err != nil {
 		return nil, err
 	}
 	defer l.unlock()
 	var cells []CellStatus
-	for i := first; i < min(first+block, len(s.Index.Cells)); i++ {
+	for i := first; i < first+min(block, n-first); i++ {
 		cells = append(cells, CellStatus{Cell: s.Index.Cells[i]})
 	}
 	rep := &TaskReport{}
