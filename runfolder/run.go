@@ -73,6 +73,8 @@ type Outcome struct {
 	Plots int
 	// Checkpoint is set when the run was interrupted and saved.
 	Checkpoint bool
+	// Written is set when the run's outputs were switched into place.
+	Written bool
 }
 
 // the checkpoint's text entries, besides the params.
@@ -290,7 +292,7 @@ func (f *Folder) run(ctx, abort context.Context, j job, o Options) (*Outcome, er
 		}
 		return out, err
 	}
-	out.Plots = plots
+	out.Plots, out.Written = plots, true
 	var errs []error
 	if runErr != nil {
 		errs = append(errs, fmt.Errorf("%w (the results of every network are saved; summary.json marks the failed ones)", runErr))

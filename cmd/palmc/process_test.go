@@ -177,6 +177,33 @@ func TestTerminateWhileWriting(t *testing.T) {
 	}
 }
 
+// A second signal while a run writes its outputs stops palmc at once: it
+// says that nothing was written, and the previous run stays whole.
+func TestSecondSignalWhileWriting(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
+	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
+	before := tree(t, dir)
+	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only")
+	waitFor(t, "palmc to write its outputs", func() bool { return stageExists(dir) })
+	cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(10 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd, 10*time.Second); code != 1 {
+		t.Fatalf("exit %d after two signals; stderr:\n%s", code, stderr)
+	}
+	if msg := stderr.String(); !strings.Contains(msg, "stopped at once") || strings.Contains(msg, "wrote") {
+		t.Errorf("stderr:\n%s", msg)
+	}
+	after := tree(t, dir)
+	delete(after, "params.json")
+	delete(before, "params.json")
+	if diff := diffTrees(before, after); diff != "" {
+		t.Fatalf("the previous run's outputs changed: %s", diff)
+	}
+}
+
 // tree maps the files of dir (hidden ones left out) to their contents.
 func tree(t *testing.T, dir string) map[string]string {
 	t.Helper()
@@ -337,8 +364,8 @@ func TestFullDisk(t *testing.T) {
 	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
 	before := tree(t, dir)
 	writeParams(t, "pal_bw_deep", dir, manyPlots)
-	msg := run(t, 1, "run", "--params", par, "--task", "bw_only", "--quiet")
-	if !strings.Contains(msg, "no space") {
+	msg := run(t, 1, "run", "--params", par, "--task", "bw_only")
+	if !strings.Contains(msg, "no space") || strings.Contains(msg, "wrote") {
 		t.Errorf("message: %s", msg)
 	}
 	after := tree(t, dir)

@@ -295,7 +295,7 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 	if out == nil || out.Result == nil || out.Checkpoint {
 		return err
 	}
-	if !f.quiet {
+	if !f.quiet && out.Written {
 		nets := "networks"
 		if len(out.Result.Nets()) == 1 {
 			nets = "network"
