@@ -101,6 +101,12 @@ func ReadSelected(path string, keep func(key string) bool) (map[string]Array, er
 	return arrays, err
 }
 
+// ReadSelectedMeta is ReadSelected that also returns the text entries
+// keep accepts.
+func ReadSelectedMeta(path string, keep func(key string) bool) (map[string]Array, map[string]string, error) {
+	return readNPZ(path, keep)
+}
+
 // ReadAll reads every numeric array and every text entry of an npz file.
 func ReadAll(path string) (map[string]Array, map[string]string, error) {
 	return readNPZ(path, nil)

@@ -60,8 +60,12 @@ func (s *Sweep) RunCell(stop, abort context.Context, c IndexCell, o CellOptions)
 	if !resume && exists(folder.Path(runfolder.SummaryFile)) {
 		// Finished before. Results are never overwritten: a damaged one
 		// is left to the user.
-		if _, err := readSummary(folder.Path(runfolder.SummaryFile)); err != nil {
+		sum, err := readSummary(folder.Path(runfolder.SummaryFile))
+		if err != nil {
 			return Failed, fmt.Errorf("%s: the cell has results, but %v; it is not run again over them: move its results.npz, model.npz and summary.json away to run it anew", s.Describe(c), err)
+		}
+		if note := s.foreignOutputs(c, sum); note != "" {
+			return Changed, refusef("%s: %s", s.Describe(c), note)
 		}
 		return Done, nil
 	}

@@ -46,7 +46,8 @@
 //
 //	DIR/sweep.json      the sweep file, its bases written inline
 //	DIR/index.json      the cells: number, folder, variant, grid values,
-//	                    seed, steps, SHA-256 of the params.json
+//	                    seed, steps, SHA-256 of the params.json and of
+//	                    the params as a run records them
 //	DIR/cells/NNN-…/    one run folder per cell with its params.json
 //
 // then the cells add palmc run's outputs to their folders (results.npz,
@@ -70,7 +71,9 @@
 // checkpoint; a diverged network is a result, and the cell is done),
 // failed (the last palmc said so, or stopped without a checkpoint),
 // pending, and the faults of a folder edited by hand: missing (no cell
-// folder) and changed (its params.json is not the one the index names).
+// folder) and changed (its params.json is not the one the index names, or
+// its summary.json records a run of other params or other options than
+// the cell's: results copied from another cell, or a palmc run by hand).
 // Such cells never run; Init on the folder with the same sweep file
 // writes missing cell folders again. Folders in cells/ that the index does
 // not name are reported and left alone.

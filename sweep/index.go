@@ -72,6 +72,10 @@ type IndexCell struct {
 	Steps int `json:"steps"`
 	// ParamsSHA256 is the SHA-256 of the cell's params.json as written.
 	ParamsSHA256 string `json:"params_sha256"`
+	// RunParamsSHA256 is the SHA-256 of the cell's params as its run
+	// records them in summary.json (see runParamsDigest); absent from the
+	// indexes of older palmc.
+	RunParamsSHA256 string `json:"run_params_sha256,omitempty"`
 }
 
 // Sweep is a sweep folder.
@@ -167,8 +171,9 @@ func newIndex(f *File, cells []Cell) *Index {
 		if vals == nil {
 			vals = []json.RawMessage{}
 		}
+		canon, _ := c.Params.MarshalJSON()
 		ix.Cells = append(ix.Cells, IndexCell{Index: c.Index, Dir: c.Dir, Variant: c.Variant, Values: vals,
-			Seed: c.Seed, Steps: c.Steps(f.Task), ParamsSHA256: digest(c.Text)})
+			Seed: c.Seed, Steps: c.Steps(f.Task), ParamsSHA256: digest(c.Text), RunParamsSHA256: runParamsDigest(canon)})
 	}
 	return ix
 }

@@ -269,11 +269,15 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 				errs = append(errs, err)
 				continue
 			}
-			arrays, err := store.ReadSelected(filepath.Join(cd, runfolder.ResultsFile), func(k string) bool {
-				return k == net+"/MSE" || strings.HasPrefix(k, net+"/"+compare.WPPTBPP+"/")
+			arrays, texts, err := store.ReadSelectedMeta(filepath.Join(cd, runfolder.ResultsFile), func(k string) bool {
+				return k == "run_id" || k == net+"/MSE" || strings.HasPrefix(k, net+"/"+compare.WPPTBPP+"/")
 			})
 			if err != nil {
 				errs = append(errs, err)
+				continue
+			}
+			if texts["run_id"] != r.Summary.RunID {
+				errs = append(errs, fmt.Errorf("%s: %s and %s belong to different runs (run_id %q and %q); its curves are left out", cd, runfolder.ResultsFile, runfolder.SummaryFile, texts["run_id"], r.Summary.RunID))
 				continue
 			}
 			if a, ok := arrays[net+"/MSE"]; ok {

@@ -128,6 +128,10 @@ func (s *Sweep) Status(c IndexCell) CellStatus {
 			st.State, st.Note = Failed, err.Error()
 			return st
 		}
+		if note := s.foreignOutputs(c, sum); note != "" {
+			st.State, st.Note = Changed, note
+			return st
+		}
 		st.State, st.Summary, st.Seconds = Done, sum, sum.WallSeconds
 		if rec != nil && rec.State == Done {
 			// The time palmc spent on the cell, writing its outputs too.

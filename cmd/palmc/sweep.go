@@ -236,7 +236,8 @@ States: pending (not run yet), running (a palmc holds its folder), done
 checkpoint waits: palmc sweep run or a requeued Slurm task resumes it),
 failed (the note says why; it runs again with the cells not done), and the
 faults of a folder edited by hand: missing (the cell's folder was removed)
-and changed (its params.json was edited).`,
+and changed (its params.json was edited, or its results are not its own:
+another cell's, or a palmc run by hand with other options).`,
 		Example: "  palmc sweep status study",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
