@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -42,7 +43,10 @@ const maxErrors = 10
 // seeds of a point are neighbours. Every cell's params must parse for the
 // task, and no two cells may have the same params; the error, a *Refusal,
 // names the variant, key and value at fault.
-func (f *File) Expand() ([]Cell, error) {
+func (f *File) Expand() ([]Cell, error) { return f.expand(context.Background()) }
+
+// expand is Expand, stopped (with ctx's error) when ctx ends.
+func (f *File) expand(ctx context.Context) ([]Cell, error) {
 	variants := f.Variants
 	if len(variants) == 0 {
 		variants = []Variant{{}}
@@ -72,6 +76,9 @@ func (f *File) Expand() ([]Cell, error) {
 	seen := map[string]int{}
 	for _, v := range variants {
 		for _, p := range points {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			for _, seed := range f.Seeds {
 				c := Cell{Index: len(cells), Variant: v.Name, Values: p, Seed: seed}
 				text, err := f.cellText(v, p, seed)

@@ -2,12 +2,14 @@ package sweep
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"palmc/store"
 )
@@ -28,9 +30,27 @@ type InitReport struct {
 // index.json and one run folder with its params.json per cell. Nothing is
 // written when the sweep file is bad (a *Refusal). dir must not exist, be
 // empty, or hold the same sweep: then the cell folders that are missing
-// are written again and nothing else is touched.
+// (or miss their params.json) are written again and nothing else is
+// touched.
 func Init(f *File, dir string, command []string) (*InitReport, error) {
-	cells, err := f.Expand()
+	return InitContext(context.Background(), f, dir, command)
+}
+
+// ErrInitInterrupted is returned (wrapped) by an init stopped by its
+// context.
+var ErrInitInterrupted = errors.New("interrupted")
+
+// InitContext is Init, stopped when ctx ends: a new sweep folder is then
+// not made (nothing of it is left), a repair keeps the cells it wrote. The
+// hidden folder that a new sweep folder is written into before it is
+// renamed into place is locked while it is written; one left by an init
+// that was killed is removed by the next init of the same folder.
+func InitContext(ctx context.Context, f *File, dir string, command []string) (*InitReport, error) {
+	removeStaleInits(filepath.Dir(filepath.Clean(dir)), initPrefix(dir))
+	cells, err := f.expand(ctx)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w: nothing written into %s", ErrInitInterrupted, dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +72,7 @@ func Init(f *File, dir string, command []string) (*InitReport, error) {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist) || err == nil && len(entries) == 0:
-		return rep, create(dir, self, ix, cells)
+		return rep, create(ctx, dir, self, ix, cells)
 	case err != nil:
 		if fi, serr := os.Stat(dir); serr == nil && !fi.IsDir() {
 			return nil, refusef("%s exists and is a file, not a folder; choose a new folder for the sweep", dir)
@@ -73,9 +93,16 @@ func Init(f *File, dir string, command []string) (*InitReport, error) {
 	}
 	defer l.unlock()
 	for _, c := range cells {
+		if ctx.Err() != nil {
+			return rep, fmt.Errorf("%w: wrote %d missing cell folders of %s, not the others; palmc sweep init again writes them", ErrInitInterrupted, len(rep.Repaired), dir)
+		}
 		cd := filepath.Join(dir, filepath.FromSlash(c.Dir))
 		if _, err := os.Lstat(cd); err == nil {
-			continue
+			// A folder without params.json: one that a killed init was
+			// writing, or whose params.json was removed.
+			if _, err := os.Lstat(filepath.Join(cd, "params.json")); !errors.Is(err, os.ErrNotExist) {
+				continue
+			}
 		}
 		if err := writeCell(cd, c.Text); err != nil {
 			return rep, err
@@ -91,18 +118,27 @@ func Init(f *File, dir string, command []string) (*InitReport, error) {
 }
 
 // create writes a new sweep folder: into a hidden folder beside dir first,
-// renamed to dir when complete, so that an interrupted init leaves nothing
-// half made at dir.
-func create(dir string, self []byte, ix *Index, cells []Cell) error {
+// locked while it is written and renamed to dir when complete, so that an
+// interrupted init leaves nothing half made at dir, and what a killed one
+// left is known for what it is.
+func create(ctx context.Context, dir string, self []byte, ix *Index, cells []Cell) error {
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, store.DirMode); err != nil {
 		return refusef("%s: %v", dir, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(dir))+".palmc-init-")
+	tmp, err := os.MkdirTemp(parent, initPrefix(dir))
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	held, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer held.Close()
+	if err := syscall.Flock(int(held.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return err
+	}
 	if err := os.Chmod(tmp, store.DirMode); err != nil {
 		return err
 	}
@@ -110,6 +146,9 @@ func create(dir string, self []byte, ix *Index, cells []Cell) error {
 		return err
 	}
 	for _, c := range cells {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: nothing written into %s", ErrInitInterrupted, dir)
+		}
 		if err := writeCell(filepath.Join(tmp, filepath.FromSlash(c.Dir)), c.Text); err != nil {
 			return err
 		}
@@ -122,6 +161,37 @@ func create(dir string, self []byte, ix *Index, cells []Cell) error {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	return nil
+}
+
+// initMark follows the sweep folder's name in the name of the hidden
+// folder a new sweep folder is written into.
+const initMark = ".palmc-init-"
+
+// initPrefix is the start of the name of the hidden folder that a new
+// sweep folder dir is written into, beside it.
+func initPrefix(dir string) string { return "." + filepath.Base(filepath.Clean(dir)) + initMark }
+
+// removeStaleInits removes the hidden folders of new sweep folders (named
+// prefix…) in parent that no init holds: those of inits that were killed.
+func removeStaleInits(parent, prefix string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		path := filepath.Join(parent, e.Name())
+		d, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(d.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.RemoveAll(path)
+		}
+		d.Close()
+	}
 }
 
 // writeCell makes a cell's run folder with its params.json.

@@ -77,8 +77,9 @@ the params invalid, an empty axis, duplicate cells — is refused before
 anything is written (exit code 2).
 
 DIR must not exist or be empty. If DIR holds the same sweep already, init
-writes again the cell folders that are missing (they then run from the
-start) and touches nothing else.
+writes again the cell folders that are missing, or miss their params.json
+(they then run from the start), and touches nothing else. Ctrl-C stops init:
+a new sweep folder is then not made at all.
 
 --experiment NAME takes a sweep file that comes with palmc: fig6 (the paper's
 Fig. 6: 3 noise time scales × with and without prospective voltages × 10
@@ -107,7 +108,9 @@ seeds).`,
 			if err != nil {
 				return sweepErr(err)
 			}
-			rep, err := sweep.Init(f, dir, commandLine(cmd))
+			stop, _, release := withSignals(cmd.ErrOrStderr(), "stopping; what this init wrote goes")
+			defer release()
+			rep, err := sweep.InitContext(stop, f, dir, commandLine(cmd))
 			if rep != nil {
 				for _, w := range rep.Warnings {
 					fmt.Fprintln(cmd.ErrOrStderr(), "palmc: warning:", w)
