@@ -61,6 +61,32 @@ func Open(dir string, command []string) (*Folder, error) {
 	return f, nil
 }
 
+// OpenRun is Open for a folder that must be a run folder already: one that
+// holds a run's params or outputs, or what a palmc stopped while it
+// switched them left. Any other folder (palmc plot /etc) is refused with a
+// *Refusal before anything is written into it: locking a folder writes its
+// lock file.
+func OpenRun(dir string, command []string) (*Folder, error) {
+	if !IsRunFolder(dir) {
+		return nil, refuse(fmt.Errorf("%s is not a palmc run folder: it holds none of %s, %s, %s, %s, %s", dir, ResultsFile, SummaryFile, ModelFile, CheckpointFile, ParamsFile))
+	}
+	return Open(dir, command)
+}
+
+// IsRunFolder reports whether dir is a folder that holds a run's params or
+// outputs, or a switch of them cut short.
+func IsRunFolder(dir string) bool {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return false
+	}
+	for _, name := range []string{ResultsFile, SummaryFile, ModelFile, CheckpointFile, ParamsFile, commitDir} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Close releases the folder.
 func (f *Folder) Close() error {
 	if f.lock == nil {

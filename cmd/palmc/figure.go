@@ -78,7 +78,7 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 					// The figure goes into the run folder: no run may
 					// start there, and switch in new results, until it is
 					// written (a new run's switch removes it).
-					if fi, err := os.Stat(args[1]); err == nil && fi.IsDir() {
+					if runfolder.IsRunFolder(args[1]) {
 						folder, err := openFolder(cmd, args[1], commandLine(cmd))
 						var busy *runfolder.BusyError
 						if errors.As(err, &busy) {
@@ -214,10 +214,8 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 func loadRun(dir string) (plot.Run, int, *runfolder.Results, error) {
 	// A switch of outputs that a stopped palmc left half done is finished
 	// first, unless a palmc holds the folder (it is then its own to finish).
-	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
-		if f, err := runfolder.Open(dir, nil); err == nil {
-			f.Close()
-		}
+	if f, err := runfolder.OpenRun(dir, nil); err == nil {
+		f.Close()
 	}
 	r, err := runfolder.ReadResults(dir)
 	var refusal *runfolder.Refusal

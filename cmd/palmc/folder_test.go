@@ -500,3 +500,23 @@ func TestRunawayIsDiverged(t *testing.T) {
 		}
 	}
 }
+
+// plot and figure refuse a folder that holds no run before they write
+// anything into it: not even their lock file.
+func TestNotARunFolderIsLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "sub")
+	os.MkdirAll(other, 0o755)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	for _, args := range [][]string{{"plot", dir}, {"plot", "--format", "pdf", dir}, {"figure", "fig3", dir},
+		{"figure", "classify", dir, other}, {"figure", "fig4", dir, dir, other}} {
+		if code, msg := palmc(t, args...); code != 2 {
+			t.Errorf("%v: exit %d: %s", args, code, msg)
+		}
+		a, _ := os.ReadDir(dir)
+		b, _ := os.ReadDir(other)
+		if len(a) != 2 || len(b) != 0 {
+			t.Fatalf("%v wrote into the folders: %v, %v", args, a, b)
+		}
+	}
+}

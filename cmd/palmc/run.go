@@ -268,7 +268,17 @@ func parseMaxMemory(s string) (int64, error) {
 // openFolder locks a run folder, with exit code 2 for a folder that cannot
 // be one, and says what it finished that a stopped palmc left half done.
 func openFolder(cmd *cobra.Command, dir string, command []string) (*runfolder.Folder, error) {
-	folder, err := runfolder.Open(dir, command)
+	return openWith(cmd, runfolder.Open, dir, command)
+}
+
+// openRunFolder is openFolder for a folder that must hold a run already
+// (palmc plot, figure): any other is refused before palmc writes into it.
+func openRunFolder(cmd *cobra.Command, dir string, command []string) (*runfolder.Folder, error) {
+	return openWith(cmd, runfolder.OpenRun, dir, command)
+}
+
+func openWith(cmd *cobra.Command, open func(string, []string) (*runfolder.Folder, error), dir string, command []string) (*runfolder.Folder, error) {
+	folder, err := open(dir, command)
 	var r *runfolder.Refusal
 	if errors.As(err, &r) {
 		return nil, usageError{err}
@@ -345,7 +355,7 @@ func replot(cmd *cobra.Command, dir string, format plot.Format, command []string
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return usage("plot: %s is not a palmc run folder", dir)
 	}
-	folder, err := openFolder(cmd, dir, command)
+	folder, err := openRunFolder(cmd, dir, command)
 	if err != nil {
 		return err
 	}
