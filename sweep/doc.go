@@ -75,7 +75,8 @@
 // its summary.json records a run of other params or other options than
 // the cell's: results copied from another cell, or a palmc run by hand).
 // Such cells never run; Init on the folder with the same sweep file
-// writes missing cell folders again. Folders in cells/ that the index does
+// writes missing cell folders again, and a lost index.json (which Run and
+// RunTask write again when it goes while they run). Folders in cells/ that the index does
 // not name are reported and left alone.
 //
 // # Running

@@ -100,6 +100,13 @@ func Open(dir string) (*Sweep, error) {
 			if _, serr := os.Stat(dir); serr != nil {
 				return nil, refusef("%s: no such sweep folder (palmc sweep init SWEEP.json %s makes one)", dir, dir)
 			}
+			if indexLost(dir) {
+				from := filepath.Join(dir, SweepFile)
+				if !exists(from) {
+					from = "SWEEP.json (the sweep file it was made from)"
+				}
+				return nil, refusef("%s has lost its %s: palmc sweep init %s %s writes it again", dir, IndexFile, from, dir)
+			}
 			return nil, refusef("%s is not a sweep folder: it has no %s (palmc sweep init makes one)", dir, IndexFile)
 		}
 		return nil, refusef("%s: %v", dir, err)
@@ -127,6 +134,32 @@ func Open(dir string) (*Sweep, error) {
 		return nil, refusef("%s: %v", filepath.Join(dir, IndexFile), err)
 	}
 	return &Sweep{Dir: dir, Index: &ix, Flags: flags}, nil
+}
+
+// keepIndex checks, at the end of a run, that index.json is still the one
+// the run read: removed while the sweep ran, it is written again from it
+// (and said on log); replaced by another, the error says so.
+func (s *Sweep) keepIndex(log io.Writer) error {
+	path := filepath.Join(s.Dir, IndexFile)
+	b, err := inputfile.Read(path, maxIndexSize)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := writeIndex(path, s.Index); err != nil {
+			return fmt.Errorf("%s was removed while the sweep ran, and could not be written again: %w; palmc sweep init %s %s writes it", path, err, filepath.Join(s.Dir, SweepFile), s.Dir)
+		}
+		logf(log, "palmc: warning: %s was removed while the sweep ran; palmc wrote it again", path)
+		return nil
+	}
+	var now Index
+	if err == nil {
+		err = json.Unmarshal(b, &now)
+	}
+	if err != nil {
+		return fmt.Errorf("%s was changed while the sweep ran: %v", path, err)
+	}
+	if diff := sameSweep(&now, s.Index); diff != "" {
+		return fmt.Errorf("%s was replaced while the sweep ran (%s): the cells that ran are those of the index it started with", path, diff)
+	}
+	return nil
 }
 
 // validCellDir reports whether dir is a folder name under cells/.

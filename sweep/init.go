@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"palmc/params"
 	"palmc/store"
 )
 
@@ -22,6 +23,9 @@ type InitReport struct {
 	Repaired []string
 	// Existing is set when the folder held the same sweep already.
 	Existing bool
+	// IndexRestored is set when the folder had lost its index.json and
+	// Init wrote it again.
+	IndexRestored bool
 	// Warnings are the params warnings of the cells, each once.
 	Warnings []string
 }
@@ -79,12 +83,20 @@ func InitContext(ctx context.Context, f *File, dir string, command []string) (*I
 		}
 		return nil, refusef("%s: %v", dir, err)
 	}
+	lost := false
 	old, err := Open(dir)
-	if err != nil {
+	switch {
+	case err == nil:
+		if diff := sameSweep(old.Index, ix); diff != "" {
+			return nil, refusef("%s holds another sweep (from %s: %s); choose a new folder", dir, old.Index.Source, diff)
+		}
+	case indexLost(dir):
+		if why := holdsCellsOf(dir, ix); why != "" {
+			return nil, refusef("%s has lost its %s and %s, so it cannot be written again from %s; choose a new folder", dir, IndexFile, why, f.Source)
+		}
+		lost = true
+	default:
 		return nil, refusef("%s exists and is not an empty folder or a sweep folder; choose a new folder", dir)
-	}
-	if diff := sameSweep(old.Index, ix); diff != "" {
-		return nil, refusef("%s holds another sweep (from %s: %s); choose a new folder", dir, old.Index.Source, diff)
 	}
 	rep.Existing = true
 	l, err := lock(dir, true, command)
@@ -92,6 +104,12 @@ func InitContext(ctx context.Context, f *File, dir string, command []string) (*I
 		return nil, err
 	}
 	defer l.unlock()
+	if lost {
+		if err := writeIndex(filepath.Join(dir, IndexFile), ix); err != nil {
+			return rep, err
+		}
+		rep.IndexRestored = true
+	}
 	for _, c := range cells {
 		if ctx.Err() != nil {
 			return rep, fmt.Errorf("%w: wrote %d missing cell folders of %s, not the others; palmc sweep init again writes them", ErrInitInterrupted, len(rep.Repaired), dir)
@@ -161,6 +179,70 @@ func create(ctx context.Context, dir string, self []byte, ix *Index, cells []Cel
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	return nil
+}
+
+// indexLost reports whether dir looks like a sweep folder whose index.json
+// is gone: it has no index.json, and has the sweep's sweep.json or cells/.
+func indexLost(dir string) bool {
+	if exists(filepath.Join(dir, IndexFile)) {
+		return false
+	}
+	return exists(filepath.Join(dir, SweepFile)) || exists(filepath.Join(dir, CellsDir))
+}
+
+// holdsCellsOf says why the sweep folder dir, which has lost its
+// index.json, is not one of the sweep of ix ("" when it is): its own
+// sweep.json must expand to the same cells, or, without one, every folder
+// in its cells/ must be a cell of ix with the same params.json, and those
+// with results must have run with the options of ix.
+func holdsCellsOf(dir string, ix *Index) string {
+	if exists(filepath.Join(dir, SweepFile)) {
+		f, err := Load(filepath.Join(dir, SweepFile))
+		if err != nil {
+			return "its " + SweepFile + " cannot be read: " + firstLine(err.Error())
+		}
+		cells, err := f.Expand()
+		if err != nil {
+			return "its " + SweepFile + " has no cells: " + firstLine(err.Error())
+		}
+		if diff := sameSweep(newIndex(f, cells), ix); diff != "" {
+			return "its " + SweepFile + " is another sweep (" + diff + ")"
+		}
+		return ""
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, CellsDir))
+	if err != nil || len(entries) == 0 {
+		return "it holds no cell of this sweep"
+	}
+	byDir := map[string]IndexCell{}
+	for _, c := range ix.Cells {
+		byDir[c.Dir] = c
+	}
+	flags, err := parseFlags(ix.Flags, ix.Task)
+	if err != nil {
+		return err.Error()
+	}
+	for _, e := range entries {
+		c, ok := byDir[CellsDir+"/"+e.Name()]
+		if !ok {
+			return "its " + CellsDir + "/" + e.Name() + " is no cell of this sweep"
+		}
+		cd := filepath.Join(dir, filepath.FromSlash(c.Dir))
+		text, err := params.ReadFile(filepath.Join(cd, "params.json"))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil || digest(text) != c.ParamsSHA256 {
+			return "its " + c.Dir + " is no cell of this sweep"
+		}
+		// The results of a cell say with which options it ran.
+		if sum, err := readSummary(filepath.Join(cd, "summary.json")); err == nil {
+			if o := sum.Options; o.Task != ix.Task || o.Compare != flags.Compare || o.SharedInput != flags.SharedInput {
+				return fmt.Sprintf("its %s ran with other options (task %s, --compare BP %s, --shared-input %s)", c.Dir, o.Task, onOff(o.Compare), onOff(o.SharedInput))
+			}
+		}
+	}
+	return ""
 }
 
 // initMark follows the sweep folder's name in the name of the hidden

@@ -97,3 +97,81 @@ func TestInitInterrupted(t *testing.T) {
 		t.Fatalf("repair stopped: %v", err)
 	}
 }
+
+// A sweep folder that lost its index.json is named as such, and palmc
+// sweep init with the sweep's file writes the index again — from the
+// folder's own sweep.json, or, without it, when the cell folders are the
+// sweep's and ran with its options; a sweep run notices an index.json
+// removed or replaced while it ran, and writes a removed one again.
+func TestLostIndex(t *testing.T) {
+	base := tinyBase(t)
+	path := writeSweep(t, base, `{"base": "base.json", "task": "fw_bw", "flags": ["--compare", "BP", "--no-plots"], "seeds": [1, 2]}`)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "study")
+	if _, err := Init(f, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := Open(dir)
+	ctx := context.Background()
+	// Removed while the sweep runs: written again at its end.
+	os.Remove(filepath.Join(dir, IndexFile))
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); err != nil {
+		t.Fatalf("after the run: %v", err)
+	}
+	// Lost afterwards: init writes it again.
+	os.Remove(filepath.Join(dir, IndexFile))
+	var r *Refusal
+	if _, err := Open(dir); !errors.As(err, &r) || !strings.Contains(err.Error(), "lost its index.json: palmc sweep init "+filepath.Join(dir, SweepFile)) {
+		t.Fatalf("Open without index.json: %v", err)
+	}
+	own, err := Load(filepath.Join(dir, SweepFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := Init(own, dir, nil); err != nil || !rep.IndexRestored {
+		t.Fatalf("init from the folder's sweep.json: %+v %v", rep, err)
+	}
+	if s, err := Open(dir); err != nil || states(s)[Done] != 2 {
+		t.Fatalf("restored: %v", err)
+	}
+	// sweep.json lost too: the cells decide.
+	os.Remove(filepath.Join(dir, IndexFile))
+	os.Remove(filepath.Join(dir, SweepFile))
+	for _, other := range []string{
+		`{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2]}`,
+		`{"base": "base.json", "task": "fw_bw", "flags": ["--compare", "BP", "--no-plots"], "seeds": [1]}`,
+		`{"base": "base.json", "task": "fw_bw", "flags": ["--compare", "BP", "--no-plots"], "seeds": [1, 3]}`,
+	} {
+		g, err := Load(writeSweep(t, base, other))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Init(g, dir, nil); !errors.As(err, &r) || !strings.Contains(err.Error(), "lost its index.json and") {
+			t.Errorf("%s: %v", other, err)
+		}
+	}
+	if rep, err := Init(f, dir, nil); err != nil || !rep.IndexRestored {
+		t.Fatalf("init from the sweep file: %+v %v", rep, err)
+	}
+	s, err = Open(dir)
+	if err != nil || states(s)[Done] != 2 {
+		t.Fatalf("restored from the cells: %v", err)
+	}
+	// Replaced while a sweep runs: said.
+	g, _ := Load(writeSweep(t, base, `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [5]}`))
+	other := filepath.Join(t.TempDir(), "other")
+	if _, err := Init(g, other, nil); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(other, IndexFile))
+	os.WriteFile(filepath.Join(dir, IndexFile), b, 0o644)
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err == nil || !strings.Contains(err.Error(), "was replaced while the sweep ran") {
+		t.Fatalf("index replaced: %v", err)
+	}
+}

@@ -156,6 +156,9 @@ feed:
 	wg.Wait()
 	disp.stop()
 	var parts []string
+	if err := s.keepIndex(o.Log); err != nil {
+		parts = append(parts, err.Error())
+	}
 	if rep.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d cells failed:\n  %s", rep.Failed, joinErrs(errs)))
 	}

@@ -74,6 +74,9 @@ func (s *Sweep) RunTask(stop, abort context.Context, task int, o TaskOptions) (*
 			errs = append(errs, fmt.Errorf("%s: %w", c.Dir, err))
 		}
 	}
+	if err := s.keepIndex(o.Log); err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return rep, errors.Join(errs...)
 	}

@@ -78,7 +78,9 @@ anything is written (exit code 2).
 
 DIR must not exist or be empty. If DIR holds the same sweep already, init
 writes again the cell folders that are missing, or miss their params.json
-(they then run from the start), and touches nothing else. Ctrl-C stops init:
+(they then run from the start), and touches nothing else; if DIR lost its
+index.json, init writes it again once DIR's sweep.json (or, without it, its
+cell folders) show that DIR holds this sweep. Ctrl-C stops init:
 a new sweep folder is then not made at all.
 
 --experiment NAME takes a sweep file that comes with palmc: fig6 (the paper's
@@ -120,6 +122,9 @@ seeds).`,
 				return sweepErr(err)
 			}
 			log := cmd.ErrOrStderr()
+			if rep.IndexRestored {
+				fmt.Fprintf(log, "palmc: %s had lost its %s; wrote it again\n", dir, sweep.IndexFile)
+			}
 			switch {
 			case rep.Existing && len(rep.Repaired) == 0:
 				fmt.Fprintf(log, "palmc: %s holds this sweep already (%d cells); nothing to write\n", dir, len(rep.Cells))
