@@ -38,7 +38,10 @@
 // refuse (a *Refusal, palmc's exit code 2) a file with an unknown key, a
 // params key palmc does not know, random_seed in the grid, an empty axis
 // or seed list, a value given twice, a value that makes a cell's params
-// invalid (naming the key and value), and two cells with the same params.
+// invalid or that a run refuses before its first step (naming the key and
+// value; experiment.CheckConfig, and the data of a classify cell, loaded
+// once per data set), and two cells that differ only in keys their task
+// does not read (params.Unused).
 //
 // # The sweep folder
 //

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -74,6 +75,7 @@ func (f *File) expand(ctx context.Context) ([]Cell, error) {
 	var cells []Cell
 	var errs []error
 	seen := map[string]int{}
+	runs := newRunChecks()
 	for _, v := range variants {
 		for _, p := range points {
 			if err := ctx.Err(); err != nil {
@@ -88,16 +90,20 @@ func (f *File) expand(ctx context.Context) ([]Cell, error) {
 				}
 				c.Text = text
 				c.Params, c.Warnings, err = params.Parse(text, f.Task)
+				if err == nil {
+					// What a run checks before its first step; the seed
+					// changes none of it.
+					err = runs.check(c.Params, f.Task)
+				}
 				if err != nil {
 					errs = append(errs, f.blame(c, v, err))
 					break // the other seeds say the same
 				}
-				canon, _ := c.Params.MarshalJSON()
-				h := sha256.Sum256(canon)
-				if j, ok := seen[string(h[:])]; ok {
-					errs = append(errs, fmt.Errorf("%s and %s have the same params: duplicate cells", f.describe(cells[j]), f.describe(c)))
+				h := taskDigest(c.Params, f.Task)
+				if j, ok := seen[h]; ok {
+					errs = append(errs, f.duplicate(cells[j], c))
 				} else {
-					seen[string(h[:])] = c.Index
+					seen[h] = c.Index
 				}
 				c.Dir = "cells/" + fmt.Sprintf("%0*d", width, c.Index) + "-" + f.label(c)
 				cells = append(cells, c)
@@ -114,6 +120,71 @@ func (f *File) expand(ctx context.Context) ([]Cell, error) {
 		return nil, &Refusal{fileErrors(f.Source, errs)}
 	}
 	return cells, nil
+}
+
+// taskDigest identifies what a run of p does for task: the params without
+// the keys the task does not read (params.Unused).
+func taskDigest(p *params.Params, task params.Task) string {
+	canon, _ := p.MarshalJSON()
+	var m map[string]json.RawMessage
+	json.Unmarshal(canon, &m)
+	for _, k := range params.Unused(task) {
+		delete(m, k)
+	}
+	b, _ := json.Marshal(m) // keys sorted
+	return digest(b)
+}
+
+// duplicate words the refusal of cell b, which does what cell a does.
+func (f *File) duplicate(a, b Cell) error {
+	var keys []string
+	for i, ax := range f.Axes {
+		if !bytes.Equal(a.Values[i], b.Values[i]) {
+			keys = append(keys, ax.Key)
+		}
+	}
+	if a.Variant != b.Variant {
+		for _, k := range differingKeys(a.Params, b.Params) {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) > 0 {
+		return fmt.Errorf("%s and %s differ only in %s, which task %s does not use: duplicate cells", f.describe(a), f.describe(b), strings.Join(keys, ", "), f.Task)
+	}
+	return fmt.Errorf("%s and %s have the same params: duplicate cells", f.describe(a), f.describe(b))
+}
+
+// runChecks makes the checks of a run before its first step for the cells
+// of a sweep (experiment.CheckConfig, and for classify the data, loaded and
+// checked against the layers), each configuration and each data set once.
+type runChecks struct {
+	config map[string]error
+	data   map[string]error
+}
+
+func newRunChecks() *runChecks {
+	return &runChecks{config: map[string]error{}, data: map[string]error{}}
+}
+
+func (r *runChecks) check(p *params.Params, task params.Task) error {
+	key := taskDigest(p, task)
+	err, ok := r.config[key]
+	if !ok {
+		err = experiment.CheckConfig(p, task)
+		r.config[key] = err
+	}
+	if err != nil || task != params.Classify {
+		return err
+	}
+	dk := fmt.Sprintf("%q %q %v %v %v %d %d", p.Dataset, p.DatasetDir, p.DatasetSizes, p.DatasetSeeds, p.DatasetNoise, p.Layers[0], p.Layers[p.N()])
+	err, ok = r.data[dk]
+	if !ok {
+		_, err = experiment.LoadClassifyData(p)
+		r.data[dk] = err
+	}
+	return err
 }
 
 // cellText writes the params.json of a cell: the base's keys in the base's

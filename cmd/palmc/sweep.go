@@ -73,7 +73,9 @@ func newSweepInitCmd() *cobra.Command {
 written inline), DIR/index.json (the cells: variant, grid values, seed,
 folder) and one run folder DIR/cells/NNN-…/ per cell with its complete
 params.json (one seed). A bad sweep file — an unknown key, a value that makes
-the params invalid, an empty axis, duplicate cells — is refused before
+the params invalid or that palmc run would refuse before its first step (the
+data set is loaded and checked), an empty axis, duplicate cells (also cells
+that differ only in keys their task does not read) — is refused before
 anything is written (exit code 2).
 
 DIR must not exist or be empty. If DIR holds the same sweep already, init
