@@ -14,7 +14,9 @@
 //		}
 //
 //	  - base (required): the params file the cells start from, its path
-//	    relative to the sweep file, or a params object {...} inline.
+//	    relative to the sweep file, or a params object {...} inline. A
+//	    relative dataset_dir, wherever the file gives it, is taken from the
+//	    sweep file's folder too, and written absolute into the cells.
 //	  - task (required): bw_only, fw_bw or classify.
 //	  - flags: palmc run flags for every cell: --compare BP, --shared-input,
 //	    --checkpoint-every D (default 10m), --max-memory SIZE, --no-plots.

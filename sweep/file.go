@@ -35,6 +35,8 @@ type File struct {
 	// Axes are the grid's axes in the order of the file.
 	Axes  []Axis
 	Seeds []int64
+	// Resolved says which relative dataset_dir values Load made absolute.
+	Resolved []string
 
 	members []member
 }
@@ -80,12 +82,16 @@ func Load(path string) (*File, error) {
 		return nil, &Refusal{fmt.Errorf("sweep file: %w", err)}
 	}
 	dir := filepath.Dir(path)
-	return Parse(text, path, func(p string) ([]byte, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, &Refusal{fmt.Errorf("sweep file: %w", err)}
+	}
+	return parse(text, path, func(p string) ([]byte, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, filepath.FromSlash(p))
 		}
 		return params.ReadFile(p)
-	})
+	}, abs)
 }
 
 // topKeys are the keys of a sweep file.
@@ -99,7 +105,18 @@ var variantName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
 // problem found is reported, each naming the key (and value) at fault; the
 // error is a *Refusal. Parse checks the file's form; Expand checks that
 // every cell's params are valid.
+//
+// A relative dataset_dir (in a base, a variant or the grid) would depend on
+// the folder each cell happens to run in; Parse refuses it, and Load takes
+// it relative to the sweep file's folder, as base, and writes it absolute
+// into the cells (Resolved says so).
 func Parse(text []byte, source string, read Reader) (*File, error) {
+	return parse(text, source, read, "")
+}
+
+// parse is Parse; dir is the absolute folder that relative dataset_dir
+// values are taken from ("": none).
+func parse(text []byte, source string, read Reader, dir string) (*File, error) {
 	f := &File{Source: source, Text: text}
 	ms, err := members(text)
 	if err != nil {
@@ -177,10 +194,64 @@ func Parse(text []byte, source string, read Reader) (*File, error) {
 			errs = append(errs, err)
 		}
 	}
+	if len(errs) == 0 {
+		errs = f.resolveDataDirs(dir)
+	}
 	if len(errs) > 0 {
 		return nil, &Refusal{fileErrors(source, errs)}
 	}
 	return f, nil
+}
+
+// resolveDataDirs makes every relative dataset_dir of the sweep file
+// absolute, taken from dir (an error without dir).
+func (f *File) resolveDataDirs(dir string) []error {
+	var errs []error
+	fix := func(what string, raw json.RawMessage) json.RawMessage {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || s == "" || filepath.IsAbs(s) {
+			return raw
+		}
+		if dir == "" {
+			errs = append(errs, fmt.Errorf("%s: dataset_dir: value %q: a relative folder would be taken from the folder each cell runs in: give an absolute one", what, s))
+			return raw
+		}
+		abs := filepath.Join(dir, s)
+		f.Resolved = append(f.Resolved, fmt.Sprintf("%s: dataset_dir %q is %s (relative to the sweep file's folder, as base)", what, s, abs))
+		return quote(abs)
+	}
+	fixMembers := func(what string, ms []member) {
+		for i := range ms {
+			if ms[i].Key == "dataset_dir" {
+				ms[i].Raw = fix(what, ms[i].Raw)
+			}
+		}
+	}
+	if f.Base != nil {
+		fixMembers("base", f.Base.members)
+	}
+	for i := range f.Variants {
+		v := &f.Variants[i]
+		if v.Base != nil {
+			fixMembers("variants: "+v.Name+": base", v.Base.members)
+		}
+		fixMembers("variants: "+v.Name+": params", v.Set)
+	}
+	for i := range f.Axes {
+		if ax := &f.Axes[i]; ax.Key == "dataset_dir" {
+			for j := range ax.Values {
+				ax.Values[j] = fix("grid", ax.Values[j])
+			}
+			for j := range ax.Values {
+				for k := range j {
+					if bytes.Equal(ax.Values[j], ax.Values[k]) {
+						errs = append(errs, fmt.Errorf("grid: dataset_dir: value %s given twice (the cells would be duplicates)", ax.Values[j]))
+					}
+				}
+			}
+		}
+	}
+	return errs
 }
 
 // fileErrors joins the problems of a file under its name.

@@ -240,3 +240,57 @@ func TestVariants(t *testing.T) {
 		}
 	}
 }
+
+// A relative dataset_dir is taken from the sweep file's folder, as base,
+// wherever it is given, and written absolute into the folder's sweep.json;
+// a sweep file without a folder (Parse) refuses it.
+func TestRelativeDataDir(t *testing.T) {
+	text := `{"base": {"dataset": "mnist", "dataset_dir": "data"}, "task": "classify", "seeds": [1],
+		"grid": {"dataset_dir": ["data", "/abs", "x/../data2"]}, "variants": [{"name": "v", "base": {"dataset": "mnist", "dataset_dir": "d2"}}]}`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sweep.json")
+	os.WriteFile(path, []byte(text), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := func(ms []member) string {
+		for _, m := range ms {
+			if m.Key == "dataset_dir" {
+				return string(m.Raw)
+			}
+		}
+		return ""
+	}
+	q := func(p string) string { return string(quote(p)) }
+	if got := value(f.Base.members); got != q(filepath.Join(dir, "data")) {
+		t.Errorf("base: %s", got)
+	}
+	if got := value(f.Variants[0].Base.members); got != q(filepath.Join(dir, "d2")) {
+		t.Errorf("variant: %s", got)
+	}
+	for i, want := range []string{filepath.Join(dir, "data"), "/abs", filepath.Join(dir, "data2")} {
+		if got := string(f.Axes[0].Values[i]); got != q(want) {
+			t.Errorf("grid value %d: %s, want %s", i, got, q(want))
+		}
+	}
+	self, err := f.selfContained()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(self), `"data"`) || strings.Contains(string(self), `"d2"`) || !strings.Contains(string(self), q(filepath.Join(dir, "data2"))) {
+		t.Errorf("sweep.json keeps relative folders:\n%s", self)
+	}
+	if len(f.Resolved) != 4 {
+		t.Errorf("resolved: %q", f.Resolved)
+	}
+	var r *Refusal
+	if _, err := Parse([]byte(text), "inline", nil); !errors.As(err, &r) || !strings.Contains(err.Error(), `dataset_dir: value "data": a relative folder`) {
+		t.Errorf("Parse: %v", err)
+	}
+	// Two values that name one folder are duplicates.
+	os.WriteFile(path, []byte(`{"base": {"dataset": "mnist"}, "task": "classify", "seeds": [1], "grid": {"dataset_dir": ["data", "`+filepath.Join(dir, "data")+`"]}}`), 0o644)
+	if _, err := Load(path); !errors.As(err, &r) || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("the same folder twice: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -364,6 +365,29 @@ func (f *File) selfContained() ([]byte, error) {
 			}
 			list.WriteString("\n    ]")
 			add(m.Key, list.Bytes())
+		case "grid":
+			if !slices.ContainsFunc(f.Axes, func(ax Axis) bool { return ax.Key == "dataset_dir" }) {
+				v, err := format(m.Raw)
+				if err != nil {
+					return nil, err
+				}
+				add(m.Key, v)
+				continue
+			}
+			// Its dataset_dir values as resolved.
+			var axes []member
+			for _, ax := range f.Axes {
+				vals := make([]string, len(ax.Values))
+				for i, v := range ax.Values {
+					vals[i] = string(v)
+				}
+				axes = append(axes, member{Key: ax.Key, Raw: json.RawMessage("[" + strings.Join(vals, ", ") + "]")})
+			}
+			obj, err := writeObject(axes)
+			if err != nil {
+				return nil, err
+			}
+			add(m.Key, indent(obj))
 		default:
 			v, err := format(m.Raw)
 			if err != nil {

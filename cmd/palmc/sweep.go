@@ -112,6 +112,9 @@ seeds).`,
 			if err != nil {
 				return sweepErr(err)
 			}
+			for _, r := range f.Resolved {
+				fmt.Fprintln(cmd.ErrOrStderr(), "palmc: note:", r)
+			}
 			stop, _, release := withSignals(cmd.ErrOrStderr(), "stopping; what this init wrote goes")
 			defer release()
 			rep, err := sweep.InitContext(stop, f, dir, commandLine(cmd))
