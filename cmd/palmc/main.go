@@ -62,6 +62,7 @@ func runWith(args []string, stderr io.Writer) (code int) {
 	root := newRoot()
 	root.Annotations = map[string]string{"command": strings.Join(append([]string{os.Args[0]}, args...), "\x00")}
 	root.SetArgs(args)
+	root.SetOut(&output{w: os.Stdout})
 	root.SetErr(stderr)
 	err := root.Execute()
 	if err == nil {

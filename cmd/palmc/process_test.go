@@ -493,3 +493,44 @@ func TestFigureSignalsAndLock(t *testing.T) {
 		t.Errorf("figure: exit %d, files %v", code, left())
 	}
 }
+
+// A standard output whose reader is gone (palmc … | head) ends no command
+// with an error: what follows is dropped. A full disk under a redirection
+// is still an error.
+func TestClosedStandardOutput(t *testing.T) {
+	file := writeSweepFile(t, "pal_fw_tiny", nil, `{"base": "base.json", "task": "fw_bw", "grid": {"eta_bw": [[1], [2], [3], [4], [5], [6], [7], [8]]}, "seeds": [1, 2, 3, 4, 5]}`)
+	dir := filepath.Join(t.TempDir(), "study")
+	run(t, 0, "sweep", "init", file, dir)
+	for _, args := range [][]string{{"sweep", "status", dir}, {"params"}, {"params", "--list"}, {"--help"}, {"sweep", "--help"}, {"--version"}} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		cmd := exec.Command(buildPalmc(t), args...)
+		cmd.Stdout = w
+		var stderr syncBuffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if code := exitCode(t, cmd, time.Minute); code != 0 || stderr.String() != "" {
+			t.Errorf("%v into a closed pipe: exit %d: %s", args, code, stderr.String())
+		}
+	}
+	if _, err := os.Stat("/dev/full"); err == nil {
+		full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer full.Close()
+		cmd := exec.Command(buildPalmc(t), "sweep", "status", dir)
+		cmd.Stdout = full
+		var stderr syncBuffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "no space left") {
+			t.Errorf("status into a full disk: %v: %s", err, stderr.String())
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -94,4 +96,29 @@ func (s *stream) flush(timeout time.Duration) {
 	case <-done:
 	case <-time.After(timeout):
 	}
+}
+
+// output passes what a command prints on to w (palmc's standard output).
+// Once w reports a broken pipe — its reader is gone, as in palmc … | head —
+// what follows is dropped and the command goes on: it may have more to do
+// than print, and what it printed is what the reader wanted. Other errors
+// (a full disk under a redirection) are returned.
+type output struct {
+	w      io.Writer
+	mu     sync.Mutex
+	broken bool
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.broken {
+		return len(p), nil
+	}
+	n, err := o.w.Write(p)
+	if errors.Is(err, syscall.EPIPE) {
+		o.broken = true
+		return len(p), nil
+	}
+	return n, err
 }
