@@ -36,6 +36,9 @@ type RunReport struct {
 	// Ran counts the cells run (started or resumed) by this run; Done,
 	// Failed and Interrupted how they ended.
 	Ran, Done, Failed, Interrupted int
+	// Diverged lists the cells done whose network diverged (or failed),
+	// with why: results, as palmc run's, with its exit code 1.
+	Diverged []string
 	// Skipped lists the cells left out: done before, or run by another
 	// palmc.
 	Skipped []string
@@ -134,6 +137,9 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 				switch state {
 				case Done:
 					rep.Done++
+					if err != nil {
+						rep.Diverged = append(rep.Diverged, fmt.Sprintf("%s: %v", c.Dir, firstLine(err.Error())))
+					}
 				case Interrupted:
 					rep.Interrupted++
 				default:
@@ -158,6 +164,11 @@ feed:
 	var parts []string
 	if err := s.keepIndex(o.Log); err != nil {
 		parts = append(parts, err.Error())
+	}
+	if n := len(rep.Diverged); n > 0 {
+		slices.Sort(rep.Diverged)
+		parts = append(parts, fmt.Sprintf("%d cells ended with a network that diverged or failed (their results are saved, and summary.json, palmc sweep status and sweep.csv mark them):\n  %s",
+			n, strings.Join(rep.Diverged, "\n  ")))
 	}
 	if rep.Failed > 0 {
 		parts = append(parts, fmt.Sprintf("%d cells failed:\n  %s", rep.Failed, joinErrs(errs)))

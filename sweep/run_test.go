@@ -367,3 +367,27 @@ func TestRunTaskBounds(t *testing.T) {
 		t.Fatalf("task 0 of one block: %+v %v", rep, err)
 	}
 }
+
+// A cell whose network diverges is done, its results saved, and the run
+// says so with an error, as palmc run does with its exit code 1; run again,
+// it is skipped as done.
+func TestDivergedCell(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "grid": {"eta_fw": [[2, 0.5], [2, 1e306]]}, "seeds": [1]}`)
+	ctx := context.Background()
+	rep, err := s.Run(ctx, ctx, RunOptions{Quiet: true})
+	var r *Refusal
+	if err == nil || errors.As(err, &r) || rep.Done != 2 || len(rep.Diverged) != 1 || !strings.Contains(err.Error(), "1 cells ended with a network that diverged") {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	if st := states(s); st[Done] != 2 {
+		t.Fatalf("states %v", st)
+	}
+	if rep, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil || rep.Ran != 0 {
+		t.Fatalf("run again: %+v %v", rep, err)
+	}
+	s = newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "grid": {"eta_fw": [[2, 0.5], [2, 1e306]]}, "seeds": [1]}`)
+	trep, err := s.RunTask(ctx, ctx, 0, TaskOptions{Block: 2, Quiet: true})
+	if err == nil || errors.As(err, &r) || trep.Done != 2 || trep.Diverged != 1 || !strings.Contains(err.Error(), "diverged") {
+		t.Fatalf("task: %+v %v", trep, err)
+	}
+}

@@ -23,7 +23,9 @@ import (
 // DIR/slurm — array.sbatch, a job array whose task t runs the cells of
 // block t with palmc sweep cell, and gather.sbatch, which runs palmc sweep
 // gather — and, with Submit, submits them, the gather job depending on the
-// array (afterok). The array asks Slurm for SIGUSR1 a while before its time
+// array having ended (afterany: a task whose cell failed, or whose network
+// diverged, ends with exit code 1, and its cells are gathered all the same;
+// a requeued task has not ended). The array asks Slurm for SIGUSR1 a while before its time
 // limit (--signal=B:USR1@…, to the batch shell, which is palmc itself: the
 // script execs it); palmc then saves the running cell's checkpoint and
 // requeues the task (--requeue, scontrol requeue), which resumes it.
@@ -275,14 +277,14 @@ func (s *Sweep) Slurm(o SlurmOptions) (*SlurmReport, error) {
 		return rep, nil
 	}
 	if _, err := exec.LookPath("sbatch"); err != nil {
-		return rep, fmt.Errorf("no Slurm here: sbatch is not on this machine's PATH; the scripts are written (%s, %s): submit them where Slurm runs, with sbatch %s and then sbatch --dependency=afterok:<array job id> %s",
+		return rep, fmt.Errorf("no Slurm here: sbatch is not on this machine's PATH; the scripts are written (%s, %s): submit them where Slurm runs, with sbatch %s and then sbatch --dependency=afterany:<array job id> %s",
 			rep.Array, rep.Gather, rep.Array, rep.Gather)
 	}
 	if len(rep.Tasks) > 0 {
 		if rep.ArrayJob, err = sbatch(rep.Array); err != nil {
 			return rep, err
 		}
-		if rep.GatherJob, err = sbatch("--dependency=afterok:"+rep.ArrayJob, rep.Gather); err != nil {
+		if rep.GatherJob, err = sbatch("--dependency=afterany:"+rep.ArrayJob, rep.Gather); err != nil {
 			return rep, fmt.Errorf("the array is submitted (job %s), but not the gather job: %w", rep.ArrayJob, err)
 		}
 	} else if len(tasks) == 0 && len(busy) == 0 {
@@ -526,7 +528,7 @@ var arrayTemplate = template.Must(template.New("array").Parse(`#!/bin/bash
 # Submit with palmc sweep slurm {{.QDir}} --submit (it submits the gather
 # job too, and again only the cells not done), or by hand:
 #   sbatch {{.QArray}}
-#   sbatch --dependency=afterok:<array job id> {{.QGather}}
+#   sbatch --dependency=afterany:<array job id> {{.QGather}}
 #SBATCH --job-name={{.Name}}
 #SBATCH --array={{.Array}}
 #SBATCH {{.ArrayOutput}}
@@ -544,9 +546,9 @@ var gatherTemplate = template.Must(template.New("gather").Parse(`#!/bin/bash
 # slurm on {{.Made}} by
 # {{.Build}}.
 # Submitted with
-# --dependency=afterok:<array job id>: if a cell fails, Slurm does not run
-# it (palmc sweep status {{.QDir}} shows why; palmc sweep gather {{.QDir}}
-# gathers what is done).
+# --dependency=afterany:<array job id>: it runs when every task of the array
+# has ended, whatever their exit codes (a task whose cell failed or whose
+# network diverged ends with 1); palmc sweep status {{.QDir}} shows why.
 #SBATCH --job-name={{.Name}}-gather
 #SBATCH {{.GatherOutput}}
 #SBATCH --open-mode=append

@@ -103,7 +103,7 @@ func TestSlurmScriptsAndResubmission(t *testing.T) {
 		t.Fatalf("%+v %v", rep, err)
 	}
 	calls, _ := os.ReadFile(log)
-	if want := "sbatch --parsable " + rep.Array + "\nsbatch --parsable --dependency=afterok:100 " + rep.Gather + "\n"; !strings.HasSuffix(string(calls), want) {
+	if want := "sbatch --parsable " + rep.Array + "\nsbatch --parsable --dependency=afterany:100 " + rep.Gather + "\n"; !strings.HasSuffix(string(calls), want) {
 		t.Errorf("calls:\n%s\nwant\n%s", calls, want)
 	}
 	// Cells 1 and 3 done, cell 2 failed: the others are submitted again,

@@ -25,6 +25,8 @@ type TaskOptions struct {
 // TaskReport says how the cells of a task ended.
 type TaskReport struct {
 	Done, Failed, Interrupted int
+	// Diverged counts the cells done whose network diverged (or failed).
+	Diverged int
 }
 
 // RunTask runs the cells of one task of a Slurm array (palmc sweep cell):
@@ -67,6 +69,11 @@ func (s *Sweep) RunTask(stop, abort context.Context, task int, o TaskOptions) (*
 		switch state {
 		case Done:
 			rep.Done++
+			if err != nil {
+				// A result, as palmc run's, with its exit code 1.
+				rep.Diverged++
+				errs = append(errs, fmt.Errorf("%s: %w", c.Dir, err))
+			}
 		case Interrupted:
 			rep.Interrupted++
 		default:

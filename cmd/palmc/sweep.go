@@ -172,8 +172,10 @@ Only one palmc sweep run may use a sweep folder at a time; a folder whose
 cell folders were removed or whose params.json files were edited is refused
 until it is repaired (see palmc sweep init).
 
-Exit codes: 0 every cell done, 1 a cell failed or the run was interrupted,
-2 bad usage or a sweep folder edited by hand.`,
+Exit codes: 0 every cell done, 1 a cell failed, a cell's network diverged
+(as with palmc run: its results are saved and the cell is done; the message
+and palmc sweep status name it) or the run was interrupted, 2 bad usage or
+a sweep folder edited by hand.`,
 		Example: `  palmc sweep run study
   palmc sweep run study --workers 2 --cells 0-9,12`,
 		Args: usageArgs(cobra.ExactArgs(1)),

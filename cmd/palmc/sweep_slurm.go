@@ -25,7 +25,7 @@ func newSweepSlurmCmd() *cobra.Command {
 		Long: `Write DIR/slurm/array.sbatch, a Slurm job array whose task T runs cell T (or,
 with --block B, cells T·B to T·B+B-1) with palmc sweep cell, and
 DIR/slurm/gather.sbatch, which runs palmc sweep gather. With --submit, submit
-both with sbatch — the gather job with --dependency=afterok on the array — and
+both with sbatch — the gather job with --dependency=afterany on the array — and
 print the job ids. The array holds only the cells that are not done: submit
 again after a failure, and only those run again (cells running, or still
 queued by an earlier array, are left out).
@@ -150,8 +150,9 @@ array asks for before its time limit (#SBATCH --signal), or scancel --batch
 --signal=USR1 — also requeues the job (scontrol requeue), which then
 resumes where it stopped.
 
-Exit codes: 0 every cell done (or requeued), 1 a cell failed or was
-interrupted, 2 bad usage or a cell that cannot run as it is (edited by hand,
+Exit codes: 0 every cell done (or requeued), 1 a cell failed, was
+interrupted, or its network diverged (as with palmc run: the results are
+saved and the cell is done), 2 bad usage or a cell that cannot run as it is (edited by hand,
 or refused as palmc run refuses it, e.g. for its memory).`,
 		Example: `  palmc sweep cell study 3
   palmc sweep cell study "$SLURM_ARRAY_TASK_ID" --block 4 --requeue`,

@@ -268,6 +268,26 @@ func TestSweepOnSlurm(t *testing.T) {
 		run(t, c, bin, "run", "--params", ref, "--task", "bw_only", "--compare", "BP", "--quiet", "--no-plots")
 		sameNPZ(t, filepath.Join(cell, runfolder.ResultsFile), filepath.Join(ref, runfolder.ResultsFile))
 	}
+	// A cell whose network diverges: its task ends with exit code 1, as
+	// palmc run does, and the gather job runs all the same.
+	file = writeSweep(t, `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"],
+		"grid": {"epochs": [5], "eta_fw": [[1, 1, 1, 1], [1, 1, 1, 1e306]]}, "seeds": [1]}`)
+	div := filepath.Join(t.TempDir(), "diverging")
+	run(t, c, bin, "sweep", "init", file, div)
+	m = regexp.MustCompile(`array job (\d+)\ngather job (\d+)\n`).FindStringSubmatch(runIn(t, c, work, bin, "sweep", "slurm", div, "--submit"))
+	if m == nil {
+		t.Fatal("no job ids")
+	}
+	waitFor(t, "the gather job of the diverging sweep", func() bool {
+		s := c.JobState(m[2])
+		return s == "COMPLETED" || s == "FAILED" || s == "CANCELLED" || s == "TIMEOUT"
+	})
+	if s0, s1, g := c.JobState(m[1]+"_0"), c.JobState(m[1]+"_1"), c.JobState(m[2]); s0 != "COMPLETED" || s1 != "FAILED" || g != "COMPLETED" {
+		t.Errorf("diverging sweep: tasks %s and %s, gather %s", s0, s1, g)
+	}
+	if csv, err := os.ReadFile(filepath.Join(div, "sweep.csv")); err != nil || !strings.Contains(string(csv), ",done,diverged,") {
+		t.Errorf("diverging sweep's sweep.csv: %v\n%s", err, csv)
+	}
 	for _, d := range []string{parent, work} {
 		if entries, _ := os.ReadDir(d); d == parent && len(entries) != 1 || d == work && len(entries) != 0 {
 			t.Errorf("the scripts made files in %s: %v", d, entries)
