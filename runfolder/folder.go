@@ -73,6 +73,14 @@ func OpenRun(dir string, command []string) (*Folder, error) {
 	return Open(dir, command)
 }
 
+// SwitchCutShort reports whether a palmc was stopped while it switched the
+// outputs of a run into dir: the next palmc that opens the folder finishes
+// the switch; until then the folder's files may be the previous run's.
+func SwitchCutShort(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, commitDir))
+	return err == nil
+}
+
 // IsRunFolder reports whether dir is a folder that holds a run's params or
 // outputs, or a switch of them cut short.
 func IsRunFolder(dir string) bool {

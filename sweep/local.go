@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"palmc/experiment"
+	"palmc/runfolder"
 )
 
 // RunOptions control a local run of a sweep.
@@ -73,6 +74,11 @@ func (s *Sweep) Run(stop, abort context.Context, o RunOptions) (*RunReport, erro
 		case Missing, Changed:
 			faults = append(faults, fmt.Sprintf("  %s: %s", st.Cell.Dir, st.Note))
 		case Done:
+			if runfolder.SwitchCutShort(s.CellDir(st.Cell)) {
+				// Opened, the cell's folder finishes the switch.
+				todo = append(todo, st)
+				continue
+			}
 			rep.Skipped = append(rep.Skipped, st.Cell.Dir+" (done)")
 		case Running:
 			rep.Skipped = append(rep.Skipped, fmt.Sprintf("%s (running elsewhere: %s)", st.Cell.Dir, st.Note))

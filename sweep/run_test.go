@@ -391,3 +391,24 @@ func TestDivergedCell(t *testing.T) {
 		t.Fatalf("task: %+v %v", trep, err)
 	}
 }
+
+// A cell whose outputs' switch a killed palmc left half done is noted by
+// status, and finished by the next run of the sweep.
+func TestSwitchCutShortInACell(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1]}`)
+	c := s.Index.Cells[0]
+	ctx := context.Background()
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(s.CellDir(c), ".palmc-commit", ".old-plots"), 0o755)
+	if st := s.Status(c); !strings.Contains(st.Note, "stopped while it put the cell's outputs in place") {
+		t.Errorf("status: %s (%s)", st.State, st.Note)
+	}
+	if _, err := s.Run(ctx, ctx, RunOptions{Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status(c); st.State != Done || st.Note != "" {
+		t.Errorf("after the run: %s (%s)", st.State, st.Note)
+	}
+}

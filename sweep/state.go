@@ -83,6 +83,16 @@ type CellStatus struct {
 // tell whether a palmc runs the cell, it takes the folder's lock for an
 // instant (see runfolder.InUse).
 func (s *Sweep) Status(c IndexCell) CellStatus {
+	st := s.status(c)
+	if st.State != Running && st.State != Missing && runfolder.SwitchCutShort(s.CellDir(c)) {
+		// What the cell's files say may be the previous run's.
+		st.Note = strings.TrimPrefix(st.Note+"; a palmc was stopped while it put the cell's outputs in place: palmc sweep run or sweep cell finishes that first", "; ")
+	}
+	return st
+}
+
+// status is Status without the note of a switch cut short.
+func (s *Sweep) status(c IndexCell) CellStatus {
 	st := CellStatus{Cell: c}
 	dir := s.CellDir(c)
 	if _, err := os.Stat(dir); err != nil {
