@@ -233,10 +233,15 @@ func readBase(what string, raw json.RawMessage, read Reader) (*Base, error) {
 		if m.Key == "random_seed" {
 			continue
 		}
-		if m.Key != "_comment" && !params.IsKey(m.Key) && path == "" {
-			// A params file may carry unknown keys (palmc run warns); an
+		if m.Key != "_comment" && !params.IsKey(m.Key) && (path == "" || params.Suggest(m.Key) != "") {
+			// A params file may carry unknown keys (palmc run warns), but
+			// not one that misspells a known key (palmc run refuses it); an
 			// inline base is part of the sweep file and is held to it.
-			msg := fmt.Sprintf("%s: unknown params key %q", what, m.Key)
+			where := what
+			if path != "" {
+				where = fmt.Sprintf("%s: %q", what, path)
+			}
+			msg := fmt.Sprintf("%s: unknown params key %q", where, m.Key)
 			if s := params.Suggest(m.Key); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -175,6 +176,26 @@ func TestBadSweepFiles(t *testing.T) {
 				t.Errorf("left behind: %v", m)
 			}
 		})
+	}
+}
+
+// A base file may carry unknown keys, as a params file may, but not one
+// that misspells a known key: palmc run would refuse every cell.
+func TestBaseFileKeys(t *testing.T) {
+	sweep := `{"base": "base.json", "task": "fw_bw", "seeds": [1]}`
+	misspelt := goldenBase(t, "pal_fw_tiny", map[string]any{"epoch": 2})
+	_, err := Load(writeSweep(t, misspelt, sweep))
+	var r *Refusal
+	if !errors.As(err, &r) || !strings.Contains(err.Error(), `base: "base.json": unknown params key "epoch" (did you mean "epochs"?)`) {
+		t.Errorf("a base file with \"epoch\": %v (%T), want a refusal that names the key and suggests epochs", err, err)
+	}
+	f, err := Load(writeSweep(t, goldenBase(t, "pal_fw_tiny", map[string]any{"colour": "blue"}), sweep))
+	if err != nil {
+		t.Fatalf("a base file with \"colour\": %v", err)
+	}
+	cells, err := f.Expand()
+	if err != nil || len(cells) != 1 || !slices.ContainsFunc(cells[0].Warnings, func(w string) bool { return strings.Contains(w, `"colour"`) }) {
+		t.Errorf("a base file with \"colour\": cells %+v, %v; want one, warned about colour", cells, err)
 	}
 }
 
