@@ -192,6 +192,12 @@ type Classification struct {
 	// Angles[k] holds the angle (degrees) between BPP[k] and WPP[k+1]ᵀ of
 	// hidden layer k at the end of every validation pass.
 	Angles [][]float64
+	// TrainMSE holds the training error of every training pass (epoch 1,
+	// 2, …): the mean, over the pass's samples and the readouts of each,
+	// of the squared output error Σ_i (uP_breve[N-1][i] − u_tgt[i])². NaN
+	// for passes made by a palmc that did not keep it (a checkpoint of an
+	// earlier version).
+	TrainMSE []float64
 
 	classes int
 	// shuffle orders the passes: RandomState(r), r the first
@@ -208,6 +214,11 @@ type Classification struct {
 	confusion   []int
 	predictions []int
 	cmp         compare.Comparer
+	// errSum and errN accumulate the squared output errors of the current
+	// training pass; trainLost marks a checkpoint without them.
+	errSum    float64
+	errN      int
+	trainLost bool
 }
 
 func newClassification(seed int64, classes, hidden int) *Classification {
@@ -226,6 +237,7 @@ func (n *Net) Classification() *Classification {
 func (c *Classification) clone() taskState {
 	d := *c
 	d.ValAccuracy = append([]float64(nil), c.ValAccuracy...)
+	d.TrainMSE = append([]float64(nil), c.TrainMSE...)
 	d.Confusion = append([]int(nil), c.Confusion...)
 	d.TestPrediction = append([]int(nil), c.TestPrediction...)
 	d.Angles = make([][]float64, len(c.Angles))
@@ -248,6 +260,16 @@ func (c *Classification) readout(out []float64) {
 		c.sum[i] += v
 	}
 	c.readouts++
+}
+
+// trainingError adds the squared error of the output layer's prospective
+// voltage against the target to the training pass's sum.
+func (c *Classification) trainingError(out, tgt []float64) {
+	for i, v := range out {
+		d := v - tgt[i]
+		c.errSum += d * d
+	}
+	c.errN++
 }
 
 // predict ends a sample of class label (index i in its split): the class
@@ -311,6 +333,7 @@ func (d *ClassifyData) runPass(s *stepper, st stage, within int) error {
 		}
 		c.shuffle.ShuffleInts(net.Order)
 		c.correct, c.readouts = 0, 0
+		c.errSum, c.errN = 0, 0
 		clear(c.sum)
 		if st.kind == testPass {
 			clear(c.confusion)
@@ -340,8 +363,12 @@ func (d *ClassifyData) runPass(s *stepper, st stage, within int) error {
 			if err != nil && !errors.Is(err, ErrInterrupted) {
 				return err
 			}
-			if st.kind != training && h%d.every == 0 && h/d.every >= d.skip {
-				c.readout(out)
+			if h%d.every == 0 && h/d.every >= d.skip {
+				if st.kind == training {
+					c.trainingError(out, tgt)
+				} else {
+					c.readout(out)
+				}
 			}
 			if h == d.hold-1 {
 				if st.kind != training {
@@ -368,6 +395,8 @@ func (c *Classification) finishPass(kind stageKind, size int, n *microcircuit.Ne
 			a, _, _ := c.cmp.Angles(n, k)
 			c.Angles[k] = append(c.Angles[k], a)
 		}
+	case training:
+		c.TrainMSE = append(c.TrainMSE, c.errSum/float64(c.errN))
 	case testPass:
 		c.TestAccuracy = float64(c.correct) / float64(size)
 		c.Confusion = append([]int(nil), c.confusion...)
@@ -403,6 +432,8 @@ func (c *Classification) State() map[string][]float64 {
 	}
 	m := map[string][]float64{
 		"val_accuracy":   c.ValAccuracy,
+		"train_mse":      c.TrainMSE,
+		"train_error":    {c.errSum, float64(c.errN)},
 		"test_accuracy":  {c.TestAccuracy},
 		"shuffle_key":    key,
 		"shuffle_pos":    {float64(st.Pos)},
@@ -455,6 +486,29 @@ func (c *Classification) SetState(m map[string][]float64) error {
 		if !fraction(a) {
 			return fmt.Errorf("classify state: val_accuracy[%d] = %v is not a fraction", i, a)
 		}
+	}
+	// A checkpoint of a palmc that did not keep the training error: the
+	// passes made before it have none (checkProgress fills them in).
+	_, hasTrain := m["train_mse"]
+	c.trainLost = !hasTrain
+	c.TrainMSE, c.errSum, c.errN = nil, math.NaN(), 0
+	if hasTrain {
+		if c.TrainMSE, err = get("train_mse", -1); err != nil {
+			return err
+		}
+		for i, e := range c.TrainMSE {
+			if e < 0 || math.IsInf(e, 0) {
+				return fmt.Errorf("classify state: train_mse[%d] = %v is not a squared error", i, e)
+			}
+		}
+		te, err := get("train_error", 2)
+		if err != nil {
+			return err
+		}
+		if te[0] < 0 || math.IsInf(te[0], 0) || te[1] < 0 || te[1] != math.Trunc(te[1]) || te[1] > 1<<52 {
+			return fmt.Errorf("classify state: train_error = %v is out of range", te)
+		}
+		c.errSum, c.errN = te[0], int(te[1])
 	}
 	ta, err := get("test_accuracy", 1)
 	if err != nil {
@@ -534,6 +588,22 @@ func (d *ClassifyData) checkProgress(net *Net, settle int) error {
 	}
 	if len(c.ValAccuracy) != vals {
 		return fmt.Errorf("%d validation accuracies, %d validation passes made", len(c.ValAccuracy), vals)
+	}
+	trains := 0
+	for _, s := range d.stages[:at] {
+		if s.kind == training {
+			trains++
+		}
+	}
+	if c.trainLost {
+		c.TrainMSE = make([]float64, trains)
+		for i := range c.TrainMSE {
+			c.TrainMSE[i] = math.NaN()
+		}
+		c.trainLost = false
+	}
+	if len(c.TrainMSE) != trains {
+		return fmt.Errorf("%d training errors, %d training passes made", len(c.TrainMSE), trains)
 	}
 	if done := at == len(d.stages); done != (c.TestPrediction != nil) || (c.TestPrediction != nil && len(c.TestPrediction) != d.Test.Len()) {
 		return fmt.Errorf("the test results do not match the steps made")

@@ -607,3 +607,48 @@ func TestLogTickNotation(t *testing.T) {
 		t.Errorf("[1e-8, 1]: %q", got)
 	}
 }
+
+// A classify run's MSE.png is its training error per epoch
+// (epoch_train_mse), not its MSE records (single steps of single training
+// samples); without the training error it has none.
+func TestClassifyMSE(t *testing.T) {
+	arrays := map[string]Array{}
+	for si, net := range []string{"seed1", "seed2"} {
+		arrays[net+"/val_accuracy"] = Array{Shape: []int{4}, Data: []float64{0.3, 0.5, 0.6, 0.7}}
+		arrays[net+"/MSE"] = Array{Shape: []int{5}, Data: []float64{0.03, 0.25, 0.04, 0.2, 0.05}}
+		arrays[net+"/epoch_train_mse"] = Array{Shape: []int{3}, Data: []float64{0.25 + 0.01*float64(si), 0.18, 0.13}}
+	}
+	run := Run{Arrays: arrays, Dt: 0.01, RecPerSteps: 69000, StepsPerSample: 100, EpochSteps: 180000}
+	files, err := All(run, t.TempDir(), PNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(files, "MSE.png") {
+		t.Errorf("no MSE.png among %v", files)
+	}
+	// Drawn from the training error: its axes span it, not the records.
+	pn, err := trainErrorPanel(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pn.p
+	if p.Y.Min > 0.13 || p.Y.Max < 0.26 || p.Y.Min < 0.1 || p.X.Min != 1 || p.X.Max != 3 {
+		t.Errorf("axes x [%v, %v], y [%v, %v]; want epochs 1 to 3 and the training errors 0.13 to 0.26",
+			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if tk.Label != "" && tk.Value != math.Trunc(tk.Value) {
+			t.Errorf("epoch axis labels %v", tk.Value)
+		}
+	}
+
+	for _, net := range []string{"seed1", "seed2"} {
+		delete(arrays, net+"/epoch_train_mse")
+	}
+	if files, err = All(run, t.TempDir(), PNG); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(files, "MSE.png") {
+		t.Error("MSE.png drawn from a classify run's single-step records")
+	}
+}

@@ -47,6 +47,26 @@ func (linearTicks) Ticks(lo, hi float64) []gplot.Tick {
 	return ticks
 }
 
+// epochTicks labels whole epochs only: every one on a short axis, else
+// round steps of at least one epoch, with minor ticks at whole epochs.
+type epochTicks struct{}
+
+func (epochTicks) Ticks(lo, hi float64) []gplot.Tick {
+	var ticks []gplot.Tick
+	if hi-lo < 7 {
+		for v := math.Ceil(lo); v <= hi; v++ {
+			ticks = append(ticks, gplot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', 0, 64)})
+		}
+		return ticks
+	}
+	for _, t := range (linearTicks{}).Ticks(lo, hi) {
+		if t.Value == math.Trunc(t.Value) {
+			ticks = append(ticks, t)
+		}
+	}
+	return ticks
+}
+
 // formatTick writes v with as many decimals as the step needs.
 func formatTick(v, step float64) string {
 	if v == 0 {
