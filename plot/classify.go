@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -413,7 +414,40 @@ func (pt *painter) testPredictions(path string) error {
 type ClassifyRun struct {
 	// Model names the run in the legend (BP, FA, PAL).
 	Model string
-	Run   Run
+	// ModelType is the run's model_type (BP, FA, PAL, …): the title names
+	// the models compared. Model when empty.
+	ModelType string
+	Run       Run
+}
+
+// modelNames are the names of the model types in titles.
+var modelNames = map[string]string{"BP": "backprop", "FA": "feedback alignment", "PAL": "PAL", "LDRL": "PAL (LDRL)"}
+
+// classifyTitle names the models of runs, each once, in their order:
+// "Classification with feedback alignment and PAL".
+func classifyTitle(runs []ClassifyRun) string {
+	var names []string
+	for _, r := range runs {
+		t := r.ModelType
+		if t == "" {
+			t = r.Model
+		}
+		name, ok := modelNames[t]
+		if !ok {
+			name = t
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	switch n := len(names); n {
+	case 0:
+		return "Classification"
+	case 1:
+		return "Classification with " + names[0]
+	default:
+		return "Classification with " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
 }
 
 // FigClassify compares classify runs of several models: the validation
@@ -465,7 +499,7 @@ func FigClassify(runs []ClassifyRun, path string) error {
 	angPn.p.Y.Min = 0
 	accPn.p.X.Tick.Marker, angPn.p.X.Tick.Marker = epochTicks{}, epochTicks{}
 	s.panels = []*panel{accPn, testPn, angPn}
-	s.title = "Classification with backprop, feedback alignment and PAL"
+	s.title = classifyTitle(runs)
 	s.subtitle = "validation accuracy and the angle between the backward weights B₀ and W₁ᵀ after every epoch (mean ± std over seeds); test accuracy of every seed with its mean ± std"
 	return saveFigure(s, path)
 }

@@ -652,3 +652,63 @@ func TestClassifyMSE(t *testing.T) {
 		t.Error("MSE.png drawn from a classify run's single-step records")
 	}
 }
+
+// The title of a classify comparison names the models it compares.
+func TestClassifyTitle(t *testing.T) {
+	for _, c := range []struct {
+		types []string
+		want  string
+	}{
+		{[]string{"BP", "FA", "PAL"}, "Classification with backprop, feedback alignment and PAL"},
+		{[]string{"FA", "PAL"}, "Classification with feedback alignment and PAL"},
+		{[]string{"PAL", "PAL"}, "Classification with PAL"},
+		{[]string{"DTPDRL"}, "Classification with DTPDRL"},
+	} {
+		var runs []ClassifyRun
+		for i, m := range c.types {
+			runs = append(runs, ClassifyRun{Model: fmt.Sprintf("%s (run%d)", m, i), ModelType: m})
+		}
+		if got := classifyTitle(runs); got != c.want {
+			t.Errorf("%v: %q, want %q", c.types, got, c.want)
+		}
+	}
+}
+
+// A log axis of less than about a decade labels at least three values,
+// none of them closer than minLogGap of the axis to the next (not 0.09
+// beside 0.1), in one notation.
+func TestShortLogAxes(t *testing.T) {
+	for _, r := range [][2]float64{{0.02, 0.2}, {0.05, 0.2}, {0.13, 0.26}, {0.03, 0.04}, {0.031, 0.045}, {0.5, 0.9},
+		{0.09, 0.11}, {1.2e-5, 1.3e-5}, {17, 19}, {0.013, 0.15}, {3, 30}} {
+		for _, rounded := range []bool{false, true} {
+			lo, hi := r[0], r[1]
+			if rounded {
+				lo, hi = logRange(lo, hi)
+			}
+			var values []float64
+			var labels []string
+			for _, tk := range (logTicks{}).Ticks(lo, hi) {
+				if tk.Label != "" {
+					values, labels = append(values, tk.Value), append(labels, tk.Label)
+				}
+			}
+			if len(values) < 3 {
+				t.Errorf("[%v, %v]: labels %q", lo, hi, labels)
+				continue
+			}
+			span := math.Log10(hi / lo)
+			for i := 1; i < len(values); i++ {
+				if gap := math.Log10(values[i]/values[i-1]) / span; gap < minLogGap {
+					t.Errorf("[%v, %v]: labels %q: %s and %s are %.3f of the axis apart", lo, hi, labels, labels[i-1], labels[i], gap)
+				}
+			}
+			sci := strings.Contains(labels[0], "^{")
+			for _, l := range labels {
+				if strings.Contains(l, "^{") != sci {
+					t.Errorf("[%v, %v]: labels %q mix notations", lo, hi, labels)
+					break
+				}
+			}
+		}
+	}
+}

@@ -45,7 +45,7 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 	p := pn.p
 	if logX {
 		p.X.Scale = gplot.LogScale{}
-		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = logTicks{}
 		var xs []float64
 		for _, s := range series {
 			xs = append(xs, s.X...)
@@ -175,7 +175,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 	}
 	if logY && ylo > 0 && yhi/ylo > 10 {
 		p.Y.Scale = gplot.LogScale{}
-		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 		for i := range ds {
 			for j := range ds[i].lo {
 				if ds[i].lo[j].Y <= 0 {

@@ -183,7 +183,7 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 							dir, m.Params.Dataset, m.Params.Layers, args[1], first.Params.Dataset, first.Params.Layers)
 					}
 					seen[m.Params.ModelType]++
-					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, Run: r})
+					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, ModelType: m.Params.ModelType, Run: r})
 				}
 				// Runs of one model are told apart by their folders.
 				for i, r := range runs {
