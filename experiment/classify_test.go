@@ -262,3 +262,44 @@ func TestTrainingErrorOfOlderCheckpoint(t *testing.T) {
 		t.Error("no training error for a finished training pass, and no complaint")
 	}
 }
+
+// LearningSteps counts the steps of the training passes, as the passes of
+// a classify run lie; none of the teacher's or of settling.
+func TestLearningSteps(t *testing.T) {
+	p := classifyParams(t, "yinyang-pal", map[string]any{"epochs": 3, "dataset_sizes": []int{7, 3, 2}, "settling_time": 5})
+	d, err := LoadClassifyData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle, hold := p.SettlingSteps(), p.StepsPerSample()
+	want, n := 0, 0
+	check := func() {
+		if got := LearningSteps(p, params.Classify, "seed1", n); got != want {
+			t.Fatalf("after %d steps: %d learning steps, want %d", n, got, want)
+		}
+	}
+	for ; n < settle; n++ {
+		check()
+	}
+	for _, st := range d.stages {
+		for range st.set.Len() * hold {
+			check()
+			n++
+			if st.kind == training {
+				want++
+			}
+		}
+	}
+	check()
+	if n != ClassifySteps(p) {
+		t.Fatalf("%d steps, ClassifySteps says %d", n, ClassifySteps(p))
+	}
+	fw := classifyParams(t, "yinyang-pal", nil)
+	fw.SettlingTime = 1
+	if got := LearningSteps(fw, params.FwBw, "teacher", 10000); got != 0 {
+		t.Errorf("the teacher learns in %d steps", got)
+	}
+	if got := LearningSteps(fw, params.FwBw, "seed1", 10000); got != 10000-fw.SettlingSteps() {
+		t.Errorf("a fw_bw student learns in %d of 10000 steps, settling %d", got, fw.SettlingSteps())
+	}
+}
