@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,7 @@ type dataFlags struct {
 func newDataCmd() *cobra.Command {
 	var f dataFlags
 	cmd := &cobra.Command{
-		Use:   "data NAME --out FILE.npz | data --params FILE --split S --out FILE.npz",
+		Use:   "data NAME|--params FILE [--split S] --out FILE.npz",
 		Short: "Write one split of a classification data set to an npz file",
 		Long: `Write one split (train, validation or test) of a classification data set to
 an npz file with two keys: x, the inputs (samples × inputs, float64: the rates
@@ -125,8 +126,11 @@ func dataTable() string {
 		if g, _ := dataset.Generated(name); !g {
 			seed = "-"
 		}
+		fmt.Fprintf(&b, "  %-14s %6d %7d  %-22s %s\n", name, in, cl, strings.Join(sizes, "/"), seed)
 		about, _ := dataset.About(name)
-		fmt.Fprintf(&b, "  %-14s %6d %7d  %-22s %s\n  %14s %s\n", name, in, cl, strings.Join(sizes, "/"), seed, "", about)
+		for _, l := range wrapText(about, 80-17) {
+			fmt.Fprintf(&b, "%17s%s\n", "", l)
+		}
 	}
 	return b.String()
 }
@@ -162,6 +166,28 @@ func paramsDataConfig(cmd *cobra.Command, f dataFlags) (dataset.Config, dataset.
 		return dataset.Config{}, "", "", usageError{err}
 	}
 	return cfg, split, p.Dataset, nil
+}
+
+// wrapText breaks s into lines of at most width characters at spaces (a
+// longer word gets a line of its own).
+func wrapText(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // dataConfig checks the flags against the data set and returns the

@@ -63,7 +63,9 @@ which then gets a copy of the params file) receives
   results.npz   every recorded variable, keys "<net>/<var>/<layer>"
   model.npz     the full state of every network after the run, with the params
   summary.json  where the run came from (palmc version, command, times),
-                seeds, steps, wall time, final MSE and angles
+                seeds, steps, wall time, final MSE and angles; for classify
+                the validation accuracy after every epoch and the test
+                accuracy
   plots/        one PNG per recorded variable and layer
 A run replaces all of these at once when it ends, never some of them, and
 locks the folder while it runs: a second palmc run into it is refused.

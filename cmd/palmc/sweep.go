@@ -19,7 +19,7 @@ import (
 func newSweepCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sweep init|run|status|gather|slurm|cell",
-		Short: "Run a study: seeds × parameter grids, locally or as a Slurm job array",
+		Short: "Run a study: seeds × parameter grids, here or on Slurm",
 		Long: `A sweep runs one params file for every point of a grid of params values and
 every seed: each (variant, grid point, seed) is a cell, a run folder of its
 own with one seed. The sweep file (JSON) says what to vary:
@@ -249,7 +249,7 @@ and changed (its params.json was edited).`,
 func newSweepGatherCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "gather DIR",
-		Short: "Collect a sweep's results: DIR/sweep.csv, DIR/summary.json, DIR/plots/",
+		Short: "Collect a sweep's results: sweep.csv, summary.json, plots/",
 		Long: `Collect the results of the sweep folder DIR:
 
   sweep.csv     one row per cell: cell, dir, variant, the grid values, seed,
