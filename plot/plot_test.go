@@ -712,3 +712,38 @@ func TestShortLogAxes(t *testing.T) {
 		}
 	}
 }
+
+// A sweep's metrics are named in the notation of the run plots.
+func TestSweepMetricName(t *testing.T) {
+	for _, c := range []struct{ metric, name, unit string }{
+		{"final_angle_WPPT_BPP_0", "final angle(W₁ᵀ, B₀)", "degrees"},
+		{"final_angle_BPP_RHS_2", "final angle(φ′₂·W₃ᵀ·φ′₃, B₂)", "degrees"},
+		{"test_accuracy", "test accuracy", "%"},
+		{"final_mse", "final squared output error ‖ŭ − u_{tgt}‖² (MSE)", ""},
+		{"something_else", "something_else", ""},
+	} {
+		if name, unit := SweepMetricName(c.metric); name != c.name || unit != c.unit {
+			t.Errorf("%s: %q %q, want %q %q", c.metric, name, unit, c.name, c.unit)
+		}
+	}
+}
+
+// A categorical axis (variants bp, fa, pal) gets points with error bars,
+// side by side, and no line through the categories; a numeric one lines.
+func TestSweepMetricCategories(t *testing.T) {
+	series := []SweepSeries{
+		{Label: "eta = 1", X: []float64{0, 1, 2}, Ys: [][]float64{{1, 2}, {3, 4}, {5, 6}}},
+		{Label: "eta = 2", X: []float64{0, 1, 2}, Ys: [][]float64{{1, 2}, {3, 4}, {5, 6}}},
+	}
+	xs, join := sweepPlaces(series, true)
+	if join || !slices.Equal(xs[0], []float64{-0.2, 0.8, 1.8}) || !slices.Equal(xs[1], []float64{0.2, 1.2, 2.2}) {
+		t.Errorf("categorical axis: joined %v, places %v", join, xs)
+	}
+	xs, join = sweepPlaces(series, false)
+	if !join || !slices.Equal(xs[0], series[0].X) || !slices.Equal(xs[1], series[1].X) {
+		t.Errorf("numeric axis: joined %v, places %v", join, xs)
+	}
+	if err := SweepMetric(filepath.Join(t.TempDir(), "m.png"), "t", "variant", "y", []string{"bp", "fa", "pal"}, false, series); err != nil {
+		t.Error(err)
+	}
+}

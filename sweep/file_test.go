@@ -128,6 +128,7 @@ func TestBadSweepFiles(t *testing.T) {
 		{"same params", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01, 1e-2]}}`, []string{"dt = 0.01", "dt = 1e-2", "duplicate cells"}},
 		{"invalid value", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5], [-1]]}}`, []string{"grid: eta_bw: value [-1]:", "must be >= 0"}},
 		{"wrong type", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"epochs": [2, "3"]}}`, []string{`grid: epochs: value "3"`}},
+		{"wrong type in a list", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5, "x"]]}}`, []string{`grid: eta_bw: value [5, "x"]: entry 1 ("x"): wrong type`}},
 		{"no seeds", `{"base": "base.json", "task": "fw_bw", "seeds": []}`, []string{"seeds: empty list"}},
 		{"seed twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 1]}`, []string{"seeds[1]: value 1 given twice"}},
 		{"bad seed", `{"base": "base.json", "task": "fw_bw", "seeds": [-1]}`, []string{"seeds[0]: value -1"}},

@@ -252,7 +252,8 @@ func newSweepGatherCmd() *cobra.Command {
 		Short: "Collect a sweep's results: sweep.csv, summary.json, plots/",
 		Long: `Collect the results of the sweep folder DIR:
 
-  sweep.csv     one row per cell: cell, dir, variant, the grid values, seed,
+  sweep.csv     one row per cell: cell, dir, variant, the grid values (a
+                list of numbers also one column per entry: eta_bw_0, …), seed,
                 state, status (of its network: ok, diverged, …),
                 wall_seconds, and the final metrics: final_mse (fw_bw),
                 val_accuracy and test_accuracy (classify), and with
@@ -262,7 +263,9 @@ func newSweepGatherCmd() *cobra.Command {
                 over seeds of every metric and of the wall time
   plots/        every metric against every grid axis (and the variants),
                 mean ± std over seeds, one line per combination of the
-                other axes; learning curves per grid point (curve_*.png)
+                other axes (log axes for values that span a decade; the
+                variants as points, not joined); learning curves per grid
+                point (curve_*.png)
 
 Cells that are not done get a row with their state and no metrics. The three
 outputs replace those of the previous gather together, so a full disk or an
@@ -270,8 +273,10 @@ interruption leaves the previous ones whole.
 
 sweep.csv opens in pandas (pandas.read_csv) and numpy
 (numpy.genfromtxt(path, delimiter=",", names=True, dtype=None,
-encoding="utf-8")): values hold no commas or quotes, lists are written as
-[5 20], non-finite numbers as nan and inf.`,
+encoding="utf-8")): lists are written as [5 20], non-finite numbers as nan
+and inf; text that starts with =, +, - or @ gets a ' in front (no formula in
+a spreadsheet). Only text with a comma, a quote or a line break is quoted,
+as CSV does, which numpy does not read.`,
 		Example: "  palmc sweep gather study",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
