@@ -14,6 +14,7 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -116,6 +117,9 @@ func ReadRecordedMeta(path string) (map[string]Array, map[string]string, error) 
 // whose key keep accepts (all with a nil keep).
 func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]string, error) {
 	z, err := zip.OpenReader(path)
+	if errors.Is(err, zip.ErrFormat) {
+		return nil, nil, fmt.Errorf("store: %s is not an npz file (%w)", path, err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
@@ -345,7 +346,12 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 		}
 		ms, _ := members(item)
 		v := Variant{}
+		given := map[string]bool{}
 		for _, m := range ms {
+			if m.Key != "_comment" && given[m.Key] {
+				errs = append(errs, fmt.Errorf("%s: %s given twice", what, m.Key))
+			}
+			given[m.Key] = true
 			switch m.Key {
 			case "_comment":
 			case "name":
@@ -358,10 +364,14 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 					continue
 				}
 				set, _ := members(m.Raw)
+				inSet := map[string]bool{}
 				for _, s := range set {
 					if err := checkKey(what+" params", s.Key); err != nil {
 						errs = append(errs, err)
+					} else if inSet[s.Key] {
+						errs = append(errs, fmt.Errorf("%s params: %s given twice (which value did you mean?)", what, s.Key))
 					}
+					inSet[s.Key] = true
 					for _, ax := range axes {
 						if ax.Key == s.Key {
 							errs = append(errs, fmt.Errorf("%s params: %s is also an axis of the grid; vary it in one place", what, s.Key))
@@ -392,10 +402,8 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 
 // parseSeeds reads "seeds": a list of distinct integer seeds.
 func parseSeeds(raw json.RawMessage) ([]int64, error) {
-	var vals []json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if kind(raw) != "a list" || dec.Decode(&vals) != nil {
+	var vals []json.RawMessage
+	if kind(raw) != "a list" || json.Unmarshal(raw, &vals) != nil {
 		return nil, fmt.Errorf("seeds: value %s: want a list of integers, e.g. [123, 456]", raw)
 	}
 	if len(vals) == 0 {
@@ -403,7 +411,10 @@ func parseSeeds(raw json.RawMessage) ([]int64, error) {
 	}
 	var out []int64
 	for i, v := range vals {
-		s, err := v.Int64()
+		if k := kind(v); k != "a number" {
+			return nil, fmt.Errorf("seeds[%d]: value %s: want an integer from 0 to %d (numpy's seeds), got %s", i, v, uint32(math.MaxUint32), k)
+		}
+		s, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil || s < 0 || s > math.MaxUint32 {
 			return nil, fmt.Errorf("seeds[%d]: value %s: want an integer from 0 to %d (numpy's seeds)", i, v, uint32(math.MaxUint32))
 		}

@@ -132,6 +132,8 @@ func TestBadSweepFiles(t *testing.T) {
 		{"no seeds", `{"base": "base.json", "task": "fw_bw", "seeds": []}`, []string{"seeds: empty list"}},
 		{"seed twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 1]}`, []string{"seeds[1]: value 1 given twice"}},
 		{"bad seed", `{"base": "base.json", "task": "fw_bw", "seeds": [-1]}`, []string{"seeds[0]: value -1"}},
+		{"seed as text", `{"base": "base.json", "task": "fw_bw", "seeds": ["1"]}`, []string{`seeds[0]: value "1"`, "got a string"}},
+		{"seeds as text", `{"base": "base.json", "task": "fw_bw", "seeds": [1, "01"]}`, []string{`seeds[1]: value "01"`, "got a string"}},
 		{"missing keys", `{"grid": {}}`, []string{"base: missing", "task: missing", "seeds: missing"}},
 		{"bad task", `{"base": "base.json", "task": "fwbw", "seeds": [1]}`, []string{`task: value "fwbw"`}},
 		{"no base file", `{"base": "nope.json", "task": "fw_bw", "seeds": [1]}`, []string{`base: "nope.json"`, "no such file"}},
@@ -147,6 +149,8 @@ func TestBadSweepFiles(t *testing.T) {
 		{"variant bad name", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a/b"}]}`, []string{`variants[0]: name: value "a/b"`}},
 		{"variant and grid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01]}, "variants": [{"name": "a", "params": {"dt": 0.02}}]}`, []string{"dt is also an axis"}},
 		{"variant invalid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "slow", "params": {"Tpres": 1.005}}]}`, []string{"variants: slow: params: Tpres: value 1.005"}},
+		{"variant params key twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "params": {"dt": 0.01, "dt": 0.02}}]}`, []string{"variants[0] params: dt given twice"}},
+		{"variant key twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "name": "b"}]}`, []string{"variants[0]: name given twice"}},
 		{"variant unknown key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "parms": {}}]}`, []string{`variants[0]: unknown key "parms"`}},
 		{"variants same", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a"}, {"name": "b", "params": {"dt": 0.01}}]}`, []string{"variant a", "variant b", "duplicate cells"}},
 		{"too many cells", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "grid": {"dt": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "gl": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
@@ -255,5 +259,40 @@ func TestVariants(t *testing.T) {
 		if !strings.HasPrefix(c.Dir, "cells/00") || !strings.Contains(c.Dir, c.Variant+"-eta_bw=") {
 			t.Errorf("folder %s", c.Dir)
 		}
+	}
+}
+
+// A sweep folder may be an empty folder, or a link to one: init writes the
+// sweep into the folder it names, and the link opens as the sweep.
+func TestInitIntoLink(t *testing.T) {
+	path := writeSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "seeds": [1, 2]}`)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := t.TempDir()
+	if _, err := Init(f, empty, nil); err != nil {
+		t.Fatalf("init into an empty folder: %v", err)
+	}
+	root := t.TempDir()
+	target, link := filepath.Join(root, "data"), filepath.Join(root, "study")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("data", link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Init(f, link, nil); err != nil {
+		t.Fatalf("init into a link to an empty folder: %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	s, err := Open(link)
+	if err != nil || len(s.Index.Cells) != 2 {
+		t.Fatalf("open the link: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(target, IndexFile)); err != nil {
+		t.Errorf("the sweep is not in the folder the link names: %v", err)
 	}
 }

@@ -291,3 +291,24 @@ func TestPlotAxes(t *testing.T) {
 		t.Errorf("variants: axis %q, ticks %v, log %v", name, ticks, logX)
 	}
 }
+
+// A plot that cannot be drawn from a cell's files names the cell and the
+// file.
+func TestGatherNamesBrokenCell(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2]}`)
+	ctx := context.Background()
+	if _, err := s.Run(ctx, ctx, RunOptions{Workers: 1, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	res := filepath.Join(s.CellDir(s.Index.Cells[1]), "results.npz")
+	if err := os.WriteFile(res, []byte("not a zip file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Gather(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.PlotErr == nil || !strings.Contains(rep.PlotErr.Error(), "cell 1: ") || !strings.Contains(rep.PlotErr.Error(), res) {
+		t.Errorf("plot error %v; want it to name cell 1 and %s", rep.PlotErr, res)
+	}
+}

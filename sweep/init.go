@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"palmc/store"
 )
@@ -94,6 +95,11 @@ func Init(f *File, dir string, command []string) (*InitReport, error) {
 // renamed to dir when complete, so that an interrupted init leaves nothing
 // half made at dir.
 func create(dir string, self []byte, ix *Index, cells []Cell) error {
+	// A link to an empty folder: the sweep goes into the folder it names
+	// (a rename onto the link would fail).
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, store.DirMode); err != nil {
 		return refusef("%s: %v", dir, err)
@@ -117,8 +123,9 @@ func create(dir string, self []byte, ix *Index, cells []Cell) error {
 	if err := writeIndex(filepath.Join(tmp, IndexFile), ix); err != nil {
 		return err
 	}
-	// Renaming onto an empty folder replaces it.
-	if err := os.Rename(tmp, dir); err != nil {
+	// rename(2) replaces an empty folder in one step (os.Rename refuses
+	// any folder) and fails on one that is not empty.
+	if err := syscall.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	return nil

@@ -268,14 +268,14 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 			cd := t.Sweep.CellDir(r.Cell)
 			p, _, err := params.Load(filepath.Join(cd, runfolder.ParamsFile), task)
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("learning curves: cell %d: %w", r.Cell.Index, err))
 				continue
 			}
 			arrays, err := store.ReadSelected(filepath.Join(cd, runfolder.ResultsFile), func(k string) bool {
 				return k == net+"/MSE" || strings.HasPrefix(k, net+"/"+compare.WPPTBPP+"/")
 			})
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("learning curves: cell %d: %w", r.Cell.Index, err))
 				continue
 			}
 			if a, ok := arrays[net+"/MSE"]; ok {
