@@ -123,6 +123,7 @@ func TestDataOfParams(t *testing.T) {
 		{"--params", dir, "--size", "10"},
 		{"--params", dir, "--split", "all"},
 		{"--params", filepath.Join(dir, "nothing.json")},
+		{"--params", "/dev/zero"},
 		{"--params", writeParams(t, "pal_fw_tiny", t.TempDir(), nil)},
 	} {
 		run(t, 2, append([]string{"data", "--out", filepath.Join(t.TempDir(), "x.npz")}, args...)...)

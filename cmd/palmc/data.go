@@ -151,8 +151,10 @@ func paramsDataConfig(cmd *cobra.Command, f dataFlags) (dataset.Config, dataset.
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		path = filepath.Join(path, runfolder.ParamsFile)
 	}
-	if _, err := os.Stat(path); err != nil {
+	if fi, err := os.Stat(path); err != nil {
 		return dataset.Config{}, "", "", usage("data: --params: %v", err)
+	} else if !fi.Mode().IsRegular() {
+		return dataset.Config{}, "", "", usage("data: --params %s is not a regular file", path)
 	}
 	p, warnings, err := params.Load(path, params.Classify)
 	for _, w := range warnings {
