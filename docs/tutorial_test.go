@@ -191,14 +191,15 @@ func commandEnv(bin string) []string {
 }
 
 // TestTutorialCommands builds palmc and runs the tutorial's commands, in
-// the order of the text, in a temporary folder that stands for the root
-// of the repository (a repository file that a command names is copied into
-// it first). A command fails the test if it exits with an error, if a file
-// or folder it names does not exist after it ran, or if it needs more than
-// maxRSSBytes. Lines starting with "go" (building palmc) are left out: the
-// test builds palmc itself. The keys of a ```json block marked with
-// setMarker are set in the params file it names. Long runs are shortened
-// (maxEpochs).
+// the order of the text, in a temporary folder that stands for the
+// reader's folder outside the repository; PALMC_SRC names the repository,
+// as the tutorial asks the reader to set it. A command fails the test if it
+// exits with an error, if a file or folder it names does not exist after
+// it ran, or if it needs more than maxRSSBytes. Lines starting with "go"
+// (building palmc) are left out: the test builds palmc itself; so are
+// those that change the folder (cd): the temporary folder stands for the
+// one they go to. The keys of a ```json block marked with setMarker are set
+// in the params file it names. Long runs are shortened (maxEpochs).
 //
 // With -short the commands are only checked by the command line parser:
 // every palmc command runs with --help added, which fails on an unknown
@@ -215,7 +216,11 @@ func TestTutorialCommands(t *testing.T) {
 		t.Fatalf("found only %d steps in tutorial.md: is the parser broken?", len(steps))
 	}
 	bin := buildPalmc(t)
-	env := commandEnv(bin)
+	src, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(commandEnv(bin), "PALMC_SRC="+src)
 	full := os.Getenv("PALMC_TUTORIAL_FULL") == "1"
 	dir := t.TempDir()
 	start := time.Now()
@@ -241,8 +246,9 @@ func TestTutorialCommands(t *testing.T) {
 			t.Logf("tutorial.md:%d: %s (left out: the test built palmc)", s.line, s.cmd)
 			continue
 		}
-		for _, p := range pathArgs(s.cmd) {
-			copyFromRepo(t, dir, p)
+		if changesFolder(s.cmd) {
+			t.Logf("tutorial.md:%d: %s (left out: the test's folder stands for it)", s.line, s.cmd)
+			continue
 		}
 		if !full {
 			shorten(t, dir, s)
@@ -258,6 +264,17 @@ func TestTutorialCommands(t *testing.T) {
 		}
 	}
 	t.Logf("%d steps in %s", len(steps), time.Since(start).Round(100*time.Millisecond))
+}
+
+// changesFolder reports whether a command line changes the folder (cd),
+// which a step cannot pass on to the next.
+func changesFolder(cmd string) bool {
+	for _, seg := range segments(cmd) {
+		if len(seg) > 0 && seg[0] == "cd" {
+			return true
+		}
+	}
+	return false
 }
 
 // checkHelp runs a palmc command with --help added: the subcommand and
@@ -346,32 +363,6 @@ func runCommand(t *testing.T, dir string, env []string, s step, full bool) {
 	t.Logf("tutorial.md:%d: %s (%s, peak %d MB)", s.line, s.cmd, took, rss>>20)
 	if rss > maxRSSBytes {
 		t.Errorf("tutorial.md:%d: %s: peak memory %d MB, more than %d MB", s.line, s.cmd, rss>>20, maxRSSBytes>>20)
-	}
-}
-
-// copyFromRepo copies a repository file that a command names into dir,
-// unless dir already has it: the tutorial's commands run from the root
-// of the repository.
-func copyFromRepo(t *testing.T, dir, p string) {
-	t.Helper()
-	dst := filepath.Join(dir, p)
-	if _, err := os.Stat(dst); err == nil {
-		return
-	}
-	src := filepath.Join(repoRoot, p)
-	fi, err := os.Stat(src)
-	if err != nil || fi.IsDir() {
-		return
-	}
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -192,6 +192,12 @@ type Classification struct {
 	// Angles[k] holds the angle (degrees) between BPP[k] and WPP[k+1]ᵀ of
 	// hidden layer k at the end of every validation pass.
 	Angles [][]float64
+	// TrainMSE holds the training error of every training pass (epoch 1,
+	// 2, …): the mean, over the pass's samples and the readouts of each,
+	// of the squared output error Σ_i (uP_breve[N-1][i] − u_tgt[i])². NaN
+	// for passes made by a palmc that did not keep it (a checkpoint of an
+	// earlier version).
+	TrainMSE []float64
 
 	classes int
 	// shuffle orders the passes: RandomState(r), r the first
@@ -208,6 +214,11 @@ type Classification struct {
 	confusion   []int
 	predictions []int
 	cmp         compare.Comparer
+	// errSum and errN accumulate the squared output errors of the current
+	// training pass; trainLost marks a checkpoint without them.
+	errSum    float64
+	errN      int
+	trainLost bool
 }
 
 func newClassification(seed int64, classes, hidden int) *Classification {
@@ -226,6 +237,7 @@ func (n *Net) Classification() *Classification {
 func (c *Classification) clone() taskState {
 	d := *c
 	d.ValAccuracy = append([]float64(nil), c.ValAccuracy...)
+	d.TrainMSE = append([]float64(nil), c.TrainMSE...)
 	d.Confusion = append([]int(nil), c.Confusion...)
 	d.TestPrediction = append([]int(nil), c.TestPrediction...)
 	d.Angles = make([][]float64, len(c.Angles))
@@ -248,6 +260,16 @@ func (c *Classification) readout(out []float64) {
 		c.sum[i] += v
 	}
 	c.readouts++
+}
+
+// trainingError adds the squared error of the output layer's prospective
+// voltage against the target to the training pass's sum.
+func (c *Classification) trainingError(out, tgt []float64) {
+	for i, v := range out {
+		d := v - tgt[i]
+		c.errSum += d * d
+	}
+	c.errN++
 }
 
 // predict ends a sample of class label (index i in its split): the class
@@ -311,6 +333,7 @@ func (d *ClassifyData) runPass(s *stepper, st stage, within int) error {
 		}
 		c.shuffle.ShuffleInts(net.Order)
 		c.correct, c.readouts = 0, 0
+		c.errSum, c.errN = 0, 0
 		clear(c.sum)
 		if st.kind == testPass {
 			clear(c.confusion)
@@ -340,8 +363,12 @@ func (d *ClassifyData) runPass(s *stepper, st stage, within int) error {
 			if err != nil && !errors.Is(err, ErrInterrupted) {
 				return err
 			}
-			if st.kind != training && h%d.every == 0 && h/d.every >= d.skip {
-				c.readout(out)
+			if h%d.every == 0 && h/d.every >= d.skip {
+				if st.kind == training {
+					c.trainingError(out, tgt)
+				} else {
+					c.readout(out)
+				}
 			}
 			if h == d.hold-1 {
 				if st.kind != training {
@@ -368,6 +395,8 @@ func (c *Classification) finishPass(kind stageKind, size int, n *microcircuit.Ne
 			a, _, _ := c.cmp.Angles(n, k)
 			c.Angles[k] = append(c.Angles[k], a)
 		}
+	case training:
+		c.TrainMSE = append(c.TrainMSE, c.errSum/float64(c.errN))
 	case testPass:
 		c.TestAccuracy = float64(c.correct) / float64(size)
 		c.Confusion = append([]int(nil), c.confusion...)
@@ -390,171 +419,4 @@ func asNotFound(err error, target **dataset.NotFoundError) bool {
 		*target = nf
 	}
 	return ok
-}
-
-// State returns everything the classify task needs to go on with the
-// network after a checkpoint, as named arrays (counts and the shuffling
-// generator's words are exact in float64).
-func (c *Classification) State() map[string][]float64 {
-	st := c.shuffle.State()
-	key := make([]float64, len(st.Key))
-	for i, k := range st.Key {
-		key[i] = float64(k)
-	}
-	m := map[string][]float64{
-		"val_accuracy":   c.ValAccuracy,
-		"test_accuracy":  {c.TestAccuracy},
-		"shuffle_key":    key,
-		"shuffle_pos":    {float64(st.Pos)},
-		"shuffle_gauss":  {b2f(st.HasGauss), st.Gauss},
-		"sum":            c.sum,
-		"counts":         {float64(c.readouts), float64(c.correct)},
-		"confusion":      ints2f(c.confusion),
-		"predictions":    ints2f(c.predictions),
-		"confusion_done": ints2f(c.Confusion),
-		"test_done":      ints2f(c.TestPrediction),
-	}
-	for k, a := range c.Angles {
-		m[fmt.Sprintf("angles/%d", k)] = a
-	}
-	return m
-}
-
-// SetState sets what State returned, checking every value.
-func (c *Classification) SetState(m map[string][]float64) error {
-	get := func(k string, n int) ([]float64, error) {
-		v, ok := m[k]
-		if !ok {
-			return nil, fmt.Errorf("classify state lacks %s", k)
-		}
-		if n >= 0 && len(v) != n {
-			return nil, fmt.Errorf("classify state: %s has %d values, want %d", k, len(v), n)
-		}
-		return v, nil
-	}
-	counts := func(k string, n, below int) ([]int, error) {
-		v, err := get(k, n)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]int, len(v))
-		for i, x := range v {
-			if x < 0 || x != math.Trunc(x) || (below > 0 && x >= float64(below)) || x > 1<<52 {
-				return nil, fmt.Errorf("classify state: %s[%d] = %v is out of range", k, i, x)
-			}
-			out[i] = int(x)
-		}
-		return out, nil
-	}
-	fraction := func(x float64) bool { return x >= 0 && x <= 1 }
-	var err error
-	if c.ValAccuracy, err = get("val_accuracy", -1); err != nil {
-		return err
-	}
-	for i, a := range c.ValAccuracy {
-		if !fraction(a) {
-			return fmt.Errorf("classify state: val_accuracy[%d] = %v is not a fraction", i, a)
-		}
-	}
-	ta, err := get("test_accuracy", 1)
-	if err != nil {
-		return err
-	}
-	if c.TestAccuracy = ta[0]; !math.IsNaN(ta[0]) && !fraction(ta[0]) {
-		return fmt.Errorf("classify state: test_accuracy = %v is not a fraction", ta[0])
-	}
-	key, err := counts("shuffle_key", 624, 0)
-	if err != nil {
-		return err
-	}
-	var st rng.State
-	for i, k := range key {
-		if k > math.MaxUint32 {
-			return fmt.Errorf("classify state: shuffle_key[%d] = %d is not a 32-bit word", i, k)
-		}
-		st.Key[i] = uint32(k)
-	}
-	pos, err := counts("shuffle_pos", 1, 625)
-	if err != nil {
-		return err
-	}
-	g, err := get("shuffle_gauss", 2)
-	if err != nil {
-		return err
-	}
-	st.Pos, st.HasGauss, st.Gauss = pos[0], g[0] != 0, g[1]
-	c.shuffle.SetState(st)
-	if c.sum, err = get("sum", c.classes); err != nil {
-		return err
-	}
-	cnt, err := counts("counts", 2, 0)
-	if err != nil {
-		return err
-	}
-	c.readouts, c.correct = cnt[0], cnt[1]
-	if c.confusion, err = counts("confusion", c.classes*c.classes, 0); err != nil {
-		return err
-	}
-	if c.predictions, err = counts("predictions", -1, c.classes); err != nil {
-		return err
-	}
-	if c.Confusion, err = counts("confusion_done", -1, 0); err != nil {
-		return err
-	}
-	if len(c.Confusion) == 0 {
-		c.Confusion = nil
-	} else if len(c.Confusion) != c.classes*c.classes {
-		return fmt.Errorf("classify state: confusion_done has %d values, want %d", len(c.Confusion), c.classes*c.classes)
-	}
-	if c.TestPrediction, err = counts("test_done", -1, c.classes); err != nil {
-		return err
-	}
-	if len(c.TestPrediction) == 0 {
-		c.TestPrediction = nil
-	}
-	for k := range c.Angles {
-		if c.Angles[k], err = get(fmt.Sprintf("angles/%d", k), len(c.ValAccuracy)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkProgress checks that a restored student's results match its steps:
-// one validation accuracy per finished validation pass, the test results
-// only after the test pass.
-func (d *ClassifyData) checkProgress(net *Net, settle int) error {
-	c := net.Classification()
-	at, _ := d.locate(max(net.Steps-settle, 0))
-	vals := 0
-	for _, s := range d.stages[:at] {
-		if s.kind == validating {
-			vals++
-		}
-	}
-	if len(c.ValAccuracy) != vals {
-		return fmt.Errorf("%d validation accuracies, %d validation passes made", len(c.ValAccuracy), vals)
-	}
-	if done := at == len(d.stages); done != (c.TestPrediction != nil) || (c.TestPrediction != nil && len(c.TestPrediction) != d.Test.Len()) {
-		return fmt.Errorf("the test results do not match the steps made")
-	}
-	if at < len(d.stages) && d.stages[at].kind == testPass && len(c.predictions) != d.Test.Len() {
-		return fmt.Errorf("%d test predictions kept, the test split has %d samples", len(c.predictions), d.Test.Len())
-	}
-	return nil
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func ints2f(v []int) []float64 {
-	out := make([]float64, len(v))
-	for i, x := range v {
-		out[i] = float64(x)
-	}
-	return out
 }

@@ -187,3 +187,119 @@ func TestClassifyWorkersBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// The training error of an epoch is the mean of the squared output errors
+// at the readout steps of the epoch's training samples: recorded at every
+// step (rec_MSE, records only in training passes), the readouts' records
+// give it again.
+func TestTrainingError(t *testing.T) {
+	p := classifyParams(t, "yinyang-pal", map[string]any{"epochs": 3, "dataset_sizes": []int{60, 30, 30},
+		"random_seed": []int{5}, "rec_per_steps": 1})
+	res, err := Run(context.Background(), p, Options{Task: params.Classify, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	net := res.Students[0]
+	got := net.Classification().TrainMSE
+	mse := net.Recorder.Get("MSE").Data
+	hold, every, skip := p.StepsPerSample(), p.ReadoutSteps(), p.ReadoutSkip
+	perPass := p.TrainSize() * hold
+	if len(got) != p.Epochs || len(mse) != p.Epochs*perPass {
+		t.Fatalf("%d training errors for %d epochs, %d MSE records for %d training steps", len(got), p.Epochs, len(mse), p.Epochs*perPass)
+	}
+	for e := range p.Epochs {
+		sum, n := 0.0, 0
+		for r, v := range mse[e*perPass : (e+1)*perPass] {
+			if h := r % hold; h%every == 0 && h/every >= skip {
+				sum += v
+				n++
+			}
+		}
+		if want := sum / float64(n); math.Abs(got[e]-want) > 1e-12*want {
+			t.Errorf("epoch %d: training error %v, the records give %v", e+1, got[e], want)
+		}
+	}
+	if !(got[p.Epochs-1] < got[0]) {
+		t.Errorf("the training error does not fall: %v", got)
+	}
+}
+
+// A checkpoint of a palmc that kept no training error resumes: the
+// training passes made before it have the error NaN.
+func TestTrainingErrorOfOlderCheckpoint(t *testing.T) {
+	p := classifyParams(t, "yinyang-pal", map[string]any{"epochs": 2, "dataset_sizes": []int{30, 9, 9}, "random_seed": []int{5}})
+	d, err := LoadClassifyData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := newClassification(5, 3, p.H())
+	old.ValAccuracy = []float64{0.3, 0.5}
+	old.Angles[0] = []float64{80, 70}
+	m := old.State()
+	delete(m, "train_mse")
+	delete(m, "train_error")
+	c := newClassification(5, 3, p.H())
+	if err := c.SetState(m); err != nil {
+		t.Fatal(err)
+	}
+	// In the second training pass: two validation passes and one training
+	// pass made.
+	net := &Net{Name: "seed5", Seed: 5, Steps: (2*9 + 30 + 3) * p.StepsPerSample(), task: c}
+	if err := d.checkProgress(net, 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrainMSE) != 1 || !math.IsNaN(c.TrainMSE[0]) {
+		t.Errorf("training errors %v, want one NaN", c.TrainMSE)
+	}
+	// A checkpoint that has them must have one per training pass.
+	m = old.State()
+	c = newClassification(5, 3, p.H())
+	if err := c.SetState(m); err != nil {
+		t.Fatal(err)
+	}
+	net.task = c
+	if err := d.checkProgress(net, 0); err == nil {
+		t.Error("no training error for a finished training pass, and no complaint")
+	}
+}
+
+// LearningSteps counts the steps of the training passes, as the passes of
+// a classify run lie; none of the teacher's or of settling.
+func TestLearningSteps(t *testing.T) {
+	p := classifyParams(t, "yinyang-pal", map[string]any{"epochs": 3, "dataset_sizes": []int{7, 3, 2}, "settling_time": 5})
+	d, err := LoadClassifyData(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle, hold := p.SettlingSteps(), p.StepsPerSample()
+	want, n := 0, 0
+	check := func() {
+		if got := LearningSteps(p, params.Classify, "seed1", n); got != want {
+			t.Fatalf("after %d steps: %d learning steps, want %d", n, got, want)
+		}
+	}
+	for ; n < settle; n++ {
+		check()
+	}
+	for _, st := range d.stages {
+		for range st.set.Len() * hold {
+			check()
+			n++
+			if st.kind == training {
+				want++
+			}
+		}
+	}
+	check()
+	if n != ClassifySteps(p) {
+		t.Fatalf("%d steps, ClassifySteps says %d", n, ClassifySteps(p))
+	}
+	fw := classifyParams(t, "yinyang-pal", nil)
+	fw.SettlingTime = 1
+	if got := LearningSteps(fw, params.FwBw, "teacher", 10000); got != 0 {
+		t.Errorf("the teacher learns in %d steps", got)
+	}
+	if got := LearningSteps(fw, params.FwBw, "seed1", 10000); got != 10000-fw.SettlingSteps() {
+		t.Errorf("a fw_bw student learns in %d of 10000 steps, settling %d", got, fw.SettlingSteps())
+	}
+}

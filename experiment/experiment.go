@@ -411,6 +411,29 @@ func Networks(p *params.Params, task params.Task) (names []string, steps []int) 
 	return names, steps
 }
 
+// LearningSteps returns how many of the first n steps of network name in a
+// run of p learn (plasticity on, and PAL's noise): none of the teacher's or
+// of settling, and of classify only those of the training passes. They
+// take longer than the others, which progress displays take into account.
+func LearningSteps(p *params.Params, task params.Task, name string, n int) int {
+	settle := p.SettlingSteps()
+	if name == "teacher" || n <= settle {
+		return 0
+	}
+	x := n - settle
+	if task != params.Classify {
+		return x
+	}
+	hold := p.StepsPerSample()
+	val, train := p.ValidationSize()*hold, p.TrainSize()*hold
+	e := min(x/(val+train), p.Epochs)
+	learned := e * train
+	if e < p.Epochs {
+		learned += min(max(x-e*(val+train)-val, 0), train)
+	}
+	return learned
+}
+
 // RecordAxes returns, for the records of net's recorded series, the time
 // (ms since the network started, settling included) and the epoch of every
 // record (0 while settling; for classify the epoch of the pass): the first

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+
+	"palmc/params"
 )
 
 //go:embed */params.json */sweep.json
@@ -29,6 +31,45 @@ func Names() []string {
 	})
 	sort.Strings(out)
 	return out
+}
+
+// Info says what an experiment is, for palmc params --list.
+type Info struct {
+	// Task is the task the experiment runs with.
+	Task params.Task
+	// About says in a line what it is.
+	About string
+	// Time is how long a run takes on one core, from a free core to a
+	// busy machine (measured, or scaled from a measured run).
+	Time string
+}
+
+// infos describes every experiment; README.md has the same times.
+var infos = map[string]Info{
+	Example:                  {params.BwOnly, "the built-in example: Fig. 3a-c's network, 3 seeds, 50 epochs", "5–15 s"},
+	"fig3abc":                {params.BwOnly, "Fig. 3a-c: PAL aligns the backward weights of a 5-20-10-20-5 network (10 seeds, 100 epochs)", "25 s–1 min"},
+	"fig3def":                {params.BwOnly, "Fig. 3d-f: as fig3abc with weights from [-5, 5], the nonlinear regime (10 seeds, 500 epochs)", "2–4 min"},
+	"fig4ab-bp":              {params.FwBw, "Fig. 4a-b, backprop: a 1-1-1 student learns a teacher (10 seeds, 5000 epochs)", "3–7 min"},
+	"fig4ab-fa":              {params.FwBw, "Fig. 4a-b, feedback alignment", "3–7 min"},
+	"fig4ab-pal":             {params.FwBw, "Fig. 4a-b, PAL", "3–7 min"},
+	"fig6-tauxi10-u":         {params.BwOnly, "Fig. 6: the Fig. 3a-c network, noise tauxi 0.1 ms, plain voltages", "25 s–1 min"},
+	"fig6-tauxi10-prosp-u":   {params.BwOnly, "Fig. 6: as above, prospective voltages (the same as fig3abc)", "25 s–1 min"},
+	"fig6-tauxi100-u":        {params.BwOnly, "Fig. 6: noise and input 10 times slower, plain voltages", "3–6 min"},
+	"fig6-tauxi100-prosp-u":  {params.BwOnly, "Fig. 6: noise and input 10 times slower, prospective voltages", "3–6 min"},
+	"fig6-tauxi1000-u":       {params.BwOnly, "Fig. 6: noise and input 100 times slower, plain voltages", "25 min–1 h"},
+	"fig6-tauxi1000-prosp-u": {params.BwOnly, "Fig. 6: noise and input 100 times slower, prospective voltages", "25 min–1 h"},
+	"yinyang-bp":             {params.Classify, "Yin-Yang, backprop: a 4-30-3 network, the GeNN port's run (10 seeds, 400 epochs)", "3–10 min per seed"},
+	"yinyang-fa":             {params.Classify, "Yin-Yang, feedback alignment (10 seeds, 400 epochs)", "3–10 min per seed"},
+	"yinyang-pal":            {params.Classify, "Yin-Yang, PAL (10 seeds, 400 epochs)", "3–10 min per seed"},
+	"mnist-bp":               {params.Classify, "MNIST, backprop: a 784-100-10 network, the GeNN port's run (10 seeds, 100 epochs)", "2–4 min per seed and epoch"},
+	"mnist-fa":               {params.Classify, "MNIST, feedback alignment (10 seeds, 100 epochs)", "2–4 min per seed and epoch"},
+	"mnist-pal":              {params.Classify, "MNIST, PAL (10 seeds, 100 epochs)", "2–4 min per seed and epoch"},
+}
+
+// About describes the named experiment; false for an unknown name.
+func About(name string) (Info, bool) {
+	i, ok := infos[name]
+	return i, ok
 }
 
 // Params returns the params.json of the named experiment.

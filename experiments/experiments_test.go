@@ -8,32 +8,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"palmc/params"
 )
-
-// tasks maps every experiment to the task it runs with (see README.md).
-var tasks = map[string]params.Task{
-	Example:                  params.BwOnly,
-	"fig3abc":                params.BwOnly,
-	"fig3def":                params.BwOnly,
-	"fig4ab-bp":              params.FwBw,
-	"fig4ab-fa":              params.FwBw,
-	"fig4ab-pal":             params.FwBw,
-	"fig6-tauxi10-u":         params.BwOnly,
-	"fig6-tauxi10-prosp-u":   params.BwOnly,
-	"fig6-tauxi100-u":        params.BwOnly,
-	"fig6-tauxi100-prosp-u":  params.BwOnly,
-	"fig6-tauxi1000-u":       params.BwOnly,
-	"fig6-tauxi1000-prosp-u": params.BwOnly,
-	"yinyang-bp":             params.Classify,
-	"yinyang-fa":             params.Classify,
-	"yinyang-pal":            params.Classify,
-	"mnist-bp":               params.Classify,
-	"mnist-fa":               params.Classify,
-	"mnist-pal":              params.Classify,
-}
 
 // published is where the published params files of the paper are kept,
 // unchanged, for comparison: testdata/published/<name>/params.json. They
@@ -48,11 +27,12 @@ func TestParamsLoad(t *testing.T) {
 		t.Fatal("no experiments embedded")
 	}
 	for _, name := range names {
-		task, ok := tasks[name]
+		info, ok := infos[name]
 		if !ok {
-			t.Errorf("%s: no task in the tasks table of experiments_test.go", name)
+			t.Errorf("%s: not described in the infos table of experiments.go", name)
 			continue
 		}
+		task := info.Task
 		b, err := Params(name)
 		if err != nil {
 			t.Fatal(err)
@@ -61,9 +41,9 @@ func TestParamsLoad(t *testing.T) {
 			t.Errorf("%s: %v %v", name, err, warns)
 		}
 	}
-	for name := range tasks {
+	for name := range infos {
 		if !slices.Contains(names, name) {
-			t.Errorf("%s: in the tasks table but not embedded", name)
+			t.Errorf("%s: in the infos table but not embedded", name)
 		}
 	}
 }
@@ -92,7 +72,7 @@ func TestParamsMatchPublished(t *testing.T) {
 		t.Fatal("no published files in " + published)
 	}
 	for _, name := range Names() {
-		if tasks[name] == params.Classify {
+		if infos[name].Task == params.Classify {
 			continue // the GeNN port's runs, see TestClassifyCarriesTheGeNNPort
 		}
 		if _, err := os.Stat(filepath.Join(published, name, "params.json")); name != Example && err != nil {
@@ -124,7 +104,7 @@ func TestParamsMatchPublished(t *testing.T) {
 					t.Errorf("%s = %v, published %v", k, gv[j], wv[i])
 				}
 			}
-			task := tasks[name]
+			task := infos[name].Task
 			pw, _, err := params.Parse(want, task)
 			if err != nil {
 				t.Fatalf("published file: %v", err)
@@ -213,5 +193,37 @@ func TestClassifyCarriesTheGeNNPort(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// README.md's table gives every experiment the run time that palmc params
+// --list gives.
+func TestReadmeTimes(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		cells := strings.Split(line, "|")
+		// The rows of the table of experiments: name, what, command, time.
+		if len(cells) < 6 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") || !strings.HasPrefix(strings.TrimSpace(cells[3]), "`palmc ") {
+			continue
+		}
+		for _, name := range strings.Split(cells[1], ",") {
+			name = strings.Trim(strings.TrimSpace(name), "`")
+			info, ok := infos[name]
+			if !ok {
+				t.Errorf("README.md: %s is no experiment", name)
+				continue
+			}
+			rows++
+			if got := strings.TrimSpace(cells[4]); got != info.Time {
+				t.Errorf("README.md: %s takes %q, palmc params --list says %q", name, got, info.Time)
+			}
+		}
+	}
+	if rows < len(infos) {
+		t.Errorf("README.md's table names %d of the %d experiments", rows, len(infos))
 	}
 }

@@ -4,7 +4,8 @@
 //
 // A file is one JSON object. Keys named "_comment" are ignored and may
 // repeat; unknown keys and repeated keys give warnings, not errors (the last
-// value of a repeated key wins, as in Python). Parse fills in the defaults,
+// value of a repeated key wins, as in Python), except an unknown key that
+// misspells a known one ("epoch" for "epochs"), which is an error. Parse fills in the defaults,
 // recognises seed-era files (docs/model.md §11) and validates everything before any
 // simulation starts; Validate repeats the checks for Params built in code.
 //

@@ -20,6 +20,9 @@ type document struct {
 	entries map[string]*entry
 	// warnings about unknown and repeated keys, in file order.
 	warnings []string
+	// misspelt holds the unknown keys that misspell a known one (see
+	// misspelling), in file order.
+	misspelt []*FieldError
 }
 
 // entry is the value of one top-level key (the last one when the key is
@@ -48,8 +51,9 @@ var utf8BOM = []byte{0xef, 0xbb, 0xbf}
 
 // scanDocument checks that data is one JSON object and collects its keys.
 // Repeated "_comment" keys are ignored; other repeated keys and unknown keys
-// produce warnings.
-func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
+// produce warnings, except an unknown key that misspells a known one, which
+// goes to misspelt unless lenient is set (then it is a warning too).
+func scanDocument(data []byte, known map[string]bool, lenient bool) (*document, *FieldError) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	doc := &document{data: data, entries: map[string]*entry{}}
 	if !json.Valid(data) {
@@ -86,6 +90,11 @@ func scanDocument(data []byte, known map[string]bool) (*document, *FieldError) {
 			e = &entry{}
 			doc.entries[key] = e
 			if !known[key] {
+				if s := suggest(key, known); s != "" && !lenient {
+					doc.misspelt = append(doc.misspelt, doc.fieldError(key, &decodeErr{index: -1, off: keyOff,
+						err: invalidf("unknown key (did you mean %q?): a key this close to a known one is refused, not ignored", s)}))
+					continue
+				}
 				// A few are named, with a suggestion each; the rest counted.
 				if unknown++; unknown <= maxUnknownNamed {
 					doc.warnings = append(doc.warnings, unknownKeyWarning(key, known))

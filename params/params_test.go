@@ -3,6 +3,7 @@ package params
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -290,8 +291,8 @@ func TestWarnings(t *testing.T) {
 		{"repeated _comment keys", string(fig3), nil},
 		{"unknown key", strings.Replace(string(fig3), `"dt": 1e-2,`, `"dt": 1e-2, "foo": [1, {"a": 2}],`, 1),
 			[]string{`params: unknown key "foo" ignored`}},
-		{"unknown key in the wrong case", strings.Replace(string(fig3), `"dt": 1e-2,`, `"dt": 1e-2, "tpres": 2,`, 1),
-			[]string{`params: unknown key "tpres" ignored (did you mean "Tpres"?)`}},
+		{"unknown key near none", strings.Replace(string(fig3), `"dt": 1e-2,`, `"dt": 1e-2, "tp": 2,`, 1),
+			[]string{`params: unknown key "tp" ignored`}},
 		{"unknown rec key", strings.Replace(string(fig3), `"rec_MSE": true,`, `"rec_MSE": true, "rec_weights": true,`, 1),
 			[]string{`params: unknown key "rec_weights" ignored`}},
 		{"repeated key", strings.Replace(string(fig3), `"epochs": 100,`, `"epochs": 100, "epochs": 7,`, 1),
@@ -308,6 +309,43 @@ func TestWarnings(t *testing.T) {
 			}
 			if tt.name == "repeated key" && p.Epochs != 7 {
 				t.Errorf("Epochs = %d, want the last value 7", p.Epochs)
+			}
+		})
+	}
+}
+
+// TestMisspeltKeys checks that an unknown key within the suggestion's
+// distance of a known one is refused, naming both, while ParseAccepted (the
+// params of a run that has started) only warns about it.
+func TestMisspeltKeys(t *testing.T) {
+	fig3, err := os.ReadFile("testdata/paper/experiments/Fig3abc/params.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, add, key, want string
+	}{
+		{"one letter short", `"epoch": 2,`, "epoch", "epochs"},
+		{"wrong case", `"tpres": 2,`, "tpres", "Tpres"},
+		{"one letter more", `"eta_fww": [1, 1, 1],`, "eta_fww", "eta_fw"},
+		{"rec key", `"rec_vbass": true,`, "rec_vbass", "rec_vbas"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := []byte(strings.Replace(string(fig3), `"dt": 1e-2,`, `"dt": 1e-2, `+tt.add, 1))
+			_, _, err := Parse(text, BwOnly)
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.key || !errors.Is(err, ErrInvalid) || fe.Line == 0 ||
+				!strings.Contains(err.Error(), fmt.Sprintf("did you mean %q?", tt.want)) {
+				t.Fatalf("Parse: err = %v, want an invalid-value error of %s that suggests %q", err, tt.key, tt.want)
+			}
+			p, warnings, err := ParseAccepted(text, BwOnly)
+			if err != nil || p == nil {
+				t.Fatalf("ParseAccepted: %v", err)
+			}
+			want := fmt.Sprintf("params: unknown key %q ignored (did you mean %q?)", tt.key, tt.want)
+			if !slices.Contains(warnings, want) {
+				t.Errorf("ParseAccepted: warnings %q, want %q", warnings, want)
 			}
 		})
 	}

@@ -38,16 +38,33 @@ func Load(path string, task Task) (*Params, []string, error) {
 //
 // The published files load unchanged: "_comment" keys may repeat and are
 // ignored; unknown keys and repeated keys (the last value wins, as in
-// Python) only produce warnings. Seed-era files (docs/model.md §11) get their
+// Python) only produce warnings. An unknown key that misspells a known one
+// ("epoch", "Eta_bw": one that differs only in case, or by an edit distance
+// of at most 2 and less than a third of its length) is an error: the run
+// it was meant for would not be the run that runs. No key of the published
+// files is such a misspelling. Seed-era files (docs/model.md §11) get their
 // defaults, which a warning lists.
 //
 // On failure the returned Params is nil and the error reports every problem
 // found: a single *FieldError, or several joined with errors.Join (in a
-// fixed order: wrong types in key order, then missing keys, then broken
-// rules). Malformed JSON stops at the first syntax error, with its line and
-// column. errors.As finds a *FieldError in any such error.
+// fixed order: misspelt keys in file order, then wrong types in key order,
+// then missing keys, then broken rules). Malformed JSON stops at the first
+// syntax error, with its line and column. errors.As finds a *FieldError in
+// any such error.
 func Parse(data []byte, task Task) (*Params, []string, error) {
-	doc, ferr := scanDocument(data, knownKeys)
+	return parse(data, task, false)
+}
+
+// ParseAccepted parses the params text of a run that has started (a
+// checkpoint's, a run folder's params.json to compare with it): as Parse,
+// except that a misspelt key is a warning, as it was when palmc still ran
+// such files, so that their runs can be resumed and compared.
+func ParseAccepted(data []byte, task Task) (*Params, []string, error) {
+	return parse(data, task, true)
+}
+
+func parse(data []byte, task Task, lenient bool) (*Params, []string, error) {
+	doc, ferr := scanDocument(data, knownKeys, lenient)
 	if ferr != nil {
 		return nil, nil, ferr
 	}
@@ -56,6 +73,9 @@ func Parse(data []byte, task Task) (*Params, []string, error) {
 	present := map[string]bool{}
 	bad := map[string]bool{}
 	var errs []error
+	for _, e := range doc.misspelt {
+		errs = append(errs, e)
+	}
 	for _, f := range fieldSpecs {
 		e := doc.entries[f.key]
 		if e == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,8 +16,9 @@ import (
 
 // Figures of the classify task (docs/model.md §12), from the entries
 // "<net>/val_accuracy", "<net>/test_accuracy", "<net>/confusion",
-// "<net>/test_label", "<net>/test_prediction" and
-// "<net>/epoch_angle_WPPT_BPP/<k>" of results.npz.
+// "<net>/test_label", "<net>/test_prediction",
+// "<net>/epoch_angle_WPPT_BPP/<k>" and "<net>/epoch_train_mse" of
+// results.npz.
 
 // classifyJobs adds the classification figures of a run, if it has any.
 func (pt *painter) classifyJobs(add func(file string, draw func(path string) error), ext string) {
@@ -24,6 +26,9 @@ func (pt *painter) classifyJobs(add func(file string, draw func(path string) err
 		return
 	}
 	add("accuracy"+ext, pt.accuracy)
+	if ys := studentSeries(pt.run, "epoch_train_mse"); len(ys) > 0 && len(ys[0]) > 0 {
+		add("MSE"+ext, pt.trainError)
+	}
 	if len(studentSeries(pt.run, "confusion")) > 0 {
 		add("confusion"+ext, pt.confusion)
 	}
@@ -107,7 +112,92 @@ func (pt *painter) accuracy(path string) error {
 	}
 	pn.p.Y.Max = 100
 	pn.p.X.Min, pn.p.X.Max = 0, math.Max(last, 1)
+	pn.p.X.Tick.Marker = epochTicks{}
 	return pt.save(path, "Classification accuracy", fmt.Sprintf("validation after every epoch, test at the end; %s", count(seeds, "seed")), pn)
+}
+
+// trainError draws the training error of every epoch.
+func (pt *painter) trainError(path string) error {
+	pn, err := trainErrorPanel(pt.run)
+	if err != nil {
+		return err
+	}
+	return pt.save(path, "Training error", fmt.Sprintf(
+		"%s, averaged over the samples of each training pass (at the readouts of each sample)", describe(key{v: "MSE"}, false)), pn)
+}
+
+// trainErrorPanel draws the training error of every epoch on a log axis:
+// each seed, and their mean.
+func trainErrorPanel(run Run) (*panel, error) {
+	ys := studentSeries(run, "epoch_train_mse")
+	n := len(ys[0])
+	pn := newPanel("", "epoch", axisLabel("MSE"))
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, y := range ys {
+		for _, v := range y {
+			if isFinite(v) && v > 0 {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
+	}
+	if math.IsInf(lo, 1) {
+		lo, hi = 1e-3, 1
+	}
+	// A single epoch is a point, not a line.
+	marks := func(y []float64, c color.Color, radius float64) error {
+		if n > 1 {
+			return nil
+		}
+		var pts plotter.XYs
+		for i, v := range y {
+			if isFinite(v) {
+				pts = append(pts, plotter.XY{X: x[i], Y: math.Max(v, lo)})
+			}
+		}
+		if len(pts) == 0 {
+			return nil
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err == nil {
+			sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(radius), Shape: draw.CircleGlyph{}}
+			pn.p.Add(sc)
+		}
+		return err
+	}
+	if len(ys) > 1 {
+		seedSty := draw.LineStyle{Color: translucent(refColor, 0x90), Width: thinWidth}
+		for _, y := range ys {
+			addLine(pn.p, x, clipBelow(append([]float64(nil), y...), lo), seedSty)
+			if err := marks(y, seedSty.Color, 2); err != nil {
+				return nil, err
+			}
+		}
+		pn.add("each seed", lineThumb(seedSty))
+	}
+	mean, _ := meanStd(ys, n)
+	sty := draw.LineStyle{Color: medianColor, Width: thickWidth}
+	addLine(pn.p, x, clipBelow(mean, lo), sty)
+	if err := marks(mean, medianColor, 3); err != nil {
+		return nil, err
+	}
+	label := seedLabel(studentNets(run, "epoch_train_mse")[0])
+	if len(ys) > 1 {
+		label = "mean over " + count(len(ys), "seed")
+	}
+	pn.add(label, lineThumb(sty))
+	pn.p.Y.Scale = gplot.LogScale{}
+	pn.p.Y.Tick.Marker = logTicks{}
+	pn.p.Y.Min, pn.p.Y.Max = logRange(lo, hi)
+	pn.p.X.Tick.Marker = epochTicks{}
+	pn.p.X.Min, pn.p.X.Max = 1, float64(n)
+	if n == 1 {
+		pn.p.X.Min, pn.p.X.Max = 0.5, 1.5
+	}
+	return pn, nil
 }
 
 // percentMeanStd writes accuracies (in %) as "97.1 ± 0.8 % (10 seeds)",
@@ -141,6 +231,7 @@ func (pt *painter) epochAngle(path string, k int) error {
 	seeds := epochLines(pn, ys, 1, medianColor, angleName("angle_WPPT_BPP", k, false), true)
 	pn.p.Y.Min, pn.p.Y.Max = 0, math.Max(90, pn.p.Y.Max)
 	pn.p.X.Min = 0
+	pn.p.X.Tick.Marker = epochTicks{}
 	return pt.save(path, "Angle between the backward weights and the transposed forward weights",
 		fmt.Sprintf("hidden layer %d: %s at the end of every validation pass; %s", k, angleName("angle_WPPT_BPP", k, false), count(seeds, "seed")), pn)
 }
@@ -323,7 +414,40 @@ func (pt *painter) testPredictions(path string) error {
 type ClassifyRun struct {
 	// Model names the run in the legend (BP, FA, PAL).
 	Model string
-	Run   Run
+	// ModelType is the run's model_type (BP, FA, PAL, …): the title names
+	// the models compared. Model when empty.
+	ModelType string
+	Run       Run
+}
+
+// modelNames are the names of the model types in titles.
+var modelNames = map[string]string{"BP": "backprop", "FA": "feedback alignment", "PAL": "PAL", "LDRL": "PAL (LDRL)"}
+
+// classifyTitle names the models of runs, each once, in their order:
+// "Classification with feedback alignment and PAL".
+func classifyTitle(runs []ClassifyRun) string {
+	var names []string
+	for _, r := range runs {
+		t := r.ModelType
+		if t == "" {
+			t = r.Model
+		}
+		name, ok := modelNames[t]
+		if !ok {
+			name = t
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	switch n := len(names); n {
+	case 0:
+		return "Classification"
+	case 1:
+		return "Classification with " + names[0]
+	default:
+		return "Classification with " + strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+	}
 }
 
 // FigClassify compares classify runs of several models: the validation
@@ -373,8 +497,9 @@ func FigClassify(runs []ClassifyRun, path string) error {
 	testPn.p.X.Min, testPn.p.X.Max = -0.6, float64(len(runs))-0.4
 	accPn.p.Y.Max = 100
 	angPn.p.Y.Min = 0
+	accPn.p.X.Tick.Marker, angPn.p.X.Tick.Marker = epochTicks{}, epochTicks{}
 	s.panels = []*panel{accPn, testPn, angPn}
-	s.title = "Classification with backprop, feedback alignment and PAL"
+	s.title = classifyTitle(runs)
 	s.subtitle = "validation accuracy and the angle between the backward weights B₀ and W₁ᵀ after every epoch (mean ± std over seeds); test accuracy of every seed with its mean ± std"
 	return saveFigure(s, path)
 }

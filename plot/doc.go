@@ -46,7 +46,10 @@
 //   - MSE: per seed the mean over each epoch (or bin of epochs), on a log
 //     axis; across more than three seeds the median with the 25–75 % range
 //     and the full range. Means that are not positive are clipped to the
-//     axis' lower end.
+//     axis' lower end. A classify run (one with val_accuracy) records its
+//     MSE at a few single steps of single training samples per epoch: its
+//     MSE.png is its training error per epoch ("<net>/epoch_train_mse": per
+//     seed and the mean), or none.
 //   - Angles to backprop (angle_WPPT_BPP, angle_jacobians_BP, angle_BPP_RHS,
 //     with --compare BP) and epsilon_LO: one line per seed, and
 //     "<angle>_<k>_mean.png" with the mean over seeds and a band of ± one

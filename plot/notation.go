@@ -219,3 +219,26 @@ func axisLabel(v string) string {
 	}
 	return v
 }
+
+// SweepMetricName names a metric column of a sweep's sweep.csv in the
+// notation of the run plots, with its unit: final_angle_WPPT_BPP_0 is
+// "final angle(W₁ᵀ, B₀)" in degrees, test_accuracy "test accuracy" in %
+// (of the fractions of sweep.csv). Unknown metrics keep their name.
+func SweepMetricName(metric string) (name, unit string) {
+	switch metric {
+	case "final_mse":
+		return "final squared output error ‖ŭ − u_{tgt}‖² (MSE)", ""
+	case "val_accuracy":
+		return "validation accuracy after the last epoch", "%"
+	case "test_accuracy":
+		return "test accuracy", "%"
+	}
+	if rest, ok := strings.CutPrefix(metric, "final_angle_"); ok {
+		if i := strings.LastIndexByte(rest, '_'); i > 0 {
+			if k, err := strconv.Atoi(rest[i+1:]); err == nil {
+				return "final " + angleName("angle_"+rest[:i], k, false), "degrees"
+			}
+		}
+	}
+	return metric, ""
+}

@@ -66,7 +66,7 @@ var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequenc
 	// which have figures of their own.
 	"rec_time": true, "rec_epoch": true, "rec_time_target": true, "rec_epoch_target": true,
 	"val_accuracy": true, "test_accuracy": true, "confusion": true, "test_label": true, "test_prediction": true,
-	"epoch_angle_WPPT_BPP": true}
+	"epoch_angle_WPPT_BPP": true, "epoch_train_mse": true}
 
 // key is a parsed results.npz key.
 type key struct {
@@ -206,9 +206,14 @@ func All(run Run, dir string, format Format) ([]string, error) {
 		jobs = append(jobs, job{file: file, draw: draw})
 	}
 	ext := "." + string(format)
+	// A classify run's recorded MSE is a few single steps per epoch, each of
+	// one training sample: its MSE.png is the training error of every
+	// epoch (classifyJobs), or none.
+	classify := len(studentSeries(run, "val_accuracy")) > 0
 	for name, k := range names {
 		file := fileName(k.v, k.layer) + ext
 		switch {
+		case k.v == "MSE" && classify:
 		case k.v == "MSE":
 			add(file, func(path string) error { return p.mse(path, name) })
 		case strings.HasPrefix(k.v, "angle_"):

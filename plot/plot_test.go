@@ -607,3 +607,143 @@ func TestLogTickNotation(t *testing.T) {
 		t.Errorf("[1e-8, 1]: %q", got)
 	}
 }
+
+// A classify run's MSE.png is its training error per epoch
+// (epoch_train_mse), not its MSE records (single steps of single training
+// samples); without the training error it has none.
+func TestClassifyMSE(t *testing.T) {
+	arrays := map[string]Array{}
+	for si, net := range []string{"seed1", "seed2"} {
+		arrays[net+"/val_accuracy"] = Array{Shape: []int{4}, Data: []float64{0.3, 0.5, 0.6, 0.7}}
+		arrays[net+"/MSE"] = Array{Shape: []int{5}, Data: []float64{0.03, 0.25, 0.04, 0.2, 0.05}}
+		arrays[net+"/epoch_train_mse"] = Array{Shape: []int{3}, Data: []float64{0.25 + 0.01*float64(si), 0.18, 0.13}}
+	}
+	run := Run{Arrays: arrays, Dt: 0.01, RecPerSteps: 69000, StepsPerSample: 100, EpochSteps: 180000}
+	files, err := All(run, t.TempDir(), PNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(files, "MSE.png") {
+		t.Errorf("no MSE.png among %v", files)
+	}
+	// Drawn from the training error: its axes span it, not the records.
+	pn, err := trainErrorPanel(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pn.p
+	if p.Y.Min > 0.13 || p.Y.Max < 0.26 || p.Y.Min < 0.1 || p.X.Min != 1 || p.X.Max != 3 {
+		t.Errorf("axes x [%v, %v], y [%v, %v]; want epochs 1 to 3 and the training errors 0.13 to 0.26",
+			p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	for _, tk := range p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max) {
+		if tk.Label != "" && tk.Value != math.Trunc(tk.Value) {
+			t.Errorf("epoch axis labels %v", tk.Value)
+		}
+	}
+
+	for _, net := range []string{"seed1", "seed2"} {
+		delete(arrays, net+"/epoch_train_mse")
+	}
+	if files, err = All(run, t.TempDir(), PNG); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(files, "MSE.png") {
+		t.Error("MSE.png drawn from a classify run's single-step records")
+	}
+}
+
+// The title of a classify comparison names the models it compares.
+func TestClassifyTitle(t *testing.T) {
+	for _, c := range []struct {
+		types []string
+		want  string
+	}{
+		{[]string{"BP", "FA", "PAL"}, "Classification with backprop, feedback alignment and PAL"},
+		{[]string{"FA", "PAL"}, "Classification with feedback alignment and PAL"},
+		{[]string{"PAL", "PAL"}, "Classification with PAL"},
+		{[]string{"DTPDRL"}, "Classification with DTPDRL"},
+	} {
+		var runs []ClassifyRun
+		for i, m := range c.types {
+			runs = append(runs, ClassifyRun{Model: fmt.Sprintf("%s (run%d)", m, i), ModelType: m})
+		}
+		if got := classifyTitle(runs); got != c.want {
+			t.Errorf("%v: %q, want %q", c.types, got, c.want)
+		}
+	}
+}
+
+// A log axis of less than about a decade labels at least three values,
+// none of them closer than minLogGap of the axis to the next (not 0.09
+// beside 0.1), in one notation.
+func TestShortLogAxes(t *testing.T) {
+	for _, r := range [][2]float64{{0.02, 0.2}, {0.05, 0.2}, {0.13, 0.26}, {0.03, 0.04}, {0.031, 0.045}, {0.5, 0.9},
+		{0.09, 0.11}, {1.2e-5, 1.3e-5}, {17, 19}, {0.013, 0.15}, {3, 30}} {
+		for _, rounded := range []bool{false, true} {
+			lo, hi := r[0], r[1]
+			if rounded {
+				lo, hi = logRange(lo, hi)
+			}
+			var values []float64
+			var labels []string
+			for _, tk := range (logTicks{}).Ticks(lo, hi) {
+				if tk.Label != "" {
+					values, labels = append(values, tk.Value), append(labels, tk.Label)
+				}
+			}
+			if len(values) < 3 {
+				t.Errorf("[%v, %v]: labels %q", lo, hi, labels)
+				continue
+			}
+			span := math.Log10(hi / lo)
+			for i := 1; i < len(values); i++ {
+				if gap := math.Log10(values[i]/values[i-1]) / span; gap < minLogGap {
+					t.Errorf("[%v, %v]: labels %q: %s and %s are %.3f of the axis apart", lo, hi, labels, labels[i-1], labels[i], gap)
+				}
+			}
+			sci := strings.Contains(labels[0], "^{")
+			for _, l := range labels {
+				if strings.Contains(l, "^{") != sci {
+					t.Errorf("[%v, %v]: labels %q mix notations", lo, hi, labels)
+					break
+				}
+			}
+		}
+	}
+}
+
+// A sweep's metrics are named in the notation of the run plots.
+func TestSweepMetricName(t *testing.T) {
+	for _, c := range []struct{ metric, name, unit string }{
+		{"final_angle_WPPT_BPP_0", "final angle(W₁ᵀ, B₀)", "degrees"},
+		{"final_angle_BPP_RHS_2", "final angle(φ′₂·W₃ᵀ·φ′₃, B₂)", "degrees"},
+		{"test_accuracy", "test accuracy", "%"},
+		{"final_mse", "final squared output error ‖ŭ − u_{tgt}‖² (MSE)", ""},
+		{"something_else", "something_else", ""},
+	} {
+		if name, unit := SweepMetricName(c.metric); name != c.name || unit != c.unit {
+			t.Errorf("%s: %q %q, want %q %q", c.metric, name, unit, c.name, c.unit)
+		}
+	}
+}
+
+// A categorical axis (variants bp, fa, pal) gets points with error bars,
+// side by side, and no line through the categories; a numeric one lines.
+func TestSweepMetricCategories(t *testing.T) {
+	series := []SweepSeries{
+		{Label: "eta = 1", X: []float64{0, 1, 2}, Ys: [][]float64{{1, 2}, {3, 4}, {5, 6}}},
+		{Label: "eta = 2", X: []float64{0, 1, 2}, Ys: [][]float64{{1, 2}, {3, 4}, {5, 6}}},
+	}
+	xs, join := sweepPlaces(series, true)
+	if join || !slices.Equal(xs[0], []float64{-0.2, 0.8, 1.8}) || !slices.Equal(xs[1], []float64{0.2, 1.2, 2.2}) {
+		t.Errorf("categorical axis: joined %v, places %v", join, xs)
+	}
+	xs, join = sweepPlaces(series, false)
+	if !join || !slices.Equal(xs[0], series[0].X) || !slices.Equal(xs[1], series[1].X) {
+		t.Errorf("numeric axis: joined %v, places %v", join, xs)
+	}
+	if err := SweepMetric(filepath.Join(t.TempDir(), "m.png"), "t", "variant", "y", []string{"bp", "fa", "pal"}, false, series); err != nil {
+		t.Error(err)
+	}
+}

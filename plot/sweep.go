@@ -38,14 +38,27 @@ type SweepSeries struct {
 // SweepMetric draws the mean ± std over seeds of a metric against a grid
 // axis, one line with error bars per series, the legend below the axes.
 // With ticks, the axis is categorical: X holds positions 0, 1, … and
-// ticks their labels; logX draws a numeric axis on a log scale. The file
-// format is that of the extension of path (.png, .svg or .pdf).
+// ticks their labels, and the series are points with error bars, not
+// joined (the categories have no order), side by side at each category;
+// logX draws a numeric axis on a log scale. The file format is that of
+// the extension of path (.png, .svg or .pdf).
 func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, series []SweepSeries) error {
+	pn, ns, err := sweepMetricPanel(title, xlabel, ylabel, ticks, logX, series)
+	if err != nil {
+		return err
+	}
+	return saveFigure(&sheet{title: title, subtitle: overSeeds(ns), panels: []*panel{{p: pn.p}}, cols: 1,
+		legend: pn.legend, width: figWidth, height: figHeight}, path)
+}
+
+// sweepMetricPanel draws the axes of SweepMetric and returns them with
+// the number of seeds behind each point.
+func sweepMetricPanel(title, xlabel, ylabel string, ticks []string, logX bool, series []SweepSeries) (*panel, []int, error) {
 	pn := newPanel("", xlabel, ylabel)
 	p := pn.p
 	if logX {
 		p.X.Scale = gplot.LogScale{}
-		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = logTicks{}
 		var xs []float64
 		for _, s := range series {
 			xs = append(xs, s.X...)
@@ -69,8 +82,9 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 		}
 	}
 	drawn := false
+	xs, join := sweepPlaces(series, ticks != nil)
 	for i, s := range series {
-		thumb, ok := errorBarLine(p, s.X, s.Ys, sweepColor(i))
+		thumb, ok := errorBarLine(p, xs[i], s.Ys, sweepColor(i), join)
 		if !ok {
 			continue
 		}
@@ -80,10 +94,27 @@ func SweepMetric(path, title, xlabel, ylabel string, ticks []string, logX bool, 
 		}
 	}
 	if !drawn {
-		return fmt.Errorf("plot: %s: no finite values", title)
+		return nil, nil, fmt.Errorf("plot: %s: no finite values", title)
 	}
-	return saveFigure(&sheet{title: title, subtitle: overSeeds(ns), panels: []*panel{{p: p}}, cols: 1,
-		legend: pn.legend, width: figWidth, height: figHeight}, path)
+	return pn, ns, nil
+}
+
+// sweepPlaces returns where the points of every series go, and whether
+// they are joined by lines: on a categorical axis they are not (the
+// categories have no order), and the series stand side by side within
+// ±0.2 of their category.
+func sweepPlaces(series []SweepSeries, categorical bool) ([][]float64, bool) {
+	out := make([][]float64, len(series))
+	for i, s := range series {
+		out[i] = s.X
+		if categorical && len(series) > 1 {
+			out[i] = make([]float64, len(s.X))
+			for j, x := range s.X {
+				out[i][j] = x + 0.4*(float64(i)/float64(len(series)-1)-0.5)
+			}
+		}
+	}
+	return out, !categorical
 }
 
 // overSeeds says over how many seeds the means of a sweep figure are
@@ -100,9 +131,9 @@ func overSeeds(ns []int) string {
 }
 
 // errorBarLine adds to p the mean ± std over the values at each x as points
-// with error bars joined by a line, and returns the legend thumbnail; false
-// when no x has a finite value.
-func errorBarLine(p *gplot.Plot, xs []float64, ys [][]float64, c color.RGBA) (gplot.Thumbnailer, bool) {
+// with error bars, joined by a line if join, and returns the legend
+// thumbnail; false when no x has a finite value.
+func errorBarLine(p *gplot.Plot, xs []float64, ys [][]float64, c color.RGBA, join bool) (gplot.Thumbnailer, bool) {
 	var pts plotter.XYs
 	eb := &plotter.YErrorBars{}
 	for j, x := range xs {
@@ -124,7 +155,7 @@ func errorBarLine(p *gplot.Plot, xs []float64, ys [][]float64, c color.RGBA) (gp
 	l.Color, l.Width = c, thickWidth
 	sc.Color, sc.Radius, sc.Shape = c, vg.Points(3), draw.CircleGlyph{}
 	eb.LineStyle.Color, eb.LineStyle.Width, eb.CapWidth = c, vg.Points(1), vg.Points(6)
-	if len(pts) > 1 {
+	if join && len(pts) > 1 {
 		p.Add(l)
 	}
 	p.Add(sc, eb)
@@ -175,7 +206,7 @@ func SweepCurves(path, title, xlabel, ylabel string, logY bool, curves []SweepCu
 	}
 	if logY && ylo > 0 && yhi/ylo > 10 {
 		p.Y.Scale = gplot.LogScale{}
-		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 		for i := range ds {
 			for j := range ds[i].lo {
 				if ds[i].lo[j].Y <= 0 {
@@ -249,7 +280,7 @@ func Fig6(path string, groups []Fig6Group) error {
 					xs, ys = append(xs, g.Tauxi), append(ys, g.Angles[k])
 				}
 			}
-			thumb, ok := errorBarLine(pn.p, xs, ys, sweepColor(i))
+			thumb, ok := errorBarLine(pn.p, xs, ys, sweepColor(i), true)
 			if ok && k == 0 {
 				label := "plain voltages (τ_{r} = 0)"
 				if prosp {

@@ -32,12 +32,39 @@ type BusyError struct {
 }
 
 func (e *BusyError) Error() string {
-	msg := fmt.Sprintf("run folder %s is in use by another palmc", e.Dir)
+	msg := fmt.Sprintf("folder %s is in use by another palmc", e.Dir)
+	stop := "; wait for it to finish, or stop it (a palmc run saves a checkpoint on Ctrl-C or kill -TERM)"
 	if h := e.Holder; h != nil {
-		msg = fmt.Sprintf("run folder %s is in use by palmc (pid %d on %s since %s: %s)", e.Dir, h.PID, h.Host,
+		msg = fmt.Sprintf("folder %s is in use by palmc (pid %d on %s since %s: %s)", e.Dir, h.PID, h.Host,
 			h.Since.Format("2006-01-02 15:04:05"), strings.Join(h.Command, " "))
+		if h.simulates() {
+			stop = "; wait for it to finish, or stop it (Ctrl-C or kill -TERM saves a checkpoint)"
+		} else {
+			stop = "; wait for it to finish, or stop it (it leaves the folder's files as they were)"
+		}
 	}
-	return msg + "; wait for it to finish, or stop it (Ctrl-C or kill -TERM saves a checkpoint)"
+	return msg + stop
+}
+
+// simulates reports whether the holder's command simulates (palmc run,
+// example, sweep run or sweep cell), so that a signal saves a checkpoint;
+// the others (plot, figure, sweep gather) only redraw or collect.
+func (h *holder) simulates() bool {
+	var words []string
+	for _, a := range h.Command[min(1, len(h.Command)):] {
+		if !strings.HasPrefix(a, "-") {
+			words = append(words, a)
+		}
+	}
+	switch {
+	case len(words) == 0:
+		return false
+	case words[0] == "run" || words[0] == "example":
+		return true
+	case words[0] == "sweep" && len(words) > 1:
+		return words[1] == "run" || words[1] == "cell"
+	}
+	return false
 }
 
 // folderLock is a run folder locked by this process: the kernel's lock on

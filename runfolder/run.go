@@ -544,8 +544,8 @@ func sameFile(a, b string) bool {
 // paramsDiff names the keys in which two params texts differ, or "" when
 // they say the same.
 func paramsDiff(a, b []byte, task params.Task) string {
-	pa, _, errA := params.Parse(a, task)
-	pb, _, errB := params.Parse(b, task)
+	pa, _, errA := params.ParseAccepted(a, task)
+	pb, _, errB := params.ParseAccepted(b, task)
 	if errA != nil {
 		return "it no longer parses: " + errA.Error()
 	}

@@ -229,6 +229,9 @@ func readRun(path string) (map[string]Array, map[string]string, *params.Params, 
 		return nil, nil, nil, "", err
 	}
 	task := params.Task(texts["task"])
+	if _, ok := texts["task"]; !ok {
+		return nil, nil, nil, "", fmt.Errorf("store: %s is not a model file of palmc: it names no task (a model.npz does; results.npz does not)", path)
+	}
 	p, _, err := params.Parse([]byte(texts["params"]), task)
 	if err != nil {
 		return nil, nil, nil, "", fmt.Errorf("store: %s: params: %w", path, err)

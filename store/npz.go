@@ -14,6 +14,7 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -129,6 +130,9 @@ func readNPZ(path string, keep func(string) bool) (map[string]Array, map[string]
 	}
 	defer f.Close()
 	z, err := zip.NewReader(f, fi.Size())
+	if errors.Is(err, zip.ErrFormat) {
+		return nil, nil, fmt.Errorf("store: %s is not an npz file (%w)", path, err)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: %s: %w", path, err)
 	}

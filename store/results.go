@@ -62,12 +62,14 @@ func ResultsEntries(res *experiment.Result) []Entry {
 // network: "<net>/val_accuracy" (one per validation pass: before training
 // and after every epoch), "<net>/test_accuracy", "<net>/confusion" (true
 // class × predicted class, counts of test samples), "<net>/test_label" and
-// "<net>/test_prediction" (per test sample, in the split's order) and
-// "<net>/epoch_angle_WPPT_BPP/<k>" (degrees, at every validation pass).
+// "<net>/test_prediction" (per test sample, in the split's order),
+// "<net>/epoch_angle_WPPT_BPP/<k>" (degrees, at every validation pass) and
+// "<net>/epoch_train_mse" (the training error of every training pass).
 func classificationEntries(pre string, c *experiment.Classification, d *experiment.ClassifyData) []Entry {
 	out := []Entry{
 		{pre + "val_accuracy", vecArray(c.ValAccuracy)},
 		{pre + "test_accuracy", &Array{Data: []float64{c.TestAccuracy}}},
+		{pre + "epoch_train_mse", vecArray(c.TrainMSE)},
 	}
 	if c.Confusion != nil {
 		k := int(math.Sqrt(float64(len(c.Confusion))))

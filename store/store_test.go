@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"math"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"palmc/experiment"
@@ -144,5 +146,25 @@ func TestRecordAxesMatchTheRecords(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A file that is not a model says so: an npz without a task (a
+// results.npz), a file that is no npz at all.
+func TestReadModelOfOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	res := filepath.Join(dir, "results.npz")
+	if err := WriteNPZ(res, []Entry{{"params", "{}"}, {"dt", &Array{Data: []float64{0.01}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadModel(res); err == nil || !strings.Contains(err.Error(), "names no task") || strings.Contains(err.Error(), "params: params") {
+		t.Errorf("a results.npz read as a model: %v", err)
+	}
+	txt := filepath.Join(dir, "params.json")
+	if err := os.WriteFile(txt, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadModel(txt); err == nil || !strings.Contains(err.Error(), "is not an npz file") {
+		t.Errorf("a text file read as a model: %v", err)
 	}
 }

@@ -232,7 +232,11 @@ func (f *File) blame(c Cell, v Variant, err error) error {
 	if errors.As(err, &fe) && !isJoined(err) {
 		what := fe.Err.Error()
 		if fe.Index >= 0 {
-			what = fmt.Sprintf("entry %d (%v): %s", fe.Index, fe.Value, what)
+			v := fmt.Sprint(fe.Value)
+			if raw, ok := fe.Value.(json.RawMessage); ok {
+				v = string(raw) // as written, not as bytes
+			}
+			what = fmt.Sprintf("entry %d (%s): %s", fe.Index, v, what)
 		}
 		if fe.Allowed != "" {
 			what += " (allowed: " + fe.Allowed + ")"

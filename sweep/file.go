@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
@@ -309,10 +310,15 @@ func readBase(what string, raw json.RawMessage, read Reader) (*Base, error) {
 		if m.Key == "random_seed" {
 			continue
 		}
-		if m.Key != "_comment" && !params.IsKey(m.Key) && path == "" {
-			// A params file may carry unknown keys (palmc run warns); an
+		if m.Key != "_comment" && !params.IsKey(m.Key) && (path == "" || params.Suggest(m.Key) != "") {
+			// A params file may carry unknown keys (palmc run warns), but
+			// not one that misspells a known key (palmc run refuses it); an
 			// inline base is part of the sweep file and is held to it.
-			msg := fmt.Sprintf("%s: unknown params key %q", what, m.Key)
+			where := what
+			if path != "" {
+				where = fmt.Sprintf("%s: %q", what, path)
+			}
+			msg := fmt.Sprintf("%s: unknown params key %q", where, m.Key)
 			if s := params.Suggest(m.Key); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
@@ -416,7 +422,12 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 		}
 		ms, _ := members(item)
 		v := Variant{}
+		given := map[string]bool{}
 		for _, m := range ms {
+			if m.Key != "_comment" && given[m.Key] {
+				errs = append(errs, fmt.Errorf("%s: %s given twice", what, m.Key))
+			}
+			given[m.Key] = true
 			switch m.Key {
 			case "_comment":
 			case "name":
@@ -429,10 +440,14 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 					continue
 				}
 				set, _ := members(m.Raw)
+				inSet := map[string]bool{}
 				for _, s := range set {
 					if err := checkKey(what+" params", s.Key); err != nil {
 						errs = append(errs, err)
+					} else if inSet[s.Key] {
+						errs = append(errs, fmt.Errorf("%s params: %s given twice (which value did you mean?)", what, s.Key))
 					}
+					inSet[s.Key] = true
 					for _, ax := range axes {
 						if ax.Key == s.Key {
 							errs = append(errs, fmt.Errorf("%s params: %s is also an axis of the grid; vary it in one place", what, s.Key))
@@ -463,10 +478,8 @@ func parseVariants(raw json.RawMessage, axes []Axis, read Reader) ([]Variant, er
 
 // parseSeeds reads "seeds": a list of distinct integer seeds.
 func parseSeeds(raw json.RawMessage) ([]int64, error) {
-	var vals []json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if kind(raw) != "a list" || dec.Decode(&vals) != nil {
+	var vals []json.RawMessage
+	if kind(raw) != "a list" || json.Unmarshal(raw, &vals) != nil {
 		return nil, fmt.Errorf("seeds: value %s: want a list of integers, e.g. [123, 456]", raw)
 	}
 	if len(vals) == 0 {
@@ -474,7 +487,10 @@ func parseSeeds(raw json.RawMessage) ([]int64, error) {
 	}
 	var out []int64
 	for i, v := range vals {
-		s, err := v.Int64()
+		if k := kind(v); k != "a number" {
+			return nil, fmt.Errorf("seeds[%d]: value %s: want an integer from 0 to %d (numpy's seeds), got %s", i, v, uint32(math.MaxUint32), k)
+		}
+		s, err := strconv.ParseInt(string(v), 10, 64)
 		if err != nil || s < 0 || s > math.MaxUint32 {
 			return nil, fmt.Errorf("seeds[%d]: value %s: want an integer from 0 to %d (numpy's seeds)", i, v, uint32(math.MaxUint32))
 		}

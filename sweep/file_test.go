@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,9 +128,12 @@ func TestBadSweepFiles(t *testing.T) {
 		{"same params", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01, 1e-2]}}`, []string{"dt = 0.01", "dt = 1e-2", "duplicate cells"}},
 		{"invalid value", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5], [-1]]}}`, []string{"grid: eta_bw: value [-1]:", "must be >= 0"}},
 		{"wrong type", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"epochs": [2, "3"]}}`, []string{`grid: epochs: value "3"`}},
+		{"wrong type in a list", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"eta_bw": [[5, "x"]]}}`, []string{`grid: eta_bw: value [5, "x"]: entry 1 ("x"): wrong type`}},
 		{"no seeds", `{"base": "base.json", "task": "fw_bw", "seeds": []}`, []string{"seeds: empty list"}},
 		{"seed twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1, 1]}`, []string{"seeds[1]: value 1 given twice"}},
 		{"bad seed", `{"base": "base.json", "task": "fw_bw", "seeds": [-1]}`, []string{"seeds[0]: value -1"}},
+		{"seed as text", `{"base": "base.json", "task": "fw_bw", "seeds": ["1"]}`, []string{`seeds[0]: value "1"`, "got a string"}},
+		{"seeds as text", `{"base": "base.json", "task": "fw_bw", "seeds": [1, "01"]}`, []string{`seeds[1]: value "01"`, "got a string"}},
 		{"missing keys", `{"grid": {}}`, []string{"base: missing", "task: missing", "seeds: missing"}},
 		{"bad task", `{"base": "base.json", "task": "fwbw", "seeds": [1]}`, []string{`task: value "fwbw"`}},
 		{"no base file", `{"base": "nope.json", "task": "fw_bw", "seeds": [1]}`, []string{`base: "nope.json"`, "no such file"}},
@@ -145,6 +149,8 @@ func TestBadSweepFiles(t *testing.T) {
 		{"variant bad name", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a/b"}]}`, []string{`variants[0]: name: value "a/b"`}},
 		{"variant and grid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "grid": {"dt": [0.01]}, "variants": [{"name": "a", "params": {"dt": 0.02}}]}`, []string{"dt is also an axis"}},
 		{"variant invalid", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "slow", "params": {"Tpres": 1.005}}]}`, []string{"variants: slow: params: Tpres: value 1.005"}},
+		{"variant params key twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "params": {"dt": 0.01, "dt": 0.02}}]}`, []string{"variants[0] params: dt given twice"}},
+		{"variant key twice", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "name": "b"}]}`, []string{"variants[0]: name given twice"}},
 		{"variant unknown key", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a", "parms": {}}]}`, []string{`variants[0]: unknown key "parms"`}},
 		{"variants same", `{"base": "base.json", "task": "fw_bw", "seeds": [1], "variants": [{"name": "a"}, {"name": "b", "params": {"dt": 0.01}}]}`, []string{"variant a", "variant b", "duplicate cells"}},
 		{"key the task ignores", `{"base": "base.json", "task": "bw_only", "seeds": [1], "grid": {"init_teacher_WPP_range": [[-1, 1], [-2, 2]]}}`,
@@ -180,6 +186,26 @@ func TestBadSweepFiles(t *testing.T) {
 				t.Errorf("left behind: %v", m)
 			}
 		})
+	}
+}
+
+// A base file may carry unknown keys, as a params file may, but not one
+// that misspells a known key: palmc run would refuse every cell.
+func TestBaseFileKeys(t *testing.T) {
+	sweep := `{"base": "base.json", "task": "fw_bw", "seeds": [1]}`
+	misspelt := goldenBase(t, "pal_fw_tiny", map[string]any{"epoch": 2})
+	_, err := Load(writeSweep(t, misspelt, sweep))
+	var r *Refusal
+	if !errors.As(err, &r) || !strings.Contains(err.Error(), `base: "base.json": unknown params key "epoch" (did you mean "epochs"?)`) {
+		t.Errorf("a base file with \"epoch\": %v (%T), want a refusal that names the key and suggests epochs", err, err)
+	}
+	f, err := Load(writeSweep(t, goldenBase(t, "pal_fw_tiny", map[string]any{"colour": "blue"}), sweep))
+	if err != nil {
+		t.Fatalf("a base file with \"colour\": %v", err)
+	}
+	cells, err := f.Expand()
+	if err != nil || len(cells) != 1 || !slices.ContainsFunc(cells[0].Warnings, func(w string) bool { return strings.Contains(w, `"colour"`) }) {
+		t.Errorf("a base file with \"colour\": cells %+v, %v; want one, warned about colour", cells, err)
 	}
 }
 
@@ -292,5 +318,40 @@ func TestRelativeDataDir(t *testing.T) {
 	os.WriteFile(path, []byte(`{"base": {"dataset": "mnist"}, "task": "classify", "seeds": [1], "grid": {"dataset_dir": ["data", "`+filepath.Join(dir, "data")+`"]}}`), 0o644)
 	if _, err := Load(path); !errors.As(err, &r) || !strings.Contains(err.Error(), "given twice") {
 		t.Errorf("the same folder twice: %v", err)
+	}
+}
+
+// A sweep folder may be an empty folder, or a link to one: init writes the
+// sweep into the folder it names, and the link opens as the sweep.
+func TestInitIntoLink(t *testing.T) {
+	path := writeSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "seeds": [1, 2]}`)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := t.TempDir()
+	if _, err := Init(f, empty, nil); err != nil {
+		t.Fatalf("init into an empty folder: %v", err)
+	}
+	root := t.TempDir()
+	target, link := filepath.Join(root, "data"), filepath.Join(root, "study")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("data", link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Init(f, link, nil); err != nil {
+		t.Fatalf("init into a link to an empty folder: %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+	s, err := Open(link)
+	if err != nil || len(s.Index.Cells) != 2 {
+		t.Fatalf("open the link: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(target, IndexFile)); err != nil {
+		t.Errorf("the sweep is not in the folder the link names: %v", err)
 	}
 }

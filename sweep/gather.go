@@ -88,7 +88,22 @@ func (t *Table) CSV() []byte {
 	if len(ix.Variants) > 0 {
 		head = append(head, "variant")
 	}
-	head = append(head, ix.Axes...)
+	// A list-valued axis of numbers gets a numeric column per entry too,
+	// eta_bw_0, eta_bw_1, …, for plotting.
+	entries := make([]int, len(ix.Axes))
+	for _, r := range t.Rows {
+		for i, v := range r.Cell.Values {
+			if xs, ok := numberList(v); ok {
+				entries[i] = max(entries[i], len(xs))
+			}
+		}
+	}
+	for i, a := range ix.Axes {
+		head = append(head, a)
+		for j := range entries[i] {
+			head = append(head, fmt.Sprintf("%s_%d", a, j))
+		}
+	}
 	head = append(head, "seed", "state", "status", "wall_seconds", "simulation_seconds")
 	head = append(head, t.Metrics...)
 	var b bytes.Buffer
@@ -100,8 +115,16 @@ func (t *Table) CSV() []byte {
 		if len(ix.Variants) > 0 {
 			row = append(row, c.Variant)
 		}
-		for _, v := range c.Values {
+		for i, v := range c.Values {
 			row = append(row, csvValue(v))
+			xs, _ := numberList(v)
+			for j := range entries[i] {
+				if j < len(xs) {
+					row = append(row, csvFloat(xs[j], -1))
+				} else {
+					row = append(row, "")
+				}
+			}
 		}
 		sim := ""
 		if r.Summary != nil {
@@ -127,18 +150,34 @@ func (t *Table) CSV() []byte {
 }
 
 // csvValue writes a grid value for sweep.csv: numbers and booleans as
-// written, a list as [a b c], a string without its quotes; commas, quotes
-// and line breaks become spaces or are dropped.
+// written; a list as [a b c], its commas and quotes left out; a string
+// without its quotes, as text that a spreadsheet does not run: one that
+// starts with =, +, -, @, a tab or a carriage return gets a ' before it.
+// The CSV writer quotes a string with a comma, a quote or a line break.
 func csvValue(raw json.RawMessage) string {
 	s := string(raw)
 	switch kind(raw) {
 	case "a string":
 		json.Unmarshal(raw, &s)
+		if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+			s = "'" + s
+		}
+		return s
 	case "a list", "an object":
 		s = strings.ReplaceAll(s, ", ", " ")
 		s = strings.ReplaceAll(s, "\"", "")
+		return strings.NewReplacer(",", " ", "\n", " ", "\r", " ").Replace(s)
 	}
-	return strings.NewReplacer(",", " ", "\"", "", "\n", " ", "\r", " ").Replace(s)
+	return s
+}
+
+// numberList reads a grid value that is a list of numbers.
+func numberList(raw json.RawMessage) ([]float64, bool) {
+	var xs []float64
+	if kind(raw) != "a list" || json.Unmarshal(raw, &xs) != nil {
+		return nil, false
+	}
+	return xs, true
 }
 
 // csvFloat writes a number for sweep.csv (prec -1: as short as exact).

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,7 +42,7 @@ func TestGather(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := strings.Join(rows[0], ",")
-	if want := "cell,dir,eta_bw,gl,seed,state,status,wall_seconds,simulation_seconds,final_mse,final_angle_WPPT_BPP_0,final_angle_jacobians_BP_0,final_angle_BPP_RHS_0"; head != want {
+	if want := "cell,dir,eta_bw,eta_bw_0,gl,seed,state,status,wall_seconds,simulation_seconds,final_mse,final_angle_WPPT_BPP_0,final_angle_jacobians_BP_0,final_angle_BPP_RHS_0"; head != want {
 		t.Errorf("header\n%s\nwant\n%s", head, want)
 	}
 	if len(rows) != 5 {
@@ -49,25 +51,25 @@ func TestGather(t *testing.T) {
 	sts, _ := s.Statuses()
 	for i, r := range rows[1:] {
 		want := []string{strconv.Itoa(i), s.Index.Cells[i].Dir}
-		if r[0] != want[0] || r[1] != want[1] || r[4] != strconv.FormatInt(s.Index.Cells[i].Seed, 10) || r[5] != string(sts[i].State) {
+		if r[0] != want[0] || r[1] != want[1] || r[5] != strconv.FormatInt(s.Index.Cells[i].Seed, 10) || r[6] != string(sts[i].State) {
 			t.Errorf("row %d: %v", i, r)
 		}
 		if strings.ContainsAny(strings.Join(r, ""), "\",") {
 			t.Errorf("row %d holds a comma or quote: %v", i, r)
 		}
 		if sts[i].State != Done {
-			if r[9] != "" {
+			if r[10] != "" {
 				t.Errorf("row %d: metrics of a cell not done: %v", i, r)
 			}
 			continue
 		}
-		mse, _ := strconv.ParseFloat(r[9], 64)
+		mse, _ := strconv.ParseFloat(r[10], 64)
 		net := sts[i].Summary.Networks[1]
 		if net.Name == "teacher" || mse != float64(*net.FinalMSE) {
 			t.Errorf("row %d: final_mse %v, summary %v (%s)", i, mse, *net.FinalMSE, net.Name)
 		}
 	}
-	if rows[1][2] != "[5]" || rows[3][2] != "[20]" || rows[1][3] != "3e-2" {
+	if rows[1][2] != "[5]" || rows[1][3] != "5" || rows[3][2] != "[20]" || rows[3][3] != "20" || rows[1][4] != "3e-2" {
 		t.Errorf("grid values: %v %v", rows[1], rows[3])
 	}
 	var sum struct {
@@ -89,8 +91,8 @@ func TestGather(t *testing.T) {
 		t.Fatalf("points: %+v", sum.Points)
 	}
 	m := sum.Points[0].Metrics["final_mse"]
-	x0, _ := strconv.ParseFloat(rows[1][9], 64)
-	x1, _ := strconv.ParseFloat(rows[2][9], 64)
+	x0, _ := strconv.ParseFloat(rows[1][10], 64)
+	x1, _ := strconv.ParseFloat(rows[2][10], 64)
 	if mean := (x0 + x1) / 2; m.N != 2 || math.Abs(m.Mean.(float64)-mean) > 1e-15 || math.Abs(m.Std.(float64)-math.Abs(x0-x1)/2) > 1e-15 {
 		t.Errorf("final_mse: %+v, want mean %v", m, mean)
 	}
@@ -227,4 +229,86 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		return nil
 	})
 	return out
+}
+
+// sweep.csv: a list of numbers gets a numeric column per entry; a text
+// value that a spreadsheet would run as a formula is made plain text; a
+// comma is kept (the value quoted), so "a,b" and "a b" stay apart.
+func TestCSVValues(t *testing.T) {
+	values := [][]string{
+		{`[10, 20, 30]`, `"=1+1"`, `"a,b"`},
+		{`[5]`, `"-x"`, `"a b"`},
+		{`[1e-3, 2]`, `"@sum"`, `"say \"hi\""`},
+	}
+	tab := &Table{Sweep: &Sweep{Index: &Index{Axes: []string{"eta_bw", "activation", "dataset_dir"}}}}
+	for i, vs := range values {
+		c := IndexCell{Index: i, Dir: fmt.Sprintf("cells/%d", i), Seed: 1}
+		for _, v := range vs {
+			c.Values = append(c.Values, json.RawMessage(v))
+		}
+		tab.Rows = append(tab.Rows, Row{CellStatus: CellStatus{Cell: c, State: Pending}})
+	}
+	rows, err := csv.NewReader(bytes.NewReader(tab.CSV())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"cell", "dir", "eta_bw", "eta_bw_0", "eta_bw_1", "eta_bw_2", "activation", "dataset_dir", "seed", "state", "status", "wall_seconds", "simulation_seconds"},
+		{"0", "cells/0", "[10 20 30]", "10", "20", "30", "'=1+1", "a,b", "1", "pending", "", "", ""},
+		{"1", "cells/1", "[5]", "5", "", "", "'-x", "a b", "1", "pending", "", "", ""},
+		{"2", "cells/2", "[1e-3 2]", "0.001", "2", "", "'@sum", `say "hi"`, "1", "pending", "", "", ""},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("sweep.csv:\n%q\nwant\n%q", rows, want)
+	}
+}
+
+// A numeric grid axis whose positive values span a decade is drawn on a
+// log scale; a narrower one, or one through zero, on a linear scale;
+// variants are categories.
+func TestPlotAxes(t *testing.T) {
+	for _, c := range []struct {
+		values []string
+		log    bool
+	}{
+		{[]string{"5", "50"}, true},
+		{[]string{"[1e-3]", "[1e-2]", "[1e-1]"}, true},
+		{[]string{"5", "20"}, false},
+		{[]string{"0", "10", "100"}, false},
+	} {
+		tab := &Table{Sweep: &Sweep{Index: &Index{Axes: []string{"eta_bw"}}}}
+		var points []Point
+		for _, v := range c.values {
+			points = append(points, Point{Values: []json.RawMessage{json.RawMessage(v)}})
+		}
+		name, ticks, _, logX := tab.axis(points, 0)
+		if name != "eta_bw" || ticks != nil || logX != c.log {
+			t.Errorf("%v: axis %q, ticks %v, log %v; want log %v", c.values, name, ticks, logX, c.log)
+		}
+	}
+	tab := &Table{Sweep: &Sweep{Index: &Index{Variants: []string{"bp", "fa", "pal"}}}}
+	if name, ticks, _, logX := tab.axis(nil, 0); name != "variant" || !reflect.DeepEqual(ticks, []string{"bp", "fa", "pal"}) || logX {
+		t.Errorf("variants: axis %q, ticks %v, log %v", name, ticks, logX)
+	}
+}
+
+// A plot that cannot be drawn from a cell's files names the cell and the
+// file.
+func TestGatherNamesBrokenCell(t *testing.T) {
+	s := newSweep(t, tinyBase(t), `{"base": "base.json", "task": "fw_bw", "flags": ["--no-plots"], "seeds": [1, 2]}`)
+	ctx := context.Background()
+	if _, err := s.Run(ctx, ctx, RunOptions{Workers: 1, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	res := filepath.Join(s.CellDir(s.Index.Cells[1]), "results.npz")
+	if err := os.WriteFile(res, []byte("not a zip file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := s.Gather(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.PlotErr == nil || !strings.Contains(rep.PlotErr.Error(), "cell 1: ") || !strings.Contains(rep.PlotErr.Error(), res) {
+		t.Errorf("plot error %v; want it to name cell 1 and %s", rep.PlotErr, res)
+	}
 }

@@ -141,6 +141,11 @@ func InitContext(ctx context.Context, f *File, dir string, command []string) (*I
 // interrupted init leaves nothing half made at dir, and what a killed one
 // left is known for what it is.
 func create(ctx context.Context, dir string, self []byte, ix *Index, cells []Cell) error {
+	// A link to an empty folder: the sweep goes into the folder it names
+	// (a rename onto the link would fail).
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	parent := filepath.Dir(filepath.Clean(dir))
 	if err := os.MkdirAll(parent, store.DirMode); err != nil {
 		return refusef("%s: %v", dir, err)
@@ -175,8 +180,9 @@ func create(ctx context.Context, dir string, self []byte, ix *Index, cells []Cel
 	if err := writeIndex(filepath.Join(tmp, IndexFile), ix); err != nil {
 		return err
 	}
-	// Renaming onto an empty folder replaces it.
-	if err := os.Rename(tmp, dir); err != nil {
+	// rename(2) replaces an empty folder in one step (os.Rename refuses
+	// any folder) and fails on one that is not empty.
+	if err := syscall.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
 	return nil

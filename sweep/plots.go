@@ -51,11 +51,12 @@ func (t *Table) drawPlots(ctx context.Context, dir string) (int, error) {
 			if !hasValues(series) {
 				continue
 			}
-			ylabel := m
-			if strings.Contains(m, "angle") {
-				ylabel += " (degrees)"
+			label, unit := plot.SweepMetricName(m)
+			ylabel := label
+			if unit != "" {
+				ylabel += " (" + unit + ")"
 			}
-			if strings.HasSuffix(m, "accuracy") {
+			if unit == "%" {
 				// Fractions in sweep.csv, percent in the figures, as in
 				// a run's plots.
 				ylabel += " (%)"
@@ -68,7 +69,7 @@ func (t *Table) drawPlots(ctx context.Context, dir string) (int, error) {
 				}
 			}
 			draw(fmt.Sprintf("%s_vs_%s.png", m, name), func(path string) error {
-				return plot.SweepMetric(path, fmt.Sprintf("%s against %s", m, name), name, ylabel, ticks, logX, series)
+				return plot.SweepMetric(path, fmt.Sprintf("%s against %s", label, name), name, ylabel, ticks, logX, series)
 			})
 		}
 	}
@@ -98,7 +99,8 @@ func (t *Table) coord(p Point, a int) string {
 
 // axis describes coordinate a: its name, tick labels for a categorical
 // axis (nil for a numeric one), the x of every value, and whether a log
-// scale suits it.
+// scale suits it (positive values that span a decade or more, as learning
+// rates and time constants often do).
 func (t *Table) axis(points []Point, a int) (name string, ticks []string, xs map[string]float64, logX bool) {
 	ix := t.Sweep.Index
 	name = "variant"
@@ -131,7 +133,7 @@ func (t *Table) axis(points []Point, a int) (name string, ticks []string, xs map
 		for _, x := range xs {
 			lo, hi = min(lo, x), max(hi, x)
 		}
-		return name, nil, xs, lo > 0 && hi/lo >= 50
+		return name, nil, xs, lo > 0 && hi/lo >= 10
 	}
 	for i, v := range vals {
 		xs[v] = float64(i)
@@ -266,14 +268,14 @@ func (t *Table) curves(points []Point) ([]curveSet, error) {
 			cd := t.Sweep.CellDir(r.Cell)
 			p, _, err := params.Load(filepath.Join(cd, runfolder.ParamsFile), task)
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("learning curves: cell %d: %w", r.Cell.Index, err))
 				continue
 			}
 			arrays, texts, err := store.ReadSelectedMeta(filepath.Join(cd, runfolder.ResultsFile), func(k string) bool {
 				return k == "run_id" || k == net+"/MSE" || strings.HasPrefix(k, net+"/"+compare.WPPTBPP+"/")
 			})
 			if err != nil {
-				errs = append(errs, err)
+				errs = append(errs, fmt.Errorf("learning curves: cell %d: %w", r.Cell.Index, err))
 				continue
 			}
 			if texts["run_id"] != r.Summary.RunID {

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -26,7 +27,7 @@ type benchFlags struct {
 func newBenchCmd() *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
-		Use:   "bench --params FILE --task bw_only|fw_bw|classify [--steps N] [--max-memory SIZE]",
+		Use:   "bench --params FILE --task bw_only|fw_bw|classify [--steps N]",
 		Short: "Time the training steps of one network",
 		Long: `Time the training steps of the first seed of a params.json on one core.
 
@@ -37,7 +38,7 @@ the training steps run on the training samples with their targets, and a
 line "evaluation: …" gives the steps of the validation and test passes
 (plasticity off, no target) as well. A network that would not fit in the
 memory available is refused, as by "palmc run" (--max-memory sets the
-limit). The last line on stdout is
+limit). The first line on stdout names the network timed, the last one is
 
   steps_per_second=<float> us_per_step=<float>`,
 		Example: `  palmc bench --params experiments/fig3abc/params.json --task bw_only
@@ -54,6 +55,28 @@ limit). The last line on stdout is
 	fl.IntVar(&f.steps, "steps", 200000, "training steps to time")
 	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the network may need, e.g. 8G (default: what is available; 0: no check)")
 	return cmd
+}
+
+// benchNetwork names the network that bench times: its model, layers,
+// seed, task and what it records.
+func benchNetwork(p *params.Params, task params.Task, steps int) string {
+	var rec []string
+	for _, name := range params.RecNames() {
+		if p.Rec[name] {
+			rec = append(rec, name)
+		}
+	}
+	what := "recording nothing"
+	if len(rec) > 0 {
+		what = fmt.Sprintf("recording %s every %d steps", strings.Join(rec, ", "), p.RecPerSteps)
+	}
+	data := ""
+	if task == params.Classify {
+		data = " on " + p.Dataset
+	}
+	layers := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(p.Layers)), "-"), "[]")
+	return fmt.Sprintf("network: %s %s, seed %d, task %s%s; %d training steps, %s",
+		p.ModelType, layers, p.RandomSeed[0], task, data, steps, what)
 }
 
 func runBench(cmd *cobra.Command, f benchFlags) error {
@@ -90,6 +113,7 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	if err := runfolder.CheckMemory(&one, runfolder.Options{Task: task, MaxMemory: maxMem}); err != nil {
 		return usageError{err}
 	}
+	fmt.Fprintln(cmd.OutOrStdout(), benchNetwork(p, task, f.steps))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	r, err := experiment.Bench(ctx, p, task, f.steps)

@@ -12,6 +12,7 @@ import (
 	"palmc/dataset"
 	"palmc/experiments"
 	"palmc/runfolder"
+	"palmc/store"
 )
 
 // classifyParams writes a classify experiment's params with some keys
@@ -88,6 +89,44 @@ for n in ("seed1", "seed2"):
 print("ok")`
 	if out, err := exec.Command(py, "-c", check, filepath.Join(dir, resultsFile)).CombinedOutput(); err != nil {
 		t.Fatalf("numpy: %v\n%s", err, out)
+	}
+}
+
+// palmc data --params writes the samples a classify run uses: the test
+// split's labels are those the run's results give in the split's order,
+// and every split has the run's size, not the data set's default.
+func TestDataOfParams(t *testing.T) {
+	dir := t.TempDir()
+	par := classifyParams(t, "yinyang-pal", dir, tinyYinYang)
+	run(t, 0, "run", "--params", par, "--task", "classify", "--quiet", "--no-plots")
+	res, err := store.ReadNPZ(filepath.Join(dir, resultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, split := range []string{"train", "validation", "test"} {
+		out := filepath.Join(t.TempDir(), split+".npz")
+		run(t, 0, "data", "--params", dir, "--split", split, "--out", out)
+		d, err := store.ReadNPZ(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := tinyYinYang["dataset_sizes"].([]int)[i]
+		if n := len(d["y"].Data); n != want || len(d["x"].Data) != 4*want {
+			t.Errorf("%s: %d labels, %d inputs; want %d samples", split, n, len(d["x"].Data), want)
+		}
+		if split == "test" && !slices.Equal(d["y"].Data, res["seed1/test_label"].Data) {
+			t.Errorf("test labels %v, the run's %v", d["y"].Data, res["seed1/test_label"].Data)
+		}
+	}
+	for _, args := range [][]string{
+		{"yinyang", "--params", dir},
+		{"--params", dir, "--size", "10"},
+		{"--params", dir, "--split", "all"},
+		{"--params", filepath.Join(dir, "nothing.json")},
+		{"--params", "/dev/zero"},
+		{"--params", writeParams(t, "pal_fw_tiny", t.TempDir(), nil)},
+	} {
+		run(t, 2, append([]string{"data", "--out", filepath.Join(t.TempDir(), "x.npz")}, args...)...)
 	}
 }
 

@@ -6,26 +6,32 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
 	"palmc/dataset"
+	"palmc/params"
+	"palmc/runfolder"
 	"palmc/store"
 )
 
 // dataFlags are the flags of palmc data.
 type dataFlags struct {
 	split, dir, out string
-	size            int
-	seed            int64
-	noise           float64
-	force           bool
+	// params is a classify params file (or its folder) that names the
+	// data set and its splits.
+	params string
+	size   int
+	seed   int64
+	noise  float64
+	force  bool
 }
 
 func newDataCmd() *cobra.Command {
 	var f dataFlags
 	cmd := &cobra.Command{
-		Use:   "data NAME --out FILE.npz",
+		Use:   "data NAME|--params FILE [--split S] --out FILE.npz",
 		Short: "Write one split of a classification data set to an npz file",
 		Long: `Write one split (train, validation or test) of a classification data set to
 an npz file with two keys: x, the inputs (samples × inputs, float64: the rates
@@ -39,6 +45,15 @@ published splits of the data set's reference implementation, bit for bit.
 legacy RandomState, 0 to 4294967295); the same seed gives the same samples
 as numpy, and each split needs its own seed. --noise is the bars noise
 level (0.1 by default).
+
+--params FILE (a classify params file, or a run folder that holds one)
+writes exactly the samples that palmc run --task classify with that file
+uses for the split: its dataset, dataset_sizes, dataset_seeds,
+dataset_noise and dataset_dir, in the order of the split (each pass of the
+run visits them in an order of its own). The yinyang-* experiments, for
+one, train on 6000 samples of seed 9876543, not on the published 5000 of
+seed 42. With --params no NAME is given and --size, --seed, --noise and
+--dir are not taken.
 
 MNIST and Fashion-MNIST are read from their four IDX files
 (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
@@ -61,19 +76,25 @@ not found or damaged (as for palmc run), 1 other failures (a failed write,
 an interruption).`,
 		Example: `  palmc data yinyang --out yinyang_train.npz
   palmc data yinyang --split test --out yinyang_test.npz
-  palmc data yinyang --size 6000 --seed 9876543 --out yy_genn_train.npz
+  palmc data --params yy_pal/params.json --split test --out yy_pal_test.npz
   palmc data mnist --split validation --size 1000 --out mnist_val.npz
   palmc data fashion-mnist --split test --dir ~/data/FashionMNIST/raw --out fm_test.npz
   palmc data bars --noise 0.2 --out bars.npz
 
   python3 -c 'import numpy as np; d = np.load("yinyang_train.npz"); print(d["x"].shape, np.bincount(d["y"]))'`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usage("data: name one data set (%s); see palmc data --help", strings.Join(dataset.Names(), ", "))
+			switch {
+			case f.params != "" && len(args) > 0:
+				return usage("data: --params names the data set; give no NAME (%s) with it", strings.Join(args, " "))
+			case f.params == "" && len(args) != 1:
+				return usage("data: name one data set (%s), or give a classify params file with --params; see palmc data --help", strings.Join(dataset.Names(), ", "))
 			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.params != "" {
+				return runData(cmd, "", f)
+			}
 			return runData(cmd, args[0], f)
 		},
 	}
@@ -83,6 +104,7 @@ an interruption).`,
 	fl.Int64Var(&f.seed, "seed", 0, "seed of a generated data set (default: the split's seed, see above)")
 	fl.Float64Var(&f.noise, "noise", 0, "bars noise level (default 0.1)")
 	fl.StringVar(&f.dir, "dir", "", "folder of the IDX files of mnist or fashion-mnist (default: see above)")
+	fl.StringVar(&f.params, "params", "", "a classify params file, or its run folder: the samples palmc run uses (see above)")
 	fl.StringVar(&f.out, "out", "", "the npz file to write (required)")
 	fl.BoolVar(&f.force, "force", false, "replace --out if it exists")
 	return cmd
@@ -104,10 +126,70 @@ func dataTable() string {
 		if g, _ := dataset.Generated(name); !g {
 			seed = "-"
 		}
+		fmt.Fprintf(&b, "  %-14s %6d %7d  %-22s %s\n", name, in, cl, strings.Join(sizes, "/"), seed)
 		about, _ := dataset.About(name)
-		fmt.Fprintf(&b, "  %-14s %6d %7d  %-22s %s\n  %14s %s\n", name, in, cl, strings.Join(sizes, "/"), seed, "", about)
+		for _, l := range wrapText(about, 80-17) {
+			fmt.Fprintf(&b, "%17s%s\n", "", l)
+		}
 	}
 	return b.String()
+}
+
+// paramsDataConfig returns the config of the split that a classify run of
+// the params file f.params uses, and the data set's name.
+func paramsDataConfig(cmd *cobra.Command, f dataFlags) (dataset.Config, dataset.Split, string, error) {
+	for _, flag := range []string{"size", "seed", "noise", "dir"} {
+		if cmd.Flags().Changed(flag) {
+			return dataset.Config{}, "", "", usage("data: --%s: --params gives the split as the run has it; change the params file instead", flag)
+		}
+	}
+	split, err := dataset.ParseSplit(f.split)
+	if err != nil {
+		return dataset.Config{}, "", "", usage("data: --split %q: not train, validation or test", f.split)
+	}
+	path := f.params
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, runfolder.ParamsFile)
+	}
+	if fi, err := os.Stat(path); err != nil {
+		return dataset.Config{}, "", "", usage("data: --params: %v", err)
+	} else if !fi.Mode().IsRegular() {
+		return dataset.Config{}, "", "", usage("data: --params %s is not a regular file", path)
+	}
+	p, warnings, err := params.Load(path, params.Classify)
+	for _, w := range warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), "palmc: warning:", w)
+	}
+	if err != nil {
+		return dataset.Config{}, "", "", usageError{fmt.Errorf("data: --params %w", err)}
+	}
+	cfg, err := p.DatasetConfig(split)
+	if err != nil {
+		return dataset.Config{}, "", "", usageError{err}
+	}
+	return cfg, split, p.Dataset, nil
+}
+
+// wrapText breaks s into lines of at most width characters at spaces (a
+// longer word gets a line of its own).
+func wrapText(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // dataConfig checks the flags against the data set and returns the
@@ -155,7 +237,14 @@ func dataConfig(cmd *cobra.Command, name string, f dataFlags) (dataset.Config, d
 }
 
 func runData(cmd *cobra.Command, name string, f dataFlags) error {
-	cfg, split, err := dataConfig(cmd, name, f)
+	var cfg dataset.Config
+	var split dataset.Split
+	var err error
+	if f.params != "" {
+		cfg, split, name, err = paramsDataConfig(cmd, f)
+	} else {
+		cfg, split, err = dataConfig(cmd, name, f)
+	}
 	if err != nil {
 		return err
 	}
@@ -185,6 +274,9 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 	switch {
 	case errors.As(err, &nf):
 		nf.DirName = "--dir"
+		if f.params != "" {
+			nf.DirName = `the params key "dataset_dir"`
+		}
 		return usageError{err}
 	case errors.As(err, &ce):
 		return usageError{err}

@@ -61,7 +61,7 @@ func newParamsCmd() *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "params [--out FILE] [--experiment NAME]",
-		Short: "Print or write a commented params.json template or a paper experiment",
+		Short: "Write a commented params.json template, or an experiment's",
 		Long: `Print a commented params.json template that documents every field with its
 unit and default, or, with --experiment, one of palmc's experiment files
 (the paper's figures and the built-in example). --out writes it to a file.`,
@@ -71,10 +71,7 @@ unit and default, or, with --experiment, one of palmc's experiment files
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if list, _ := cmd.Flags().GetBool("list"); list {
-				for _, n := range experiments.Names() {
-					fmt.Fprintln(cmd.OutOrStdout(), n)
-				}
-				return nil
+				return listExperiments(cmd.OutOrStdout())
 			}
 			b := params.Template()
 			if name != "" {
@@ -96,9 +93,27 @@ unit and default, or, with --experiment, one of palmc's experiment files
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
 	cmd.Flags().StringVar(&name, "experiment", "", "an experiment of palmc's experiments/ folder instead of the template")
-	cmd.Flags().Bool("list", false, "list the experiments")
+	cmd.Flags().Bool("list", false, "list the experiments: task, run time, what each is")
 	cmd.Flags().BoolVar(&force, "force", false, "replace --out if it exists and differs")
 	return cmd
+}
+
+// listExperiments writes the experiments, each with its task and run time
+// on one line and what it is on the next.
+func listExperiments(w io.Writer) error {
+	fmt.Fprintf(w, "%-23s %-9s %s\n", "NAME", "TASK", "TIME ON ONE CORE (a free one to a busy machine)")
+	for _, n := range experiments.Names() {
+		info, ok := experiments.About(n)
+		if !ok {
+			return fmt.Errorf("params: experiment %s is not described", n)
+		}
+		fmt.Fprintf(w, "%-23s %-9s %s\n", n, info.Task, info.Time)
+		for _, l := range wrapText(info.About, 80-4) {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+	_, err := fmt.Fprintln(w, "\nWrite one with palmc params --experiment NAME --out DIR/params.json; more in\nexperiments/README.md of palmc's source.")
+	return err
 }
 
 // writeNew writes b to path, making its folder. A file that exists with

@@ -21,8 +21,8 @@ import (
 func newFigureCmd() *cobra.Command {
 	var out, formatName string
 	cmd := &cobra.Command{
-		Use:   "figure fig3 RUNDIR | fig4 BPDIR FADIR PALDIR | fig6 SWEEPDIR | classify RUNDIR...",
-		Short: "Draw the paper's Fig. 3, 4 or 6, or compare classify runs, from run folders or a sweep",
+		Use:   "figure fig3|fig4|fig6|classify DIR...",
+		Short: "Draw the paper's Fig. 3, 4 or 6, or compare classify runs",
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
@@ -41,8 +41,9 @@ func newFigureCmd() *cobra.Command {
                               Wᵀ by epoch, test accuracy of every seed
 
 The figure goes to --out (default: fig3.png in RUNDIR, fig6.png in SWEEPDIR,
-fig4.png or classify.png in the folder that holds the first run folder). --format svg or pdf writes a vector figure instead
-(fig3.svg, fig4.pdf, ...); with --out, the format is that of its extension.`,
+fig4.png or classify.png in the folder that holds the first run folder).
+--format svg or pdf writes a vector figure instead (fig3.svg, fig4.pdf, ...);
+with --out, the format is that of its extension.`,
 		Example: `  palmc figure fig3 run_fig3abc
   palmc figure fig3 run_fig3abc --format pdf
   palmc figure fig4 run_fig4/bp run_fig4/fa run_fig4/pal --out docs/fig4.png
@@ -183,7 +184,7 @@ fig4.png or classify.png in the folder that holds the first run folder). --forma
 							dir, m.Params.Dataset, m.Params.Layers, args[1], first.Params.Dataset, first.Params.Layers)
 					}
 					seen[m.Params.ModelType]++
-					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, Run: r})
+					runs = append(runs, plot.ClassifyRun{Model: m.Params.ModelType, ModelType: m.Params.ModelType, Run: r})
 				}
 				// Runs of one model are told apart by their folders.
 				for i, r := range runs {

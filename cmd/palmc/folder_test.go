@@ -381,16 +381,27 @@ func TestProvenance(t *testing.T) {
 	}
 }
 
-// Unknown keys get a suggestion and are mentioned again at the end; a
-// folder may stand for its params.json.
+// An unknown key that misspells a known one is refused before anything is
+// written; other unknown keys are warned about at the start and again at
+// the end; a folder may stand for its params.json. A run that an earlier
+// palmc started with a misspelt key resumes, with the warning.
 func TestUnknownKeysAndParamsFolder(t *testing.T) {
 	dir := t.TempDir()
-	par := writeParams(t, "pal_fw_tiny", dir, map[string]any{"rec_vbass": true, "epoch": 3})
-	stderr := run(t, 0, "run", "--params", filepath.Dir(par), "--task", "fw_bw")
-	for _, want := range []string{`"rec_vbas"`, `"epochs"`} {
-		if strings.Count(stderr, want) < 2 {
-			t.Errorf("suggestion %s not given at the start and the end:\n%s", want, stderr)
+	par := writeParams(t, "pal_fw_tiny", dir, map[string]any{"rec_vbass": true, "epoch": 3, "colour": "blue"})
+	stderr := run(t, 2, "run", "--params", filepath.Dir(par), "--task", "fw_bw")
+	for _, want := range []string{`epoch: line 1, column`, `did you mean "epochs"?`, `rec_vbass: line 1, column`, `did you mean "rec_vbas"?`} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("the refusal does not say %q:\n%s", want, stderr)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, summaryFile)); err == nil {
+		t.Errorf("a refused run wrote %s", summaryFile)
+	}
+
+	par = writeParams(t, "pal_fw_tiny", dir, map[string]any{"colour": "blue"})
+	stderr = run(t, 0, "run", "--params", filepath.Dir(par), "--task", "fw_bw")
+	if strings.Count(stderr, `unknown key "colour" ignored`) < 2 {
+		t.Errorf("the warning is not given at the start and the end:\n%s", stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	if last := lines[len(lines)-1]; !strings.Contains(last, "unknown key") {
@@ -409,14 +420,15 @@ func TestUnknownKeysAndParamsFolder(t *testing.T) {
 
 // saveCheckpoint runs params file par in dir, one network at a time, until
 // network net has made at least stop steps and saves the checkpoint there,
-// as an interrupted palmc would.
+// as an interrupted palmc would (one that accepted par: an earlier palmc,
+// if par misspells a key).
 func saveCheckpoint(t *testing.T, par, dir, task, net string, stop int) {
 	t.Helper()
 	text, err := os.ReadFile(par)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, warnings, err := params.Parse(text, params.Task(task))
+	p, warnings, err := params.ParseAccepted(text, params.Task(task))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
 
 	"palmc/store"
 )
@@ -158,4 +161,37 @@ func TestRunUsageErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "results.npz")); err == nil {
 		t.Error("a rejected run wrote results.npz")
 	}
+}
+
+// Every command's help reads in a terminal of 80 columns: its text and the
+// list of subcommands; the examples (command lines) and cobra's flag table
+// may be longer.
+func TestHelpWidth(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
+		var out bytes.Buffer
+		c.SetOut(&out)
+		if err := c.Help(); err != nil {
+			t.Fatal(err)
+		}
+		section := ""
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasSuffix(l, ":") && !strings.HasPrefix(l, " ") {
+				section = l
+			}
+			if section == "Examples:" || strings.HasSuffix(section, "Flags:") {
+				continue
+			}
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%s --help: a line of %d characters: %q", c.CommandPath(), n, l)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot())
 }

@@ -27,15 +27,15 @@ type progress interface {
 }
 
 // newProgress returns the display for networks of the given names and
-// step totals.
-func newProgress(w io.Writer, quiet bool, names []string, totals []int) progress {
+// step totals; learning counts the steps that learn (see eta).
+func newProgress(w io.Writer, quiet bool, names []string, totals []int, learning func(name string, n int) int) progress {
 	if quiet {
 		return nopProgress{}
 	}
 	if isTerminal(w) {
-		return newBars(w, names, totals)
+		return newBars(w, names, totals, learning)
 	}
-	return &lineProgress{w: w, every: 5 * time.Second, last: map[string]time.Time{}, eta: newETA(names, totals)}
+	return &lineProgress{w: w, every: 5 * time.Second, last: map[string]time.Time{}, eta: newETA(names, totals, learning)}
 }
 
 // isTerminal reports whether w is (or streams to) a terminal.
@@ -53,63 +53,120 @@ func (nopProgress) update(experiment.Progress) {}
 func (nopProgress) wait()                      {}
 
 // eta estimates the time left, per network from its own rate since it
-// started in this process, and for the whole run from the steps all
-// networks made per second since the run started here.
+// started in this process, and for the whole run from the work all
+// networks did since the run started here. Steps that learn (plasticity
+// and PAL's noise on) take longer than the others (settling, the teacher,
+// classify's validation and test passes), so work counts the two kinds at
+// their own costs, measured on the stretches between reports that hold
+// steps of one kind, and until both have been timed at priorCostRatio to
+// each other.
 type eta struct {
-	start  time.Time
-	total  map[string]int
-	first  map[string]time.Time // a network's first report in this process
-	base   map[string]int       // its steps then
-	cur    map[string]int
-	remain int // steps left in the run
-	made   int // steps made in this process
+	start time.Time
+	// learning returns how many of the first n steps of a network learn;
+	// nil: all do.
+	learning func(name string, n int) int
+	total    map[string]int
+	first    map[string]time.Time // a network's first report in this process
+	last     map[string]time.Time // its latest report
+	base     map[string]int       // its steps at the first report
+	cur      map[string]int
+	// remain and made count the steps left in the run and made in this
+	// process, by kind: learning and other.
+	remain, made [2]int
+	// spent and timed are the wall time and the steps of the stretches of
+	// one kind, by kind.
+	spent [2]time.Duration
+	timed [2]int
 }
 
-func newETA(names []string, totals []int) *eta {
-	e := &eta{start: time.Now(), total: map[string]int{}, first: map[string]time.Time{}, base: map[string]int{}, cur: map[string]int{}}
+// priorCostRatio is how many times longer a learning step takes than one
+// without learning before both have been timed (a Yin-Yang network's
+// training step against a validation step, measured).
+const priorCostRatio = 3
+
+func newETA(names []string, totals []int, learning func(name string, n int) int) *eta {
+	e := &eta{start: time.Now(), learning: learning, total: map[string]int{}, first: map[string]time.Time{},
+		last: map[string]time.Time{}, base: map[string]int{}, cur: map[string]int{}}
 	for i, n := range names {
 		e.total[n] = totals[i]
-		e.remain += totals[i]
+		k := e.kinds(n, 0, totals[i])
+		e.remain[0] += k[0]
+		e.remain[1] += k[1]
 	}
 	return e
+}
+
+// kinds counts the learning and the other steps of network name from step
+// a to step b.
+func (e *eta) kinds(name string, a, b int) [2]int {
+	if e.learning == nil {
+		return [2]int{b - a, 0}
+	}
+	l := e.learning(name, b) - e.learning(name, a)
+	return [2]int{l, b - a - l}
 }
 
 // add counts a report.
 func (e *eta) add(p experiment.Progress, now time.Time) {
 	if _, ok := e.first[p.Name]; !ok {
-		e.first[p.Name], e.base[p.Name], e.cur[p.Name] = now, p.Step, p.Step
-		e.remain -= p.Step
+		e.first[p.Name], e.last[p.Name], e.base[p.Name], e.cur[p.Name] = now, now, p.Step, p.Step
+		k := e.kinds(p.Name, 0, p.Step)
+		e.remain[0] -= k[0]
+		e.remain[1] -= k[1]
 		return
 	}
-	d := p.Step - e.cur[p.Name]
-	e.cur[p.Name] = p.Step
-	e.made += d
-	e.remain -= d
+	k := e.kinds(p.Name, e.cur[p.Name], p.Step)
+	for i := range k {
+		e.made[i] += k[i]
+		e.remain[i] -= k[i]
+		if k[i] > 0 && k[1-i] == 0 {
+			e.spent[i] += now.Sub(e.last[p.Name])
+			e.timed[i] += k[i]
+		}
+	}
+	e.cur[p.Name], e.last[p.Name] = p.Step, now
 	if p.Done {
 		// A network that stopped early (diverged) leaves nothing to do.
-		e.remain -= e.total[p.Name] - p.Step
+		k := e.kinds(p.Name, p.Step, e.total[p.Name])
+		e.remain[0] -= k[0]
+		e.remain[1] -= k[1]
 		e.total[p.Name] = p.Step
 	}
+}
+
+// costs returns the relative cost of a learning step and of another step.
+func (e *eta) costs() [2]float64 {
+	if e.timed[0] > 0 && e.timed[1] > 0 && e.spent[0] > 0 && e.spent[1] > 0 {
+		return [2]float64{e.spent[0].Seconds() / float64(e.timed[0]), e.spent[1].Seconds() / float64(e.timed[1])}
+	}
+	return [2]float64{priorCostRatio, 1}
+}
+
+// work weighs steps of the two kinds by their costs.
+func (e *eta) work(steps [2]int) float64 {
+	c := e.costs()
+	return c[0]*float64(max(steps[0], 0)) + c[1]*float64(max(steps[1], 0))
 }
 
 // net returns the time left for one network, or false before it can tell.
 func (e *eta) net(name string, now time.Time) (time.Duration, bool) {
 	el := now.Sub(e.first[name])
-	made := e.cur[name] - e.base[name]
+	made := e.work(e.kinds(name, e.base[name], e.cur[name]))
 	if made <= 0 || el <= 0 {
 		return 0, false
 	}
-	left := e.total[name] - e.cur[name]
-	return time.Duration(float64(el) / float64(made) * float64(left)), true
+	left := e.work(e.kinds(name, e.cur[name], e.total[name]))
+	return time.Duration(float64(el) / made * left), true
 }
 
 // run returns the time left for the run, or false before it can tell.
 func (e *eta) run(now time.Time) (time.Duration, bool) {
 	el := now.Sub(e.start)
-	if e.made <= 0 || el <= 0 {
+	made := e.work(e.made)
+	if made <= 0 || el <= 0 {
 		return 0, false
 	}
-	return time.Duration(float64(el) / float64(e.made) * float64(max(e.remain, 0))), true
+	return time.Duration(float64(el) / made * e.work(e.remain)), true
 }
 
 // lineProgress writes one plain line per network at most every few
@@ -163,9 +220,9 @@ type bars struct {
 	all  *mpb.Bar
 }
 
-func newBars(w io.Writer, names []string, totals []int) *bars {
+func newBars(w io.Writer, names []string, totals []int, learning func(name string, n int) int) *bars {
 	b := &bars{p: mpb.New(mpb.WithOutput(w), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond)),
-		bars: map[string]*mpb.Bar{}, ep: map[string]*experiment.Progress{}, eta: newETA(names, totals)}
+		bars: map[string]*mpb.Bar{}, ep: map[string]*experiment.Progress{}, eta: newETA(names, totals, learning)}
 	width := len("all")
 	sum := 0
 	for i, n := range names {

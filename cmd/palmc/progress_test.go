@@ -14,7 +14,7 @@ import (
 func TestETA(t *testing.T) {
 	t0 := time.Now()
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
-	e := newETA([]string{"seed1", "seed2", "seed3"}, []int{1000, 1000, 1000})
+	e := newETA([]string{"seed1", "seed2", "seed3"}, []int{1000, 1000, 1000}, nil)
 	e.start = t0
 	near := func(what string, got time.Duration, ok bool, want float64) {
 		t.Helper()
@@ -51,4 +51,45 @@ func TestETA(t *testing.T) {
 	e.add(experiment.Progress{Name: "seed3", Step: 700, Done: true}, at(17))
 	d, ok = e.run(at(17))
 	near("run after seed3 diverged", d, ok, 17/1600.0*500) // only seed2's 500 steps are left
+}
+
+// Steps that learn take longer than those that do not (classify's
+// validation and test passes): the time left weighs each kind by its own
+// measured cost, and before the learning steps were timed by
+// priorCostRatio. Without that, a run that starts with a fast validation
+// pass was given a third of its time.
+func TestETALearningSteps(t *testing.T) {
+	t0 := time.Now()
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	// One network: 300 steps of validation, 900 of training, 300 of
+	// validation, 300 of test; 300 validation steps and 100 training steps
+	// a second: 1 + 9 + 1 + 1 = 12 s in all.
+	learning := func(name string, n int) int { return min(max(n-300, 0), 900) }
+	e := newETA([]string{"seed1"}, []int{1800}, learning)
+	e.start = t0
+	near := func(what string, got time.Duration, ok bool, want float64) {
+		t.Helper()
+		if !ok || got.Seconds() < want-1e-6 || got.Seconds() > want+1e-6 {
+			t.Errorf("%s: %v (%v), want %gs", what, got, ok, want)
+		}
+	}
+	e.add(experiment.Progress{Name: "seed1"}, at(0))
+	e.add(experiment.Progress{Name: "seed1", Step: 300}, at(1))
+	// Only validation timed: training steps count priorCostRatio = 3 times,
+	// as they do here: exact.
+	d, ok := e.run(at(1))
+	near("after the validation pass", d, ok, 11)
+	e.add(experiment.Progress{Name: "seed1", Step: 600}, at(4))
+	d, ok = e.run(at(4))
+	near("in the training pass", d, ok, 8)
+	d, ok = e.net("seed1", at(4))
+	near("seed1 in the training pass", d, ok, 8)
+	// Measured costs replace the prior: training 5 times slower here.
+	e = newETA([]string{"seed1"}, []int{1800}, learning)
+	e.start = t0
+	e.add(experiment.Progress{Name: "seed1"}, at(0))
+	e.add(experiment.Progress{Name: "seed1", Step: 300}, at(1))
+	e.add(experiment.Progress{Name: "seed1", Step: 600}, at(6))
+	d, ok = e.run(at(6))
+	near("with measured costs", d, ok, 10+2) // 600 training steps at 60 a second, 600 others at 300
 }

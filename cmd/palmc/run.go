@@ -63,7 +63,9 @@ which then gets a copy of the params file) receives
   results.npz   every recorded variable, keys "<net>/<var>/<layer>"
   model.npz     the full state of every network after the run, with the params
   summary.json  where the run came from (palmc version, command, times),
-                seeds, steps, wall time, final MSE and angles
+                seeds, steps, wall time, final MSE and angles; for classify
+                the validation accuracy after every epoch and the test
+                accuracy
   plots/        one PNG per recorded variable and layer
 A run replaces all of these at once when it ends, never some of them, and
 locks the folder while it runs: a second palmc run into it is refused.
@@ -187,7 +189,7 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	o := runOptions(cmd, f, maxMem, command)
 	o.Task, o.Compare, o.SharedInput = task, f.compare == "BP", f.shared
 	names, totals := netTotals(p, task)
-	return simulate(cmd, folder, f, o, names, totals, warnings, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+	return simulate(cmd, folder, f, o, names, totals, learningSteps(p, task), warnings, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Start(stop, abort, runfolder.Source{Path: path, Text: text, Params: p, Warnings: warnings}, o)
 	})
 }
@@ -239,7 +241,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 			cp.Options.Task, f.resume, made, all, 100*float64(made)/float64(max(all, 1)))
 	}
 	o := runOptions(cmd, f, maxMem, command)
-	return simulate(cmd, folder, f, o, names, totals, runfolder.CheckpointWarnings(cp), sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
+	return simulate(cmd, folder, f, o, names, totals, learningSteps(cp.Params, cp.Options.Task), runfolder.CheckpointWarnings(cp), sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Resume(stop, abort, o)
 	})
 }
@@ -291,9 +293,9 @@ func openWith(cmd *cobra.Command, open func(string, []string) (*runfolder.Folder
 
 // simulate runs start with progress and signals, and reports the outcome.
 func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfolder.Options, names []string, totals []int,
-	warnings []string, sig signals, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
+	learning func(name string, n int) int, warnings []string, sig signals, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
 	log := cmd.ErrOrStderr()
-	pr := newProgress(log, f.quiet, names, totals)
+	pr := newProgress(log, f.quiet, names, totals, learning)
 	o.Progress = pr.update
 	began := time.Now()
 	out, err := start(sig.stop, sig.abort, o)
@@ -323,6 +325,11 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 // steps each makes.
 func netTotals(p *params.Params, task params.Task) ([]string, []int) {
 	return experiment.Networks(p, task)
+}
+
+// learningSteps counts the steps that learn, for the progress display.
+func learningSteps(p *params.Params, task params.Task) func(name string, n int) int {
+	return func(name string, n int) int { return experiment.LearningSteps(p, task, name, n) }
 }
 
 // loadPlots is --load: it redraws the plots of the run folder's own run.

@@ -19,7 +19,7 @@ import (
 func newSweepCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sweep init|run|status|gather|slurm|cell",
-		Short: "Run a study: seeds × parameter grids, locally or as a Slurm job array",
+		Short: "Run a study: seeds × parameter grids, here or on Slurm",
 		Long: `A sweep runs one params file for every point of a grid of params values and
 every seed: each (variant, grid point, seed) is a cell, a run folder of its
 own with one seed. The sweep file (JSON) says what to vary:
@@ -268,10 +268,11 @@ another cell's, or a palmc run by hand with other options).`,
 func newSweepGatherCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "gather DIR",
-		Short: "Collect a sweep's results: DIR/sweep.csv, DIR/summary.json, DIR/plots/",
+		Short: "Collect a sweep's results: sweep.csv, summary.json, plots/",
 		Long: `Collect the results of the sweep folder DIR:
 
-  sweep.csv     one row per cell: cell, dir, variant, the grid values, seed,
+  sweep.csv     one row per cell: cell, dir, variant, the grid values (a
+                list of numbers also one column per entry: eta_bw_0, …), seed,
                 state, status (of its network: ok, diverged, …),
                 wall_seconds, and the final metrics: final_mse (fw_bw),
                 val_accuracy and test_accuracy (classify), and with
@@ -281,7 +282,9 @@ func newSweepGatherCmd() *cobra.Command {
                 over seeds of every metric and of the wall time
   plots/        every metric against every grid axis (and the variants),
                 mean ± std over seeds, one line per combination of the
-                other axes; learning curves per grid point (curve_*.png)
+                other axes (log axes for values that span a decade; the
+                variants as points, not joined); learning curves per grid
+                point (curve_*.png)
 
 Cells that are not done get a row with their state and no metrics. The three
 outputs replace those of the previous gather together, so a full disk or an
@@ -289,8 +292,10 @@ interruption leaves the previous ones whole.
 
 sweep.csv opens in pandas (pandas.read_csv) and numpy
 (numpy.genfromtxt(path, delimiter=",", names=True, dtype=None,
-encoding="utf-8")): values hold no commas or quotes, lists are written as
-[5 20], non-finite numbers as nan and inf.`,
+encoding="utf-8")): lists are written as [5 20], non-finite numbers as nan
+and inf; text that starts with =, +, - or @ gets a ' in front (no formula in
+a spreadsheet). Only text with a comma, a quote or a line break is quoted,
+as CSV does, which numpy does not read.`,
 		Example: "  palmc sweep gather study",
 		Args:    usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {

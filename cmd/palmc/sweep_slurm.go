@@ -20,7 +20,7 @@ import (
 func newSweepSlurmCmd() *cobra.Command {
 	var o sweep.SlurmOptions
 	cmd := &cobra.Command{
-		Use:   "slurm DIR [--partition P] [--time HH:MM:SS] [--mem M] [--cpus-per-task N] [--max-parallel K] [--sbatch-arg ARG]... [--submit]",
+		Use:   "slurm DIR [--time HH:MM:SS] [--mem M] [--submit]",
 		Short: "Write (and submit) a Slurm job array that runs a sweep's cells",
 		Long: `Write DIR/slurm/array.sbatch, a Slurm job array whose task T runs cell T (or,
 with --block B, cells T·B to T·B+B-1) with palmc sweep cell, and
