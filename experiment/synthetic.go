@@ -48,7 +48,8 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 	in := net.Input
 	epochSteps := in.Steps()
 	total := settleSteps + p.Epochs*epochSteps
-	s := newStepper(stop, net, opts, total, p.Epochs)
+	u := net.UpdateAngles()
+	s := newStepper(stop, net, opts, total+replayExtra(p, u), p.Epochs)
 	if err := settle(s, in, settleSteps); err != nil {
 		return err
 	}
@@ -85,9 +86,27 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 				if err := s.step(r0, tgt, sw); err != nil {
 					return err
 				}
+				if u != nil {
+					u.take(n, net.Steps)
+				}
 			}
+		}
+	}
+	if u != nil {
+		if err := replayUpdates(s, net, p, u, settleSteps); err != nil {
+			return err
 		}
 	}
 	s.report(true)
 	return nil
+}
+
+// replayExtra returns the steps a student makes after its training for
+// angle_dWPP_BP (none without u): its teacher's settling and pass, and
+// the replays.
+func replayExtra(p *params.Params, u *UpdateAngles) int {
+	if u == nil || len(u.Points) == 0 {
+		return 0
+	}
+	return p.SettlingSteps() + p.DatasetSize*p.StepsPerSample() + u.ReplaySteps()
 }
