@@ -16,7 +16,11 @@ import (
 // options, text entries that the caller keeps with it (Meta), and for every
 // student its full state (as in a model file), its step count, the sample
 // order of its epoch, its wall time, its status and the recordings so far
-// ("<net>/rec/<series>", flat, with "<net>/rec_steps"). The teacher is not
+// ("<net>/rec/<series>", flat, with "<net>/rec_steps"), and for a bw_only
+// student with --compare BP what angle_dWPP_BP has made: the weights taken
+// ("<net>/updates/weights"), the angles ("<net>/updates/angles"), the
+// replay steps made ("<net>/updates/replayed") and the replaying network
+// ("<net>/updates/replay/…", once it has made a step). The teacher is not
 // saved: it is rerun on resume, which gives it bit for bit again.
 //
 // Status is "running" (not finished: interrupted, not started, or as
@@ -72,6 +76,13 @@ func WriteCheckpoint(ctx context.Context, path string, res *experiment.Result, r
 		if c := net.Classification(); c != nil {
 			for k, v := range c.State() {
 				entries = append(entries, Entry{pre + "task/" + k, vecArray(v)})
+			}
+		}
+		if u := net.UpdateAngles(); u != nil {
+			entries = append(entries, Entry{pre + "updates/weights", vecArray(u.Weights)},
+				Entry{pre + "updates/angles", vecArray(u.Angles)}, Entry{pre + "updates/replayed", int64(u.Replayed)})
+			if u.Replay != nil {
+				entries = append(entries, NetworkEntries(pre+"updates/replay/", u.Replay)...)
 			}
 		}
 		if r := net.Recorder; r != nil {
@@ -277,6 +288,24 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 		}
 		if err := cl.SetState(state); err != nil {
 			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
+		}
+	}
+	if u := net.UpdateAngles(); u != nil {
+		w, ok1 := c.arrays[pre+"updates/weights"]
+		a, ok2 := c.arrays[pre+"updates/angles"]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("store: checkpoint lacks %supdates/: it was written by a palmc without angle_dWPP_BP; start the run anew with --restart", pre)
+		}
+		replayed, err := count("updates/replayed")
+		if err != nil {
+			return err
+		}
+		u.Weights, u.Angles, u.Replayed, u.Replay = w.Data, a.Data, replayed, nil
+		if replayed > 0 {
+			u.Replay = net.Network.Clone()
+			if err := RestoreNetwork(c.arrays, pre+"updates/replay/", u.Replay); err != nil {
+				return err
+			}
 		}
 	}
 	// The network now holds its state: let the checkpoint's copy go, so

@@ -186,7 +186,7 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	defer folder.Close()
 	o := runOptions(cmd, f, maxMem, command)
 	o.Task, o.Compare, o.SharedInput = task, f.compare == "BP", f.shared
-	names, totals := netTotals(p, task)
+	names, totals := netTotals(p, experiment.Options{Task: task, Compare: f.compare == "BP"})
 	return simulate(cmd, folder, f, o, names, totals, warnings, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Start(stop, abort, runfolder.Source{Path: path, Text: text, Params: p, Warnings: warnings}, o)
 	})
@@ -226,7 +226,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 		return err
 	}
 	defer folder.Close()
-	names, totals := netTotals(cp.Params, cp.Options.Task)
+	names, totals := netTotals(cp.Params, experiment.Options{Task: cp.Options.Task, Compare: cp.Options.Compare})
 	if done, err := cp.Steps(); err == nil && !f.quiet {
 		made, all := 0, 0
 		for i, n := range names {
@@ -311,8 +311,8 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 
 // netTotals lists the networks of a run in order, teacher first, and the
 // steps each makes.
-func netTotals(p *params.Params, task params.Task) ([]string, []int) {
-	return experiment.Networks(p, task)
+func netTotals(p *params.Params, opts experiment.Options) ([]string, []int) {
+	return experiment.NetworksOf(p, opts)
 }
 
 // loadPlots is --load: it redraws the plots of the run folder's own run.
