@@ -71,6 +71,10 @@ func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 	n := s.net.Network
 	n.Step(r0, target, sw, s.net.Recorder.Next())
 	s.net.Steps++
+	if u := s.net.UpdateAngles(); u != nil {
+		// Before a snapshot or an interruption can see the step.
+		u.take(n, s.net.Steps)
+	}
 	return s.check(n)
 }
 

@@ -86,9 +86,6 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 				if err := s.step(r0, tgt, sw); err != nil {
 					return err
 				}
-				if u != nil {
-					u.take(n, net.Steps)
-				}
 			}
 		}
 	}

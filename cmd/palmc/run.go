@@ -101,7 +101,7 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.params, "params", "", "params.json to run, or a folder that holds one (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
-	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop")
+	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop (bw_only: also the\nupdates' angle, angle_dWPP_BP, from replays after training: about twice the steps)")
 	fl.StringVar(&f.out, "out", "", "run folder (default: the folder of --params)")
 	fl.StringVar(&f.load, "load", "", "redraw the plots of the run folder's saved run from its model.npz, without simulating")
 	fl.IntVar(&f.workers, "workers", 0, "networks simulated at once (default: number of cores, at most the number of seeds)")
