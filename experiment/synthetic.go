@@ -90,6 +90,7 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 		}
 	}
 	if u != nil {
+		s.epoch = p.Epochs // also for a student restored after its training
 		if err := replayUpdates(s, net, p, u, settleSteps); err != nil {
 			return err
 		}

@@ -135,7 +135,8 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 // networks and recordings: a Checkpoint that cannot Restore.
 func ReadCheckpointHead(path string) (*Checkpoint, error) {
 	return readCheckpoint(path, func(k string) bool {
-		return !strings.Contains(k, "/") || strings.HasPrefix(k, metaPrefix) || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed")
+		return !strings.Contains(k, "/") || strings.HasPrefix(k, metaPrefix) || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed") ||
+			strings.HasSuffix(k, "/updates/replayed")
 	})
 }
 
@@ -318,16 +319,21 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 	return nil
 }
 
-// Steps returns the steps made by each network of the checkpoint and the
-// steps the run needs per network (students only).
+// Steps returns the steps made by each network of the checkpoint (students
+// only), counted as progress counts them: with those made after a bw_only
+// student's training for angle_dWPP_BP once its replays have begun.
 func (c *Checkpoint) Steps() (done map[string]int, err error) {
 	done = map[string]int{}
+	p := c.Params
 	for n := range c.nets {
 		a := c.arrays[n+"/steps"]
 		if len(a.Data) != 1 {
 			return nil, fmt.Errorf("store: checkpoint lacks %s/steps", n)
 		}
 		done[n] = int(a.Data[0])
+		if r := c.arrays[n+"/updates/replayed"]; len(r.Data) == 1 && r.Data[0] > 0 {
+			done[n] += p.SettlingSteps() + p.DatasetSize*p.StepsPerSample() + int(r.Data[0])
+		}
 	}
 	return done, nil
 }

@@ -101,10 +101,16 @@ func classificationEntries(pre string, c *experiment.Classification, d *experime
 // and epoch of the training step whose weights each record replays,
 // "<net>/rec_time_dWPP_BP" and "<net>/rec_epoch_dWPP_BP", and the sample
 // replayed, "<net>/rec_sample_dWPP_BP" (its position in the input
-// sequence). A student that did not finish has the records it made.
+// sequence). A student that did not finish has the records it made; one
+// without any has none of these entries.
 func updateEntries(pre string, u *experiment.UpdateAngles, res *experiment.Result) []Entry {
 	L := u.Layers()
 	records := len(u.Angles) / L
+	if records == 0 {
+		// No weights taken (rec_per_steps longer than the run), or a
+		// student stopped before its replays.
+		return nil
+	}
 	p := res.Params
 	settle, epochSteps := p.SettlingSteps(), p.DatasetSize*p.StepsPerSample()
 	tm, ep, sm := make([]float64, records), make([]float64, records), make([]float64, records)
