@@ -144,10 +144,14 @@ func checkUpdates(t *testing.T, res *experiment.Result, name string) {
 
 // Fig. 3a-c: all 10 seeds, all 1010 records, both published angles, and
 // the angle between the updates and backprop's of the five published seeds
-// (10 000 records each). With -short, the first seed alone.
+// (10 000 records each). With -short, the first seed alone (none with the
+// race detector).
 func TestFig3abcMatchesPublishedData(t *testing.T) {
 	seeds := 0
 	if testing.Short() {
+		if raceDetector {
+			t.Skip("2 M steps, ten times slower with the race detector")
+		}
 		seeds = 1
 	}
 	checkFig3(t, "fig3abc", "lin", 0, seeds)
