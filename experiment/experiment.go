@@ -59,8 +59,13 @@ type Progress struct {
 	Name string
 	// Epoch is the current epoch (0 while settling), Epochs the total.
 	Epoch, Epochs int
-	// Step and Steps count the network's steps, settling included.
+	// Step and Steps count the network's steps, settling included, and
+	// those made after a bw_only student's training for angle_dWPP_BP
+	// (docs/model.md §8): its teacher's, then its replays'.
 	Step, Steps int
+	// Replays is the number of those replays (0 for other networks), and
+	// Replay the one under way, from 1 (0 while the teacher runs).
+	Replay, Replays int
 	// Done is set on the last report of a network. Every network reports
 	// when it starts (or goes on after a restore), every ProgressEvery
 	// steps and when it is done.
@@ -147,6 +152,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 	if opts.Task != params.BwOnly && opts.Task != params.FwBw && opts.Task != params.Classify {
 		return nil, fmt.Errorf("experiment: unknown task %q (bw_only, fw_bw or classify)", opts.Task)
 	}
+	if opts.Task == params.BwOnly && opts.Compare && !p.TeacherRanges {
+		return nil, fmt.Errorf("experiment: bw_only with --compare BP needs the teacher's init_teacher_WPP_range, init_teacher_WIP_range, init_teacher_BPP_range and init_teacher_BPI_range: the angle between the updates and backprop's (angle_dWPP_BP) takes its targets from a teacher (docs/model.md §8)")
+	}
 	var data *ClassifyData
 	if opts.Task == params.Classify {
 		var err error
@@ -208,6 +216,9 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 			}
 		}
 		students[i] = &Net{Name: fmt.Sprintf("seed%d", s), Seed: s, Network: n}
+		if opts.Task == params.BwOnly && opts.Compare {
+			students[i].task = newUpdateAngles(p, scfg)
+		}
 	}
 	res.Students = students
 	var total, targetSteps, targetRecords int
@@ -261,6 +272,11 @@ func Run(ctx context.Context, p *params.Params, opts Options) (*Result, error) {
 			}
 			if err := checkRestored(net, total, samples(net.Steps), targetRecordsAt(net.Steps)); err != nil {
 				return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+			}
+			if u := net.UpdateAngles(); u != nil {
+				if err := u.Check(net.Steps, total); err != nil {
+					return nil, fmt.Errorf("experiment: restoring %s: %w", net.Name, err)
+				}
 			}
 			if data != nil {
 				if err := data.checkProgress(net, settle); err != nil {
@@ -395,8 +411,21 @@ func recorderFor(net *Net, p *params.Params, opts Options, steps, targetSteps, t
 
 // Networks lists the networks of a run of p in order, teacher first, with
 // the steps each makes (settling included): what progress displays count.
+// It leaves out the steps that --compare BP adds to bw_only students
+// (NetworksOf counts them).
 func Networks(p *params.Params, task params.Task) (names []string, steps []int) {
+	return NetworksOf(p, Options{Task: task})
+}
+
+// NetworksOf is Networks for a run with opts: a bw_only student with
+// Compare also counts the steps it makes after its training for
+// angle_dWPP_BP (its teacher's and its replays', docs/model.md §8).
+func NetworksOf(p *params.Params, opts Options) (names []string, steps []int) {
+	task := opts.Task
 	student := p.SettlingSteps() + p.Epochs*p.DatasetSize*p.StepsPerSample()
+	if task == params.BwOnly && opts.Compare && len(UpdatePoints(p)) > 0 {
+		student += p.SettlingSteps() + (1+len(UpdatePoints(p)))*p.DatasetSize*p.StepsPerSample()
+	}
 	switch task {
 	case params.FwBw:
 		names = append(names, "teacher")

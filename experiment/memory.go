@@ -82,6 +82,16 @@ func Memory(p *params.Params, opts Options) ([]MemoryPart, error) {
 	if opts.Task == params.FwBw {
 		parts = append(parts, MemoryPart{"teacher's targets", "dataset_size, Tpres/dt, layers[-1]", epochSteps * nN * f64})
 	}
+	if opts.Task == params.BwOnly && opts.Compare {
+		// angle_dWPP_BP: per student the weights taken, the angles, and
+		// while it replays a teacher's targets, a teacher and a copy of
+		// the network (twice with the checkpoints' copies).
+		u := newUpdateAngles(p, scfg)
+		points := float64(len(u.Points))
+		per := points*float64(u.size) + points*samples*float64(u.layers)
+		parts = append(parts, MemoryPart{"angles of the updates (angle_dWPP_BP, --compare BP)", "epochs, rec_per_steps, dataset_size, seeds",
+			students * (2*per + epochSteps*nN + 3*networkValues(scfg)) * f64})
+	}
 	parts = append(parts, MemoryPart{"palmc itself", "", 64 << 20})
 	return parts, nil
 }

@@ -49,6 +49,10 @@ type stepper struct {
 	epochs int
 	epoch  int
 	stop   *halt
+	// extra counts the steps made after the training for a measure
+	// (angle_dWPP_BP's teacher and replays); replay is the replay under
+	// way (from 1) of replays.
+	extra, replay, replays int
 }
 
 // newStepper returns the stepper of a network that starts (or goes on)
@@ -67,11 +71,23 @@ func (s *stepper) step(r0, target []float64, sw microcircuit.Switches) error {
 	n := s.net.Network
 	n.Step(r0, target, sw, s.net.Recorder.Next())
 	s.net.Steps++
+	if u := s.net.UpdateAngles(); u != nil {
+		// Before a snapshot or an interruption can see the step.
+		u.take(n, s.net.Steps)
+	}
+	return s.check(n)
+}
+
+// check follows a step of n, the network's own or one it runs for a
+// measure after its training: it stops a network whose voltages diverged,
+// reports progress, and looks after interruptions and snapshots.
+func (s *stepper) check(n *microcircuit.Network) error {
+	step := s.net.Steps + s.extra
 	if !voltagesFinite(n) {
 		n.Sync()
-		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: s.net.Steps, Found: nonFinite(n)}
+		return &DivergedError{Name: s.net.Name, Seed: s.net.Seed, Step: step, Found: nonFinite(n)}
 	}
-	if s.net.Steps%s.every == 0 {
+	if step%s.every == 0 {
 		s.report(false)
 		// The watcher goroutine may not have run yet on busy cores.
 		if s.stop.ctx.Err() != nil {
@@ -116,7 +132,8 @@ func (h *halt) quiet() {
 
 func (s *stepper) report(done bool) {
 	if s.opts.Progress != nil {
-		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps, Steps: s.steps, Done: done})
+		s.opts.Progress(Progress{Name: s.net.Name, Epoch: s.epoch, Epochs: s.epochs, Step: s.net.Steps + s.extra, Steps: s.steps,
+			Replay: s.replay, Replays: s.replays, Done: done})
 	}
 }
 

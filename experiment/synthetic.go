@@ -48,7 +48,8 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 	in := net.Input
 	epochSteps := in.Steps()
 	total := settleSteps + p.Epochs*epochSteps
-	s := newStepper(stop, net, opts, total, p.Epochs)
+	u := net.UpdateAngles()
+	s := newStepper(stop, net, opts, total+replayExtra(p, u), p.Epochs)
 	if err := settle(s, in, settleSteps); err != nil {
 		return err
 	}
@@ -88,6 +89,22 @@ func runStudent(stop *halt, net *Net, p *params.Params, targets [][]float64, set
 			}
 		}
 	}
+	if u != nil {
+		s.epoch = p.Epochs // also for a student restored after its training
+		if err := replayUpdates(s, net, p, u, settleSteps); err != nil {
+			return err
+		}
+	}
 	s.report(true)
 	return nil
+}
+
+// replayExtra returns the steps a student makes after its training for
+// angle_dWPP_BP (none without u): its teacher's settling and pass, and
+// the replays.
+func replayExtra(p *params.Params, u *UpdateAngles) int {
+	if u == nil || len(u.Points) == 0 {
+		return 0
+	}
+	return p.SettlingSteps() + p.DatasetSize*p.StepsPerSample() + u.ReplaySteps()
 }

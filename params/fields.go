@@ -333,13 +333,13 @@ func buildSpecs() []fieldSpec {
 		func(p *Params) *[2]float64 { return &p.InitBPPRange })
 	rng("init_BPI_range", "[lo, hi] of the uniform initial BPI (replaced in the self-predicting state)", req+"; seed-era default [-1, 1]", "[-1, 1]",
 		func(p *Params) *[2]float64 { return &p.InitBPIRange })
-	rng("init_teacher_WPP_range", "init_WPP_range of the teacher", "required for task fw_bw; seed-era default init_WPP_range", "[-1, 1]",
+	rng("init_teacher_WPP_range", "init_WPP_range of the teacher", "required for task fw_bw and for bw_only with --compare BP; seed-era default init_WPP_range", "[-1, 1]",
 		func(p *Params) *[2]float64 { return &p.InitTeacherWPPRange })
-	rng("init_teacher_WIP_range", "init_WIP_range of the teacher", "required for task fw_bw; seed-era default init_WIP_range", "[-1, 1]",
+	rng("init_teacher_WIP_range", "init_WIP_range of the teacher", "required for task fw_bw and for bw_only with --compare BP; seed-era default init_WIP_range", "[-1, 1]",
 		func(p *Params) *[2]float64 { return &p.InitTeacherWIPRange })
-	rng("init_teacher_BPP_range", "init_BPP_range of the teacher", "required for task fw_bw; seed-era default init_BPP_range", "[-1, 1]",
+	rng("init_teacher_BPP_range", "init_BPP_range of the teacher", "required for task fw_bw and for bw_only with --compare BP; seed-era default init_BPP_range", "[-1, 1]",
 		func(p *Params) *[2]float64 { return &p.InitTeacherBPPRange })
-	rng("init_teacher_BPI_range", "init_BPI_range of the teacher", "required for task fw_bw; seed-era default init_BPI_range", "[-1, 1]",
+	rng("init_teacher_BPI_range", "init_BPI_range of the teacher", "required for task fw_bw and for bw_only with --compare BP; seed-era default init_BPI_range", "[-1, 1]",
 		func(p *Params) *[2]float64 { return &p.InitTeacherBPIRange })
 
 	nums("alpha", "weight of the BPP regulariser, one per hidden layer (dimensionless), each >= 0", reqNoise, "[1e-5, 1e-5, 1e-5]",

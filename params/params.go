@@ -3,7 +3,8 @@ package params
 import "math"
 
 // Task names an experiment of docs/model.md §6. It decides which fields are required:
-// only FwBw needs the init_teacher_*_range fields.
+// only FwBw needs the init_teacher_*_range fields (and BwOnly with the
+// comparison to backprop, which experiment.Run checks).
 type Task string
 
 const (
@@ -185,16 +186,20 @@ type Params struct {
 	// weights (JSON "init_BPI_range"). Required, lo <= hi.
 	InitBPIRange [2]float64
 	// InitTeacherWPPRange is InitWPPRange for the teacher (JSON
-	// "init_teacher_WPP_range"). Required for the fw_bw task.
+	// "init_teacher_WPP_range"). Required for the fw_bw task and for bw_only
+	// with --compare BP.
 	InitTeacherWPPRange [2]float64
 	// InitTeacherWIPRange is InitWIPRange for the teacher (JSON
-	// "init_teacher_WIP_range"). Required for the fw_bw task.
+	// "init_teacher_WIP_range"). Required for the fw_bw task and for bw_only
+	// with --compare BP.
 	InitTeacherWIPRange [2]float64
 	// InitTeacherBPPRange is InitBPPRange for the teacher (JSON
-	// "init_teacher_BPP_range"). Required for the fw_bw task.
+	// "init_teacher_BPP_range"). Required for the fw_bw task and for bw_only
+	// with --compare BP.
 	InitTeacherBPPRange [2]float64
 	// InitTeacherBPIRange is InitBPIRange for the teacher (JSON
-	// "init_teacher_BPI_range"). Required for the fw_bw task.
+	// "init_teacher_BPI_range"). Required for the fw_bw task and for bw_only
+	// with --compare BP.
 	InitTeacherBPIRange [2]float64
 
 	// RandomSeed lists the seeds of the student networks, one network per
@@ -313,6 +318,10 @@ type Params struct {
 	// "Tbw" or "tausyn" and no "tauHP") and the seed-era defaults of docs/model.md §11
 	// were applied. It is not a JSON key.
 	SeedEra bool
+	// TeacherRanges reports that the four init_teacher_*_range keys were
+	// given (a seed-era file takes the students' ranges for missing ones):
+	// a teacher can be built. It is not a JSON key.
+	TeacherRanges bool
 }
 
 // recNames lists the recordable variables in the order of the published

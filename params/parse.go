@@ -90,6 +90,8 @@ func parse(data []byte, task Task, lenient bool) (*Params, []string, error) {
 	if (present["Tbw"] || present["tausyn"]) && !present["tauHP"] {
 		warnings = append(warnings, p.applySeedEra(present, bad))
 	}
+	p.TeacherRanges = present["init_teacher_WPP_range"] && present["init_teacher_WIP_range"] &&
+		present["init_teacher_BPP_range"] && present["init_teacher_BPI_range"]
 	errs = append(errs, p.missing(task, present, bad)...)
 	if task == Classify || present["dataset"] {
 		p.classifyDefaults(present)

@@ -62,7 +62,7 @@ func (pt *painter) perSeed(k key, get getter) (*panel, string) {
 func (pt *painter) angle(path string, k key, get getter) error {
 	pn, what := pt.perSeed(k, get)
 	angleRange(pn.p)
-	return pt.save(path, describe(k, pt.run.Skip), joinNote(what, "90° is no alignment, 0° perfect"), pn)
+	return pt.save(path, describe(k, pt.run.Skip), joinNote(joinNote(what, replayNote(k.v)), "90° is no alignment, 0° perfect"), pn)
 }
 
 // slow draws a slow quantity other than an angle (epsilon_LO), one line
@@ -118,7 +118,7 @@ func (pt *painter) angleMean(path, name string, k key) error {
 	pt.xRange(pn.p)
 	angleRange(pn.p)
 	return pt.save(path, describe(k, pt.run.Skip),
-		fmt.Sprintf("mean ± std over %s; 90° is no alignment, 0° perfect", count(len(students), "seed")), pn)
+		joinNote(replayNote(k.v), fmt.Sprintf("mean ± std over %s; 90° is no alignment, 0° perfect", count(len(students), "seed"))), pn)
 }
 
 // cosEpsilon draws the alignment of adaptive noise, the cosine
@@ -151,4 +151,13 @@ func (pt *painter) cosEpsilon(path string, k key, name string) error {
 	}
 	margin(&pn.p.Y)
 	return pt.save(path, describe(k, pt.run.Skip), what, pn)
+}
+
+// replayNote says how angle_dWPP_BP is drawn: one point per set of
+// weights, the mean over the samples of its replay; "" for other angles.
+func replayNote(v string) string {
+	if v != updatesAngle {
+		return ""
+	}
+	return "one point per set of weights taken: the mean over the samples of its replay of the input"
 }

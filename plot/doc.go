@@ -54,7 +54,10 @@
 //     with --compare BP) and epsilon_LO: one line per seed, and
 //     "<angle>_<k>_mean.png" with the mean over seeds and a band of ± one
 //     standard deviation. The y axis of an angle, in degrees, spans
-//     [0, max(90, data max)].
+//     [0, max(90, data max)]. angle_dWPP_BP (bw_only with --compare BP),
+//     recorded per sample of a replay for each set of weights taken, is
+//     drawn per seed as the mean over the samples of each replay, at the
+//     step whose weights the replay used ("<net>/rec_time_dWPP_BP").
 //   - For a run with adaptive noise (Run.Adaptive), "cos_epsilon_LO_<k>.png"
 //     shows the cosine 1 - 2·epsilon_LO per seed and, when Run.NoiseDeg is
 //     set, the threshold cos(noise_deg) as a dashed line: above it the

@@ -114,20 +114,29 @@ func saveFigure(s *sheet, path string) error {
 	return s.save(path, format)
 }
 
-// Fig3 draws the paper's Fig. 3 from a bw_only run with --compare BP: for
-// each of the three angles (between W[k+1]ᵀ and B[k], between B[k] and
-// backprop's matrix with the slopes φ′ on both sides, between the
-// Jacobians), the mean ± std over seeds of every hidden layer k against
-// epochs. epochSteps is the number of steps of one epoch. The file format
-// is that of the extension of path (.png, .svg or .pdf).
+// Fig3 draws the paper's Fig. 3 from a bw_only run with --compare BP, one
+// panel per measure, mean ± std over seeds against epochs: the angles of
+// every hidden layer k between W[k+1]ᵀ and B[k], and between B[k] and
+// backprop's matrix with the slopes φ′ on both sides (the paper's first two
+// panels); the angle of every pyramidal layer j between the increments of
+// W[j] and backprop's updates (angle_dWPP_BP, the paper's third panel; per
+// seed the mean over the samples of each replay first, drawn at the step
+// whose weights it replays); and palmc's fourth, the angle between the
+// Jacobians. Measures the run lacks are left out. epochSteps is the number
+// of steps of one epoch. The file format is that of the extension of path
+// (.png, .svg or .pdf).
 func Fig3(run Run, epochSteps int, path string) error {
 	ax := figureAxis(run, epochSteps)
-	s := &sheet{width: 12.6 * vg.Inch, height: 4 * vg.Inch}
+	s := &sheet{}
 	seeds := 0
-	for _, name := range []string{"angle_WPPT_BPP", "angle_BPP_RHS", "angle_jacobians_BP"} {
+	xmax := 0.0
+	for _, name := range []string{"angle_WPPT_BPP", "angle_BPP_RHS", updatesAngle, "angle_jacobians_BP"} {
 		pn := newPanel(angleName(name, -1, false), "epoch", angleLabel)
 		var cs []meanStdCurve
-		for k := 0; ; k++ {
+		if name == updatesAngle {
+			cs = updateCurves(run)
+		}
+		for k := 0; name != updatesAngle; k++ {
 			ys := studentSeries(run, fmt.Sprintf("%s/%d", name, k))
 			if len(ys) == 0 {
 				break
@@ -140,21 +149,92 @@ func Fig3(run Run, epochSteps int, path string) error {
 			continue
 		}
 		addMeanStd(pn, ax, cs)
-		pn.p.Y.Min, pn.p.Y.Max = 0, 100
-		pn.p.X.Min, pn.p.X.Max = 0, ax.at(cs[0].steps[len(cs[0].steps)-1])
-		// Every panel has the same layers: one legend below all of them.
+		// Updates may point away from backprop's: above 100°, the axis
+		// goes on to the next 10°.
+		top := 100.0
+		if m := pn.p.Y.Max; m > top && isFinite(m) {
+			top = math.Ceil(m/10) * 10
+		}
+		pn.p.Y.Min, pn.p.Y.Max = 0, top
+		for _, cv := range cs {
+			xmax = math.Max(xmax, ax.at(cv.steps[len(cv.steps)-1]))
+		}
+		if name == updatesAngle {
+			// Its curves are the forward weights of every layer: a legend
+			// of its own.
+			s.panels = append(s.panels, &panel{p: pn.p, legend: pn.legend})
+			continue
+		}
+		// The other panels have the same hidden layers: one legend below
+		// all of them.
 		s.legend = pn.legend
 		s.panels = append(s.panels, &panel{p: pn.p})
 	}
 	if len(s.panels) == 0 {
 		return fmt.Errorf("plot: Fig. 3 needs the angles of a run with --compare BP")
 	}
+	for _, pn := range s.panels {
+		pn.p.X.Min, pn.p.X.Max = 0, xmax
+	}
 	s.cols = len(s.panels)
-	s.width = vg.Length(len(s.panels)) * 4.2 * vg.Inch
-	s.title = "Angles between the backward weights B and backprop's"
-	s.subtitle = fmt.Sprintf("for each hidden layer k: B = B_{k}, W = W_{k+1}, φ′ the slopes diag(φ′) of layers k and k+1; mean ± std over %s",
+	s.width, s.height = vg.Length(len(s.panels))*4.2*vg.Inch, 4*vg.Inch
+	if len(s.panels) == 4 {
+		s.cols = 2
+		s.width, s.height = 8.8*vg.Inch, 7.8*vg.Inch
+	}
+	s.title = "Angles between the backward weights B and backprop's, and between the updates and backprop's"
+	s.subtitle = fmt.Sprintf("for each hidden layer k: B = B_{k}, W = W_{k+1}, φ′ the slopes diag(φ′) of layers k and k+1; "+
+		"ΔW: the increments of the forward weights W_{j} into layer j, for the same input and target; mean ± std over %s",
 		count(seeds, "seed"))
 	return saveFigure(s, path)
+}
+
+// updateCurves returns the curves of angle_dWPP_BP, one per pyramidal
+// layer j: per seed the mean over the samples of each replay, at the step
+// whose weights the replay used. W[j+1] has the colour of hidden layer j,
+// whose backward weights B[j] stand for its transpose.
+func updateCurves(run Run) []meanStdCurve {
+	var cs []meanStdCurve
+	for j := 0; ; j++ {
+		name := fmt.Sprintf("%s/%d", updatesAngle, j)
+		var nets []string
+		for k := range run.Arrays {
+			if net, rest, ok := strings.Cut(k, "/"); ok && rest == name {
+				if _, isSeed := seedNumber(net); isSeed {
+					nets = append(nets, net)
+				}
+			}
+		}
+		if len(nets) == 0 {
+			return cs
+		}
+		sortSeeds(nets)
+		var ys [][]float64
+		var steps []int
+		for _, net := range nets {
+			m, st := run.replayMeans(net, run.Arrays[net+"/"+name])
+			if len(st) == 0 || len(st) != len(m.Data) {
+				continue
+			}
+			if steps == nil || len(st) < len(steps) {
+				steps = st
+			}
+			ys = append(ys, m.Data)
+		}
+		if len(ys) == 0 {
+			return cs
+		}
+		for i := range ys {
+			ys[i] = ys[i][:len(steps)]
+		}
+		c := color.RGBA{0x40, 0x40, 0x40, 0xff}
+		from := "input"
+		if j > 0 {
+			c = layerColors[(j-1)%len(layerColors)]
+			from = fmt.Sprintf("layer %d", j-1)
+		}
+		cs = append(cs, meanStdCurve{steps: steps, ys: ys, c: c, label: fmt.Sprintf("ΔW%s (%s → layer %d)", subInt(j), from, j)})
+	}
 }
 
 // Fig4Run is one model's run for Fig. 4.

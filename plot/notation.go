@@ -110,8 +110,9 @@ func symbol(v, layer string) string {
 // paper's symbols: φ′₀ stands for diag(φ′) of layer 0 at the recorded
 // step. With skip connectivity the backward weights come from the output
 // layer, and backprop's matrix is the product of the transposed forward
-// weights above layer k. A negative k gives the name without layers:
-// "angle(Wᵀ, B)".
+// weights above layer k. angle_dWPP_BP is per pyramidal layer k instead:
+// the angle between the increments ΔW_k of W_k and backprop's updates. A
+// negative k gives the name without layers: "angle(Wᵀ, B)".
 func angleName(v string, k int, skip bool) string {
 	b, wt, dk, dk1 := "B"+subInt(k), "W"+subInt(k+1)+"ᵀ", subInt(k), subInt(k+1)
 	if skip {
@@ -127,6 +128,9 @@ func angleName(v string, k int, skip bool) string {
 		return fmt.Sprintf("angle(φ′%s·%s·φ′%s, %s)", dk, wt, dk1, b)
 	case "angle_jacobians_BP":
 		return fmt.Sprintf("angle(φ′%s·%s, %s·φ′%s)", dk, wt, b, dk1)
+	case "angle_dWPP_BP":
+		// k is a pyramidal layer: the forward weights W_k into it.
+		return fmt.Sprintf("angle(ΔW%s, backprop's ΔW%s)", dk, dk)
 	}
 	return v + sub(strconv.Itoa(k))
 }

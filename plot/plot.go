@@ -66,7 +66,7 @@ var notPlotted = map[string]bool{"seed": true, "stimulus": true, "target_sequenc
 	// which have figures of their own.
 	"rec_time": true, "rec_epoch": true, "rec_time_target": true, "rec_epoch_target": true,
 	"val_accuracy": true, "test_accuracy": true, "confusion": true, "test_label": true, "test_prediction": true,
-	"epoch_angle_WPPT_BPP": true, "epoch_train_mse": true}
+	"epoch_angle_WPPT_BPP": true, "epoch_train_mse": true, "rec_time_dWPP_BP": true, "rec_epoch_dWPP_BP": true, "rec_sample_dWPP_BP": true}
 
 // key is a parsed results.npz key.
 type key struct {
@@ -191,7 +191,7 @@ func All(run Run, dir string, format Format) ([]string, error) {
 			}
 			names[pk.name()] = key{v: pk.v, layer: pk.layer}
 		}
-		if len(a.Shape) > 0 && pk.net != teacherNet {
+		if len(a.Shape) > 0 && pk.net != teacherNet && pk.v != updatesAngle {
 			steps := run.recordStepsOf(pk.net, pk.v, a.Shape[0])
 			if n := len(steps); n > 0 {
 				p.lastStep = max(p.lastStep, steps[n-1]-run.SettlingSteps)
@@ -325,9 +325,14 @@ func fileName(v, layer string) string {
 }
 
 // get returns a function that looks up name ("<var>/<layer>") in a network.
+// angle_dWPP_BP, recorded per sample of each replay, comes as the mean over
+// the samples of each replay (see Run.replayMeans).
 func (p *painter) get(name string) getter {
 	return func(net string) (Array, bool) {
 		a, ok := p.run.Arrays[net+"/"+name]
+		if ok && strings.HasPrefix(name, updatesAngle+"/") {
+			a, _ = p.run.replayMeans(net, a)
+		}
 		return a, ok
 	}
 }

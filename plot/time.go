@@ -37,13 +37,22 @@ func recordSteps(n int, target bool, recPerSteps, settling int) []int {
 // recordStepsOf returns the simulation step of each of the n records of
 // variable v of network net: from the record times of the results
 // ("<net>/rec_time", or "<net>/rec_time_target" for MSE, error and
-// target) when they are there, else as recordSteps has them. The times
+// target) when they are there, else as recordSteps has them; those of
+// angle_dWPP_BP from "<net>/rec_time_dWPP_BP", or, for its means over
+// each replay (Run.replayMeans), one per replay. The times
 // are needed where a run records targets only in some of its steps (the
 // training passes of a classify run, not its validation passes).
 func (r Run) recordStepsOf(net, v string, n int) []int {
 	axis := "rec_time"
 	if targetOnly[v] {
 		axis = "rec_time_target"
+	}
+	if v == updatesAngle {
+		_, steps := r.replayMeans(net, Array{})
+		if len(steps) == n {
+			return steps
+		}
+		axis = "rec_time_dWPP_BP"
 	}
 	if t, ok := r.Arrays[net+"/"+axis]; ok && len(t.Data) == n && r.Dt > 0 {
 		steps := make([]int, n)
@@ -193,3 +202,48 @@ func (a axis) binName(per, recPerSteps int) string {
 
 // formatMs writes a time in ms with at most 4 significant digits.
 func formatMs(ms float64) string { return strconv.FormatFloat(ms, 'g', 4, 64) }
+
+// updatesAngle is the angle between a bw_only student's updates and
+// backprop's, recorded per sample of a replay of its input for each set of
+// weights taken (docs/model.md §8).
+const updatesAngle = "angle_dWPP_BP"
+
+// replayMeans returns the means of a network's angle_dWPP_BP record a over
+// the samples of each replay (over the finite values; NaN where none is),
+// and the steps whose weights each replay used, from the records' times
+// "<net>/rec_time_dWPP_BP": consecutive records with one time are one
+// replay. With a empty it returns no means, only the steps.
+func (r Run) replayMeans(net string, a Array) (Array, []int) {
+	t, ok := r.Arrays[net+"/rec_time_dWPP_BP"]
+	if !ok || !(r.Dt > 0) || (len(a.Data) > 0 && len(t.Data) != len(a.Data)) {
+		return a, nil
+	}
+	var steps []int
+	var means []float64
+	sum, count := 0.0, 0
+	for i, ms := range t.Data {
+		if i == 0 || ms != t.Data[i-1] {
+			if i > 0 && len(a.Data) > 0 {
+				means = append(means, meanOf(sum, count))
+			}
+			steps = append(steps, int(math.Round(ms/r.Dt)))
+			sum, count = 0, 0
+		}
+		if len(a.Data) > 0 && isFinite(a.Data[i]) {
+			sum += a.Data[i]
+			count++
+		}
+	}
+	if len(a.Data) == 0 {
+		return a, steps
+	}
+	means = append(means, meanOf(sum, count))
+	return Array{Shape: []int{len(means)}, Data: means}, steps
+}
+
+func meanOf(sum float64, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return sum / float64(n)
+}

@@ -113,7 +113,9 @@ type NetSummary struct {
 	FinalMSE *Float `json:"final_mse,omitempty"`
 	// FinalAngles holds the last recorded angle to backprop per hidden
 	// layer (--compare BP; for classify the angle between BPP[k] and
-	// WPP[k+1]ᵀ after the last epoch), in degrees.
+	// WPP[k+1]ᵀ after the last epoch), in degrees; for a bw_only student
+	// also angle_dWPP_BP, one per pyramidal layer (N entries): the mean
+	// over the samples of its last replay (docs/model.md §8).
 	FinalAngles map[string][]Float `json:"final_angles,omitempty"`
 	// ValAccuracy (classify) is the fraction of validation samples
 	// classified correctly before training and after every epoch;
@@ -177,6 +179,14 @@ func newSummary(res *experiment.Result, prov Provenance, ro RunOptions, warnings
 				}
 			}
 		}
+		if u := net.UpdateAngles(); u != nil {
+			if final := lastReplayMeans(u); final != nil {
+				if ns.FinalAngles == nil {
+					ns.FinalAngles = map[string][]Float{}
+				}
+				ns.FinalAngles[compare.DWPPBP] = final
+			}
+		}
 		if c := net.Classification(); c != nil {
 			for _, a := range c.ValAccuracy {
 				ns.ValAccuracy = append(ns.ValAccuracy, Float(a))
@@ -203,4 +213,31 @@ func newSummary(res *experiment.Result, prov Provenance, ro RunOptions, warnings
 		s.Networks = append(s.Networks, ns)
 	}
 	return s, nil
+}
+
+// lastReplayMeans returns, per pyramidal layer, the mean of angle_dWPP_BP
+// over the samples of the last replay that u finished (over the finite
+// values; NaN when none is), or nil before the first one.
+func lastReplayMeans(u *experiment.UpdateAngles) []Float {
+	L, S := u.Layers(), u.Samples()
+	replays := len(u.Angles) / (L * S)
+	if replays == 0 {
+		return nil
+	}
+	last := u.Angles[(replays-1)*L*S : replays*L*S]
+	out := make([]Float, L)
+	for j := range out {
+		sum, n := 0.0, 0
+		for i := 0; i < S; i++ {
+			if v := last[i*L+j]; !math.IsNaN(v) && !math.IsInf(v, 0) {
+				sum += v
+				n++
+			}
+		}
+		out[j] = Float(math.NaN())
+		if n > 0 {
+			out[j] = Float(sum / float64(n))
+		}
+	}
+	return out
 }

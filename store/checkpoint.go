@@ -16,7 +16,11 @@ import (
 // options, text entries that the caller keeps with it (Meta), and for every
 // student its full state (as in a model file), its step count, the sample
 // order of its epoch, its wall time, its status and the recordings so far
-// ("<net>/rec/<series>", flat, with "<net>/rec_steps"). The teacher is not
+// ("<net>/rec/<series>", flat, with "<net>/rec_steps"), and for a bw_only
+// student with --compare BP what angle_dWPP_BP has made: the weights taken
+// ("<net>/updates/weights"), the angles ("<net>/updates/angles"), the
+// replay steps made ("<net>/updates/replayed") and the replaying network
+// ("<net>/updates/replay/…", once it has made a step). The teacher is not
 // saved: it is rerun on resume, which gives it bit for bit again.
 //
 // Status is "running" (not finished: interrupted, not started, or as
@@ -74,6 +78,13 @@ func WriteCheckpoint(ctx context.Context, path string, res *experiment.Result, r
 				entries = append(entries, Entry{pre + "task/" + k, vecArray(v)})
 			}
 		}
+		if u := net.UpdateAngles(); u != nil {
+			entries = append(entries, Entry{pre + "updates/weights", vecArray(u.Weights)},
+				Entry{pre + "updates/angles", vecArray(u.Angles)}, Entry{pre + "updates/replayed", int64(u.Replayed)})
+			if u.Replay != nil {
+				entries = append(entries, NetworkEntries(pre+"updates/replay/", u.Replay)...)
+			}
+		}
 		if r := net.Recorder; r != nil {
 			entries = append(entries, Entry{pre + "rec_steps", int64(r.Steps())})
 			for _, s := range r.All() {
@@ -124,7 +135,8 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 // networks and recordings: a Checkpoint that cannot Restore.
 func ReadCheckpointHead(path string) (*Checkpoint, error) {
 	return readCheckpoint(path, func(k string) bool {
-		return !strings.Contains(k, "/") || strings.HasPrefix(k, metaPrefix) || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed")
+		return !strings.Contains(k, "/") || strings.HasPrefix(k, metaPrefix) || strings.HasSuffix(k, "/steps") || strings.HasSuffix(k, "/seed") ||
+			strings.HasSuffix(k, "/updates/replayed")
 	})
 }
 
@@ -279,6 +291,24 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 			return fmt.Errorf("store: checkpoint: %s%w", pre, err)
 		}
 	}
+	if u := net.UpdateAngles(); u != nil {
+		w, ok1 := c.arrays[pre+"updates/weights"]
+		a, ok2 := c.arrays[pre+"updates/angles"]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("store: checkpoint lacks %supdates/: it was written by a palmc without angle_dWPP_BP; start the run anew with --restart", pre)
+		}
+		replayed, err := count("updates/replayed")
+		if err != nil {
+			return err
+		}
+		u.Weights, u.Angles, u.Replayed, u.Replay = w.Data, a.Data, replayed, nil
+		if replayed > 0 {
+			u.Replay = net.Network.Clone()
+			if err := RestoreNetwork(c.arrays, pre+"updates/replay/", u.Replay); err != nil {
+				return err
+			}
+		}
+	}
 	// The network now holds its state: let the checkpoint's copy go, so
 	// that a resumed run does not keep its recordings twice.
 	for k := range c.arrays {
@@ -289,16 +319,21 @@ func (c *Checkpoint) Restore(net *experiment.Net) error {
 	return nil
 }
 
-// Steps returns the steps made by each network of the checkpoint and the
-// steps the run needs per network (students only).
+// Steps returns the steps made by each network of the checkpoint (students
+// only), counted as progress counts them: with those made after a bw_only
+// student's training for angle_dWPP_BP once its replays have begun.
 func (c *Checkpoint) Steps() (done map[string]int, err error) {
 	done = map[string]int{}
+	p := c.Params
 	for n := range c.nets {
 		a := c.arrays[n+"/steps"]
 		if len(a.Data) != 1 {
 			return nil, fmt.Errorf("store: checkpoint lacks %s/steps", n)
 		}
 		done[n] = int(a.Data[0])
+		if r := c.arrays[n+"/updates/replayed"]; len(r.Data) == 1 && r.Data[0] > 0 {
+			done[n] += p.SettlingSteps() + p.DatasetSize*p.StepsPerSample() + int(r.Data[0])
+		}
 	}
 	return done, nil
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"palmc/experiments"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -17,15 +18,18 @@ import (
 )
 
 // An interrupted run, saved and resumed, gives exactly the results of a
-// run that was never interrupted, for both tasks and at several stopping
-// points (while settling, inside an epoch, across epochs).
+// run that was never interrupted, for every task and at several stopping
+// points (while settling, inside an epoch, across epochs, in the replays of
+// angle_dWPP_BP).
 func TestInterruptResumeBitIdentical(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		task   params.Task
 		stopAt []int // steps of the first student at which to interrupt
 	}{
-		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100}},
+		// Training ends at step 4000; then angle_dWPP_BP's teacher runs
+		// (to 6000) and three replays of 1000 steps each.
+		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100, 5000, 6500, 7000, 8950}},
 		{"fa_fw_relu", params.FwBw, []int{200, 1700}},
 		// After a readout step of the first validation pass, at its last
 		// step, inside a training pass, at its last step, after a readout
@@ -90,6 +94,17 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 			}
 			if head.Options != ro || !maps.Equal(head.Meta, meta) || !maps.Equal(cp.Meta, meta) {
 				t.Fatalf("head options %+v, entries %v, full entries %v; want %+v, %v", head.Options, head.Meta, cp.Meta, ro, meta)
+			}
+			if c.task == params.BwOnly && stopAt > 6000 {
+				replayed := 0.0
+				for k, a := range cp.arrays {
+					if strings.HasSuffix(k, "/updates/replayed") {
+						replayed = max(replayed, a.Data[0])
+					}
+				}
+				if replayed == 0 {
+					t.Fatalf("%s round %d: no replay step in the checkpoint", c.name, round)
+				}
 			}
 			restore = cp.Restore
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"palmc/compare"
 	"palmc/experiment"
 	"palmc/microcircuit"
 )
@@ -18,8 +19,9 @@ import (
 // adds what makes the file describe itself: per network the time (ms) and
 // epoch of every record, "<net>/rec_time" and "<net>/rec_epoch", and of the
 // records of MSE, error and target, which exist only where the network had
-// a target, "<net>/rec_time_target" and "<net>/rec_epoch_target"; and the
-// classify task's results (classificationEntries).
+// a target, "<net>/rec_time_target" and "<net>/rec_epoch_target"; the
+// classify task's results (classificationEntries); and the angles between a
+// bw_only student's updates and backprop's (updateEntries).
 func ResultsEntries(res *experiment.Result) []Entry {
 	var out []Entry
 	for _, net := range res.Nets() {
@@ -53,6 +55,9 @@ func ResultsEntries(res *experiment.Result) []Entry {
 		out = append(out, FinalEntries(pre, net.Network)...)
 		if c := net.Classification(); c != nil {
 			out = append(out, classificationEntries(pre, c, res.Data)...)
+		}
+		if u := net.UpdateAngles(); u != nil {
+			out = append(out, updateEntries(pre, u, res)...)
 		}
 	}
 	return out
@@ -92,9 +97,47 @@ func classificationEntries(pre string, c *experiment.Classification, d *experime
 	return out
 }
 
+// updateEntries are the angles between the updates of a bw_only student
+// and backprop's (docs/model.md §8): "<net>/angle_dWPP_BP/<j>" per
+// pyramidal layer j, one record per sample and replay, with the time (ms)
+// and epoch of the training step whose weights each record replays,
+// "<net>/rec_time_dWPP_BP" and "<net>/rec_epoch_dWPP_BP", and the sample
+// replayed, "<net>/rec_sample_dWPP_BP" (its position in the input
+// sequence). A student that did not finish has the records it made; one
+// without any has none of these entries.
+func updateEntries(pre string, u *experiment.UpdateAngles, res *experiment.Result) []Entry {
+	L := u.Layers()
+	records := len(u.Angles) / L
+	if records == 0 {
+		// No weights taken (rec_per_steps longer than the run), or a
+		// student stopped before its replays.
+		return nil
+	}
+	p := res.Params
+	settle, epochSteps := p.SettlingSteps(), p.DatasetSize*p.StepsPerSample()
+	tm, ep, sm := make([]float64, records), make([]float64, records), make([]float64, records)
+	for r := range records {
+		s := u.Points[r/u.Samples()]
+		tm[r] = float64(s) * p.Dt
+		ep[r] = float64((s-settle-1)/epochSteps + 1)
+		sm[r] = float64(r % u.Samples())
+	}
+	out := []Entry{{pre + "rec_time_dWPP_BP", vecArray(tm)}, {pre + "rec_epoch_dWPP_BP", vecArray(ep)},
+		{pre + "rec_sample_dWPP_BP", vecArray(sm)}}
+	for j := 0; j < L; j++ {
+		a := make([]float64, records)
+		for r := range a {
+			a[r] = u.Angles[r*L+j]
+		}
+		out = append(out, Entry{fmt.Sprintf("%s%s/%d", pre, compare.DWPPBP, j), vecArray(a)})
+	}
+	return out
+}
+
 // recordAxes are the names of the per-network entries that give the time
 // and epoch of the records.
-var recordAxes = []string{"rec_time", "rec_epoch", "rec_time_target", "rec_epoch_target"}
+var recordAxes = []string{"rec_time", "rec_epoch", "rec_time_target", "rec_epoch_target",
+	"rec_time_dWPP_BP", "rec_epoch_dWPP_BP", "rec_sample_dWPP_BP"}
 
 // DescribesRecords reports whether a results key is one of the time and
 // epoch entries that palmc adds to the published layout.

@@ -116,7 +116,7 @@ func metricOrder(name string) int {
 	case "test_accuracy":
 		return 2
 	}
-	for i, a := range compare.Names {
+	for i, a := range append(compare.Names[:], compare.DWPPBP) {
 		if rest, ok := strings.CutPrefix(name, "final_"+a+"_"); ok {
 			k, _ := strconv.Atoi(rest)
 			return 100 + 100*i + k

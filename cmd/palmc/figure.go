@@ -26,8 +26,10 @@ func newFigureCmd() *cobra.Command {
 		Long: `Draw a figure of the paper from the saved results of palmc runs.
 
   fig3 RUNDIR                 a bw_only run with --compare BP (experiments
-                              fig3abc or fig3def): the three angles to backprop,
-                              mean ± std over seeds per hidden layer, by epoch
+                              fig3abc or fig3def): the angles between the
+                              backward weights and backprop's per hidden layer,
+                              and between the updates and backprop's per layer
+                              (angle_dWPP_BP), mean ± std over seeds, by epoch
   fig4 BPDIR FADIR PALDIR     fw_bw runs of the fig4ab-bp, -fa and -pal
                               experiments: MSE and weights of BP, FA and PAL
   fig6 SWEEPDIR               a bw_only sweep with --compare BP (palmc sweep

@@ -204,8 +204,8 @@ func (l *lineProgress) update(p experiment.Progress) {
 	if d, ok := l.eta.run(now); ok {
 		tail += fmt.Sprintf("; run eta %s", d.Round(time.Second))
 	}
-	fmt.Fprintf(l.w, "palmc: %s %s epoch %d/%d step %d/%d (%.0f%%)%s\n",
-		p.Name, state, p.Epoch, p.Epochs, p.Step, p.Steps, 100*frac, tail)
+	fmt.Fprintf(l.w, "palmc: %s %s %s step %d/%d (%.0f%%)%s\n",
+		p.Name, state, phase(p), p.Step, p.Steps, 100*frac, tail)
 }
 
 func (l *lineProgress) wait() {}
@@ -258,7 +258,7 @@ func newBars(w io.Writer, names []string, totals []int, learning func(name strin
 					if st.Epoch == 0 {
 						return "settling  "
 					}
-					return fmt.Sprintf("epoch %d/%d", st.Epoch, st.Epochs)
+					return phase(*st)
 				}, decor.WC{W: 14}),
 			),
 			mpb.AppendDecorators(
@@ -309,4 +309,14 @@ func (b *bars) wait() {
 		b.all.Abort(false)
 	}
 	b.p.Wait()
+}
+
+// phase says where a network is: "epoch e/E", or, after a bw_only
+// student's training, "updates m/M" while it replays its input for
+// angle_dWPP_BP ("updates 0/M" while its teacher runs).
+func phase(p experiment.Progress) string {
+	if p.Replays > 0 && !p.Done {
+		return fmt.Sprintf("updates %d/%d", p.Replay, p.Replays)
+	}
+	return fmt.Sprintf("epoch %d/%d", p.Epoch, p.Epochs)
 }

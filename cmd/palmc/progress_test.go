@@ -93,3 +93,20 @@ func TestETALearningSteps(t *testing.T) {
 	d, ok = e.run(at(6))
 	near("with measured costs", d, ok, 10+2) // 600 training steps at 60 a second, 600 others at 300
 }
+
+// A bw_only student with --compare BP shows its replays after its epochs.
+func TestPhase(t *testing.T) {
+	for _, c := range []struct {
+		p    experiment.Progress
+		want string
+	}{
+		{experiment.Progress{Epoch: 3, Epochs: 100}, "epoch 3/100"},
+		{experiment.Progress{Epoch: 100, Epochs: 100, Replays: 100}, "updates 0/100"},
+		{experiment.Progress{Epoch: 100, Epochs: 100, Replay: 7, Replays: 100}, "updates 7/100"},
+		{experiment.Progress{Epoch: 100, Epochs: 100, Replay: 100, Replays: 100, Done: true}, "epoch 100/100"},
+	} {
+		if got := phase(c.p); got != c.want {
+			t.Errorf("phase(%+v) = %q, want %q", c.p, got, c.want)
+		}
+	}
+}

@@ -103,7 +103,7 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.params, "params", "", "params.json to run, or a folder that holds one (required)")
 	fl.StringVar(&f.task, "task", "", "task: bw_only, fw_bw or classify (required)")
-	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop")
+	fl.StringVar(&f.compare, "compare", "", "compare with a model: BP records the angles to backprop (bw_only: also the\nupdates' angle, angle_dWPP_BP, from replays after training: about twice the steps)")
 	fl.StringVar(&f.out, "out", "", "run folder (default: the folder of --params)")
 	fl.StringVar(&f.load, "load", "", "redraw the plots of the run folder's saved run from its model.npz, without simulating")
 	fl.IntVar(&f.workers, "workers", 0, "networks simulated at once (default: number of cores, at most the number of seeds)")
@@ -188,7 +188,7 @@ func runRun(cmd *cobra.Command, f runFlags, command []string) error {
 	defer folder.Close()
 	o := runOptions(cmd, f, maxMem, command)
 	o.Task, o.Compare, o.SharedInput = task, f.compare == "BP", f.shared
-	names, totals := netTotals(p, task)
+	names, totals := netTotals(p, experiment.Options{Task: task, Compare: f.compare == "BP"})
 	return simulate(cmd, folder, f, o, names, totals, learningSteps(p, task), warnings, sig, func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error) {
 		return folder.Start(stop, abort, runfolder.Source{Path: path, Text: text, Params: p, Warnings: warnings}, o)
 	})
@@ -228,7 +228,7 @@ func resumeRun(cmd *cobra.Command, f runFlags, maxMem int64, command []string, s
 		return err
 	}
 	defer folder.Close()
-	names, totals := netTotals(cp.Params, cp.Options.Task)
+	names, totals := netTotals(cp.Params, experiment.Options{Task: cp.Options.Task, Compare: cp.Options.Compare})
 	if done, err := cp.Steps(); err == nil && !f.quiet {
 		made, all := 0, 0
 		for i, n := range names {
@@ -323,8 +323,8 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 
 // netTotals lists the networks of a run in order, teacher first, and the
 // steps each makes.
-func netTotals(p *params.Params, task params.Task) ([]string, []int) {
-	return experiment.Networks(p, task)
+func netTotals(p *params.Params, opts experiment.Options) ([]string, []int) {
+	return experiment.NetworksOf(p, opts)
 }
 
 // learningSteps counts the steps that learn, for the progress display.

@@ -277,7 +277,8 @@ func newSweepGatherCmd() *cobra.Command {
                 wall_seconds, and the final metrics: final_mse (fw_bw),
                 val_accuracy and test_accuracy (classify), and with
                 --compare BP final_angle_WPPT_BPP_<k>, final_angle_BPP_RHS_<k>,
-                final_angle_jacobians_BP_<k> per hidden layer k (degrees)
+                final_angle_jacobians_BP_<k> per hidden layer k (degrees);
+                bw_only adds final_angle_dWPP_BP_<j> per pyramidal layer j
   summary.json  per grid point: the cells, their states, and mean ± std
                 over seeds of every metric and of the wall time
   plots/        every metric against every grid axis (and the variants),
