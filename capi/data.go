@@ -131,6 +131,7 @@ func checkParams(kind, value, task string) (*paramsResult, error) {
 	}
 	return &paramsResult{Text: string(out), Task: string(t), Warnings: warnings}, nil
 }
+
 // readParamsFile reads a params file, or the params.json of a folder, as
 // palmc run --params does.
 func readParamsFile(path string) ([]byte, error) {
