@@ -149,22 +149,36 @@ func palmc_net_clone(h C.uint64_t, out *C.uint64_t) *C.char {
 	})
 }
 
-//export palmc_net_permutation
-func palmc_net_permutation(h C.uint64_t, dst *C.int64_t, n C.int64_t) *C.char {
+//export palmc_net_shuffle
+func palmc_net_shuffle(h C.uint64_t, data *C.int64_t, n C.int64_t) *C.char {
 	return cerr(func() error {
 		nw, err := lookup[*network](uint64(h), "network")
 		if err != nil {
 			return err
 		}
 		if n < 0 || n > 1<<31 {
-			return valueErr("palmc: a permutation of %d samples", int64(n))
+			return valueErr("palmc: a shuffle of %d samples", int64(n))
 		}
-		order := make([]int, int(n))
-		nw.permutation(order)
-		out := int64s(dst, n)
+		v := int64s(data, n)
+		order := make([]int, len(v))
+		for i, o := range v {
+			order[i] = int(o)
+		}
+		nw.shuffle(order)
 		for i, o := range order {
-			out[i] = int64(o)
+			v[i] = int64(o)
 		}
+		return nil
+	})
+}
+
+//export palmc_check_panic
+func palmc_check_panic() *C.char {
+	// For tests of the callers: a Go panic inside a call comes back as an
+	// internal error.
+	return cerr(func() error {
+		var m map[string]int
+		m["panic"] = 1
 		return nil
 	})
 }

@@ -299,15 +299,13 @@ func (nw *network) run(r0 []float64, r0Stride int, tgt []float64, tgtStride int,
 	return nil
 }
 
-// permutation draws a sample order of 0…len(dst)-1 from the network's own
-// generator, as bw_only and fw_bw shuffle their samples at each epoch.
-func (nw *network) permutation(dst []int) {
+// shuffle shuffles order in place with the network's own generator, as
+// bw_only and fw_bw shuffle their sample order at the start of each epoch
+// (the previous epoch's order, not a new one).
+func (nw *network) shuffle(order []int) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	for i := range dst {
-		dst[i] = i
-	}
-	nw.net.Rand.ShuffleInts(dst)
+	nw.net.Rand.ShuffleInts(order)
 }
 
 // clone returns an independent copy of nw with its step count.

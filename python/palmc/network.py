@@ -8,7 +8,7 @@ import weakref
 import numpy as np
 
 from . import _lib, errors
-from . import params as _params
+from .params import TASKS, check, source
 from .progress import Progress
 
 #: The state variables that are one vector, not one per layer.
@@ -106,7 +106,7 @@ class Network:
     """
 
     def __init__(self, params, seed, task=None, teacher=False):
-        p, task, _ = _params.check(params, task)
+        p, task, _ = check(params, task)
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
             raise TypeError(f"palmc: seed must be an integer, not {type(seed).__name__}")
         if not 0 <= int(seed) < 2**32:
@@ -238,16 +238,17 @@ class Network:
         """The network's time in ms: steps·dt."""
         return float(self._state()["time"])
 
-    def permutation(self, n):
-        """A sample order of ``0 … n-1``, drawn from the network's own
-        generator as bw_only and fw_bw draw each epoch's order (it
-        advances the generator that also draws PAL's noise)."""
-        n = int(n)
-        if n < 0:
-            raise ValueError(f"palmc: a permutation of {n} samples")
-        out = np.empty(n, dtype=np.int64)
-        _lib.check(_lib.lib().palmc_net_permutation(self._handle(), out.ctypes.data_as(_lib.c_int64_p), n))
-        return out
+    def shuffle(self, order):
+        """Shuffles the int64 array ``order`` in place with the network's own
+        generator, as bw_only and fw_bw shuffle their sample order at the
+        start of every epoch (the previous epoch's order: start with
+        ``np.arange(n)``). It advances the generator that also draws PAL's
+        noise. Returns ``order``."""
+        if not isinstance(order, np.ndarray) or order.dtype != np.int64 or order.ndim != 1 \
+                or not order.flags.c_contiguous or not order.flags.writeable:
+            raise TypeError("palmc: shuffle takes a writable one-dimensional int64 numpy array (np.arange(n))")
+        _lib.check(_lib.lib().palmc_net_shuffle(self._handle(), order.ctypes.data_as(_lib.c_int64_p), order.size))
+        return order
 
     def clone(self):
         """An independent copy of the network, in the same state (its

@@ -10,26 +10,26 @@ from . import _lib, errors
 TASKS = ("bw_only", "fw_bw", "classify")
 
 
-def _text(source):
+def source(src):
     """The kind ("json", "file", "experiment") and value of a params
     source."""
-    if isinstance(source, dict):
+    if isinstance(src, dict):
         try:
-            return "json", json.dumps(source, allow_nan=False)
+            return "json", json.dumps(src, allow_nan=False)
         except ValueError:
-            bad = [k for k, v in source.items() if _has_nonfinite(v)]
+            bad = [k for k, v in src.items() if _has_nonfinite(v)]
             raise errors.ParamsError(f"params: {', '.join(bad) or 'a value'}: NaN and infinite values are not allowed in params",
                                      bad) from None
         except TypeError as e:
             raise errors.ParamsError(f"params: a value cannot be written as JSON: {e}") from None
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
+    if isinstance(src, (str, os.PathLike)):
+        path = os.fspath(src)
         if os.path.exists(path):
             return "file", os.path.abspath(path)
-        if isinstance(source, str) and os.sep not in path and not path.endswith(".json"):
+        if isinstance(src, str) and os.sep not in path and not path.endswith(".json"):
             return "experiment", path
         raise FileNotFoundError(f"palmc: no params file {path!r}")
-    raise TypeError(f"palmc: params must be a dict, a path or an experiment name, not {type(source).__name__}")
+    raise TypeError(f"palmc: params must be a dict, a path or an experiment name, not {type(src).__name__}")
 
 
 def _has_nonfinite(v):
@@ -40,11 +40,11 @@ def _has_nonfinite(v):
     return False
 
 
-def check(source, task=None):
+def check(src, task=None):
     """Checks params and returns (params dict, task, warnings)."""
     if task is not None and task not in TASKS:
         raise ValueError(f"palmc: unknown task {task!r} (bw_only, fw_bw or classify)")
-    kind, value = _text(source)
+    kind, value = source(src)
     out = ctypes.c_void_p()
     _lib.check(_lib.lib().palmc_params(kind.encode(), value.encode(), (task or "").encode(), ctypes.byref(out)))
     r = _lib.out_json(out)

@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 from . import _lib, errors
-from . import params as _params
+from .params import TASKS, check, source
 from .progress import Progress
 
 TEXT_KEYS = ("run_id", "provenance", "options", "params")
@@ -69,7 +69,7 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
         palmc failed (its message; a run with a diverged network too: the
         folder holds the results, ``palmc.load(e.folder)`` reads them).
     """
-    if task not in _params.TASKS:
+    if task not in TASKS:
         raise ValueError(f"palmc: unknown task {task!r} (bw_only, fw_bw or classify)")
     args = ["run", "--task", task]
     tmp = None
@@ -79,8 +79,8 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
         folder = pathlib.Path(out)
         args = ["run", "--resume", str(folder)]
     else:
-        p, _, _ = _params.check(params, task)
-        if _params._text(params)[0] == "file" and out is None:
+        p, _, _ = check(params, task)
+        if source(params)[0] == "file" and out is None:
             src = pathlib.Path(params)
             folder = src if src.is_dir() else src.parent
             args += ["--params", str(src)]
@@ -90,10 +90,10 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
             folder = pathlib.Path(out)
             tmp = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="palmc-params-", delete=False)
             with tmp:
-                if isinstance(params, dict) or _params._text(params)[0] == "experiment":
+                if isinstance(params, dict) or source(params)[0] == "experiment":
                     json.dump(p if not isinstance(params, dict) else _absolute_files(params), tmp, indent=4)
                 else:
-                    tmp.write(pathlib.Path(_params._text(params)[1]).read_text())
+                    tmp.write(pathlib.Path(source(params)[1]).read_text())
             args += ["--params", tmp.name, "--out", str(folder)]
         if restart:
             args.append("--restart")
