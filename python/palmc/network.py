@@ -308,7 +308,8 @@ class Network:
         KeyboardInterrupt
             On Ctrl-C; the network stops between two steps (``steps``
             says after how many), and ``last_recording`` holds the records
-            until then.
+            until then (it holds the recording of the last call that
+            recorded).
         """
         h = self._handle()
         n0, nN = self.layers[0], self.layers[-1]
@@ -379,9 +380,10 @@ class Network:
         finally:
             if bar:
                 bar.close()
-        rec = self._stop_recording() if recording else Recording({}, np.zeros(0), np.zeros(0), self.dt)
-        self.last_recording = rec
-        return rec
+        if not recording:
+            return Recording({}, np.zeros(0), np.zeros(0), self.dt)
+        self.last_recording = self._stop_recording()
+        return self.last_recording
 
     def _stop_recording(self):
         h = ctypes.c_uint64()

@@ -6,6 +6,7 @@ import os
 import pathlib
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 
@@ -189,7 +190,7 @@ def _watch(args, quiet):
     message = "".join(lines).strip()
     if interrupted:
         if message and not quiet:
-            print(message, flush=True)
+            print(message, file=sys.stderr, flush=True)
         raise KeyboardInterrupt(f"palmc run interrupted: {message}")
     return code, message
 

@@ -13,8 +13,12 @@ class Sweep:
     Attributes
     ----------
     folder : pathlib.Path
+    task : str
+    axes : list of str
+        The grid's keys.
     index : list of dict
-        index.json: every cell's folder, variant, grid values and seed.
+        index.json's cells: every cell's folder (``dir``), variant, grid
+        values (``values``, in the order of ``axes``) and seed.
     table : pandas.DataFrame
         sweep.csv, one row per cell (after ``palmc sweep gather``).
     summary : dict
@@ -26,9 +30,10 @@ class Sweep:
         idx = self.folder / "index.json"
         if not idx.exists():
             raise FileNotFoundError(f"palmc: {idx} does not exist: not a sweep folder (palmc sweep init makes one)")
-        self.index = json.loads(idx.read_text())
-        if isinstance(self.index, dict) and "cells" in self.index:
-            self.index = self.index["cells"]
+        meta = json.loads(idx.read_text())
+        self.task = meta.get("task")
+        self.axes = list(meta.get("axes") or [])
+        self.index = list(meta.get("cells") or [])
         self._table = None
 
     def __repr__(self):
@@ -53,9 +58,7 @@ class Sweep:
 
     def cell_dir(self, i):
         """The run folder of cell ``i``."""
-        c = self.index[i]
-        d = c.get("dir") or c.get("folder")
-        return self.folder / d
+        return self.folder / self.index[i]["dir"]
 
     def cell(self, i):
         """Cell ``i``'s run folder, loaded (:class:`Run`)."""
@@ -74,8 +77,15 @@ class Sweep:
                 continue
             df = run.frame(var, layer)
             df.insert(0, "cell", i)
-            for k, v in (c.get("values") or c.get("grid") or {}).items():
-                df.insert(1, k, [v] * len(df) if isinstance(v, list) else v)
+            at = 1
+            if "variant" in c:
+                df.insert(at, "variant", c["variant"])
+                at += 1
+            for k, v in zip(self.axes, c.get("values") or []):
+                # lists as sweep.csv writes them: [10 10 10]
+                df.insert(at, k, "[" + " ".join(map(str, v)) + "]" if isinstance(v, list) else v)
+                at += 1
+            df.insert(at, "seed", c.get("seed"))
             parts.append(df)
         if not parts:
             raise FileNotFoundError(f"palmc: no cell of {self.folder} has finished")
