@@ -87,7 +87,7 @@ func networkNsPerStep(b *testing.B, text []byte, p *params.Params, task params.T
 			vars = append(vars, v)
 		}
 	}
-	if err := nw.startRecording(vars, int64(p.RecPerSteps), int64(steps), false); err != nil {
+	if err := nw.startRecording(vars, int64(p.RecPerSteps), int64(steps), false, 0); err != nil {
 		b.Fatal(err)
 	}
 	stride := 0

@@ -162,7 +162,7 @@ func TestRun(t *testing.T) {
 	if err := nw.run(x[:5], 0, nil, 0, 2, sw); err != nil {
 		t.Fatal(err)
 	}
-	if err := nw.startRecording([]string{"uP"}, 3, 10, true); err != nil {
+	if err := nw.startRecording([]string{"uP"}, 3, 10, true, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := nw.run(x, 5, nil, 0, 10, sw); err != nil {
@@ -247,5 +247,34 @@ func TestData(t *testing.T) {
 		} else if k := classify(err).Kind; k != kindData && k != kindValue {
 			t.Errorf("%s: kind %s", req, k)
 		}
+	}
+}
+
+// Sizes that would not fit are refused before anything is allocated: a
+// failed allocation would end the caller's process.
+func TestTooLargeIsRefused(t *testing.T) {
+	var m map[string]any
+	json.Unmarshal(exampleText(t), &m)
+	m["layers"] = []int{5, 1 << 20, 1 << 20, 5}
+	m["eta_fw"] = []float64{0, 0, 0}
+	m["eta_bw"] = []float64{1, 1}
+	m["eta_IP"] = []float64{1, 1}
+	m["eta_PI"] = []float64{1, 1}
+	m["noise_scale"] = []float64{1, 1}
+	m["alpha"] = []float64{1, 1}
+	text, _ := json.Marshal(m)
+	if _, _, err := newNetwork(text, "", 1, false); err == nil || !strings.Contains(err.Error(), "needs") || !strings.Contains(err.Error(), "TiB") {
+		t.Errorf("a network of 2^40 weights: %v", err)
+	}
+	nw, _, _ := newNetwork(exampleText(t), "", 1, false)
+	err := nw.startRecording([]string{"WPP", "BPP"}, 1, 1<<40, false, 0)
+	if err == nil || !strings.Contains(err.Error(), "record fewer variables") {
+		t.Errorf("a recording of 2^40 records: %v", err)
+	}
+	if err := nw.startRecording([]string{"uP"}, 10, 1000, false, 100); err == nil || !strings.Contains(err.Error(), "the memory limit given") {
+		t.Errorf("a recording over its limit: %v", err)
+	}
+	if err := nw.startRecording([]string{"uP"}, 10, 1000, false, 1<<20); err != nil {
+		t.Errorf("a recording within its limit: %v", err)
 	}
 }

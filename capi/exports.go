@@ -184,7 +184,7 @@ func palmc_check_panic() *C.char {
 }
 
 //export palmc_net_record_start
-func palmc_net_record_start(h C.uint64_t, vars *C.char, every, steps C.int64_t, compare C.int) *C.char {
+func palmc_net_record_start(h C.uint64_t, vars *C.char, every, steps C.int64_t, compare C.int, maxBytes C.int64_t) *C.char {
 	return cerr(func() error {
 		nw, err := lookup[*network](uint64(h), "network")
 		if err != nil {
@@ -194,7 +194,7 @@ func palmc_net_record_start(h C.uint64_t, vars *C.char, every, steps C.int64_t, 
 		if err := json.Unmarshal([]byte(C.GoString(vars)), &names); err != nil {
 			return valueErr("palmc: variables to record: %v", err)
 		}
-		return nw.startRecording(names, int64(every), int64(steps), compare != 0)
+		return nw.startRecording(names, int64(every), int64(steps), compare != 0, int64(maxBytes))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 
@@ -72,6 +73,9 @@ func newNetwork(text []byte, task string, seed int64, teacher bool) (*network, *
 	if t == params.Classify {
 		// As palmc run does: the same bits, faster on images.
 		cfg.LazyInputColumns = true
+	}
+	if err := fits(experiment.NetworkValues(cfg)*8, 0, fmt.Sprintf("a network of layers %v", p.Layers), "fewer or smaller layers"); err != nil {
+		return nil, nil, err
 	}
 	n, err := microcircuit.New(cfg, uint32(seed))
 	if err != nil {
@@ -193,8 +197,9 @@ func notFinite(x []float64) int {
 
 // startRecording starts recording the variables vars (rec_<name> of the
 // params) every every steps, with the angles to backprop if compare,
-// reserving room for steps steps.
-func (nw *network) startRecording(vars []string, every, steps int64, compare bool) error {
+// reserving room for steps steps. The recording, and the caller's copy of
+// it, must fit in maxBytes (0: in the memory available).
+func (nw *network) startRecording(vars []string, every, steps int64, compare bool, maxBytes int64) error {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
 	if every < 1 {
@@ -210,15 +215,30 @@ func (nw *network) startRecording(vars []string, every, steps int64, compare boo
 	if compare && nw.p.H() < 1 {
 		return valueErr("palmc: a network without hidden layers has no angles to backprop")
 	}
-	reserve := min(steps, 1<<24)
-	r, err := record.New(nw.net, record.Options{Every: int(every), Vars: m, Compare: compare, Steps: int(reserve)})
+	for v := range m {
+		if !slices.Contains(record.Vars, v) {
+			return valueErr("palmc: unknown variable %q to record (the recordable variables: %v)", v, record.Vars)
+		}
+	}
+	// Records at the multiples of every among the next steps steps.
+	records := (nw.steps+steps)/every - nw.steps/every
+	opts := record.Options{Every: 1, Vars: m, Compare: compare, Steps: int(min(records, 1<<40)), TargetSteps: int(min(records, 1<<40))}
+	values := record.Values(nw.net.Cfg, opts) + 2*float64(records)
+	if err := fits(2*8*values, maxBytes, fmt.Sprintf("recording %d records of %v", records, vars),
+		"record fewer variables, less often (every) or over fewer steps"); err != nil {
+		return err
+	}
+	opts.Every = int(every)
+	opts.Steps = int(records * every)
+	opts.TargetSteps = opts.Steps
+	r, err := record.New(nw.net, opts)
 	if err != nil {
-		return valueErr("palmc: %v (the recordable variables: %v)", err, record.Vars)
+		return valueErr("palmc: %v", err)
 	}
 	if err := r.Restore(int(nw.steps), nil); err != nil {
 		return err
 	}
-	nw.rec = &recording{r: r}
+	nw.rec = &recording{r: r, at: make([]float64, 0, records), target: make([]float64, 0, records)}
 	return nil
 }
 

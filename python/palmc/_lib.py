@@ -39,7 +39,8 @@ _SIGNATURES = {
     "palmc_net_clone": (_err, [ctypes.c_uint64, ctypes.POINTER(ctypes.c_uint64)]),
     "palmc_net_shuffle": (_err, [ctypes.c_uint64, c_int64_p, ctypes.c_int64]),
     "palmc_check_panic": (_err, []),
-    "palmc_net_record_start": (_err, [ctypes.c_uint64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int]),
+    "palmc_net_record_start": (_err, [ctypes.c_uint64, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int,
+                                      ctypes.c_int64]),
     "palmc_net_record_stop": (_err, [ctypes.c_uint64, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_void_p)]),
     "palmc_record_get": (_err, [ctypes.c_uint64, ctypes.c_char_p, c_double_p, ctypes.c_int64]),
     "palmc_net_run": (_err, [ctypes.c_uint64, c_double_p, ctypes.c_int64, ctypes.c_int64, c_double_p, ctypes.c_int64,
@@ -72,9 +73,25 @@ def binary_path():
                             "(pip install --no-build-isolation ./python in palmc's repository builds it; or set PALMC_BIN)")
 
 
+_forked = False
+
+
+def _after_fork():
+    global _forked
+    if _lib is not None:
+        _forked = True
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def lib():
     """The loaded library, loaded on first use."""
     global _lib
+    if _forked:
+        # The Go runtime's threads do not survive a fork: calls would hang.
+        raise errors.PalmcError("palmc: this process was forked after palmc's library was loaded, which the Go runtime "
+                                "does not survive; use multiprocessing with the 'spawn' or 'forkserver' start method")
     with _lock:
         if _lib is None:
             path = library_path()

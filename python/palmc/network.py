@@ -268,7 +268,7 @@ class Network:
         self.run(r0, target=target, steps=1, learn_fw=learn_fw, learn_lat=learn_lat, learn_bw=learn_bw)
 
     def run(self, r0, target=None, steps=None, learn_fw=False, learn_lat=False, learn_bw=False,
-            record=(), every=1, compare=False, progress=False):
+            record=(), every=1, compare=False, progress=False, max_memory=None):
         """Makes T steps in one call.
 
         Parameters
@@ -294,6 +294,9 @@ class Network:
             Also record the angles to backprop (``angle_WPPT_BPP/k``, ...).
         progress : bool
             Show a progress bar (terminal or notebook).
+        max_memory : int, optional
+            Bytes the recording may take (default: the memory available);
+            a larger one is refused before the first step.
 
         Returns
         -------
@@ -347,7 +350,11 @@ class Network:
             raise ValueError(f"palmc: every must be a whole number >= 1, not {every!r}")
         L = _lib.lib()
         if recording:
-            _lib.check(L.palmc_net_record_start(h, json.dumps(record).encode(), int(every), steps, int(bool(compare))))
+            if max_memory is not None and (isinstance(max_memory, bool) or not isinstance(max_memory, (int, np.integer))
+                                           or max_memory < 1):
+                raise ValueError(f"palmc: max_memory must be a number of bytes >= 1, not {max_memory!r}")
+            _lib.check(L.palmc_net_record_start(h, json.dumps(record).encode(), int(every), steps, int(bool(compare)),
+                                                int(max_memory or 0)))
         bar = Progress(steps, "steps") if progress else None
         done, chunk = 0, 64
         tp = _lib.as_doubles(t) if t is not None else None
@@ -370,26 +377,26 @@ class Network:
                 chunk = int(max(1, min(chunk * 4, k * 0.05 / el if el > 0 else chunk * 4)))
         except errors.DivergedError as e:
             if recording:
-                e.recording = self._stop_recording()
+                e.recording = self._stop_recording(h)
                 self.last_recording = e.recording
             raise
         except BaseException:
             if recording:
-                self.last_recording = self._stop_recording()
+                self.last_recording = self._stop_recording(h)
             raise
         finally:
             if bar:
                 bar.close()
         if not recording:
             return Recording({}, np.zeros(0), np.zeros(0), self.dt)
-        self.last_recording = self._stop_recording()
+        self.last_recording = self._stop_recording(h)
         return self.last_recording
 
-    def _stop_recording(self):
+    def _stop_recording(self, net):
         h = ctypes.c_uint64()
         info = ctypes.c_void_p()
         L = _lib.lib()
-        _lib.check(L.palmc_net_record_stop(self._h, ctypes.byref(h), ctypes.byref(info)))
+        _lib.check(L.palmc_net_record_stop(net, ctypes.byref(h), ctypes.byref(info)))
         series = _lib.out_json(info)
         arrays = {}
         try:

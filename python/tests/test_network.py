@@ -229,3 +229,59 @@ except KeyboardInterrupt:
     assert words[0] == "interrupted", out + err
     steps, recs, after = map(int, words[1:])
     assert 0 < steps < 10**9 and recs == steps // 1000 and after == steps + 1
+
+
+def test_too_large_is_refused(example):
+    """Sizes that would not fit are refused before anything is allocated
+    (a failed Go allocation would end this process)."""
+    net = palmc.Network(example, 1)
+    with pytest.raises(ValueError, match="record fewer variables"):
+        net.run(np.zeros(5), steps=10**15, record=["WPP", "BPP"], every=1)
+    with pytest.raises(ValueError, match="the memory limit given"):
+        net.run(np.zeros(5), steps=1000, record=["uP"], every=1, max_memory=1000)
+    assert net.steps == 0
+    big = dict(example, layers=[5, 2**20, 2**20, 5], eta_fw=[0, 0, 0], eta_bw=[1, 1], eta_IP=[1, 1], eta_PI=[1, 1],
+               noise_scale=[1, 1], alpha=[1, 1])
+    with pytest.raises(ValueError, match="fewer or smaller layers"):
+        palmc.Network(big, 1)
+
+
+def test_forked_child_is_told(example):
+    """A child forked after the library was loaded gets an error, not a
+    hang (the Go runtime does not survive a fork)."""
+    code = """
+import os, palmc
+palmc.params("example")
+pid = os.fork()
+if pid == 0:
+    try:
+        palmc.params("example")
+        os._exit(3)
+    except palmc.PalmcError as e:
+        os._exit(0 if "spawn" in str(e) else 4)
+_, status = os.waitpid(pid, 0)
+print(os.waitstatus_to_exitcode(status))
+"""
+    p = run_script(code)
+    out, err = p.communicate(timeout=60)
+    assert out.strip() == "0", out + err
+
+
+def test_close_while_running(example):
+    """Closing a network that another thread steps: that thread gets
+    ClosedError at its next call, nothing crashes."""
+    import threading
+    net = palmc.Network(example, 1)
+    got = []
+
+    def work():
+        try:
+            net.run(np.full(5, 0.1), steps=10**8)
+        except Exception as e:
+            got.append(e)
+    t = threading.Thread(target=work)
+    t.start()
+    time.sleep(0.3)
+    net.close()
+    t.join(timeout=30)
+    assert not t.is_alive() and isinstance(got[0], palmc.ClosedError)
