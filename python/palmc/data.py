@@ -104,6 +104,11 @@ def save_data(path, x, y):
         raise ValueError("palmc: labels must be >= 0")
     path = os.fspath(path)
     tmp = path + ".tmp.npz"
-    np.savez(tmp, x=x, y=y)
-    os.replace(tmp, path)
+    try:
+        np.savez(tmp, x=x, y=y)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     return path

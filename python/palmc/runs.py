@@ -117,6 +117,8 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
         if tmp is not None:
             os.unlink(tmp.name)
     if code != 0:
+        if tmp is not None:
+            message = message.replace(tmp.name, "the params given")
         raise errors.RunError(message or f"palmc run: exit code {code}", code, str(folder))
     return load(folder)
 

@@ -68,7 +68,7 @@ def test_second_run_into_folder_refused(tmp_path, example):
     palmc.run(p, "bw_only", out=tmp_path / "r", quiet=True, no_plots=True)
     with pytest.raises(palmc.RunError) as e:
         palmc.run(dict(p, epochs=2), "bw_only", out=tmp_path / "r", quiet=True, no_plots=True)
-    assert e.value.returncode == 2 and "params" in str(e.value)
+    assert e.value.returncode == 2 and "differs from the params given" in str(e.value)
 
 
 def test_load_errors(tmp_path):
