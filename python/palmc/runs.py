@@ -4,6 +4,7 @@ import datetime
 import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -138,7 +139,13 @@ def _watch(args, quiet):
     """Runs palmc with args, showing its progress; returns its exit code and
     its messages. Ctrl-C is handed to palmc once (it checkpoints), then
     KeyboardInterrupt is raised when palmc has stopped."""
-    proc = subprocess.Popen([str(_lib.binary_path()), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    cmd = [str(_lib.binary_path()), *args]
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        # If Python dies, palmc gets SIGTERM: it saves its checkpoint and
+        # stops, instead of running on unwatched.
+        cmd = [setpriv, "--pdeathsig", "TERM", "--", *cmd]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             # Out of the terminal's process group: a Ctrl-C reaches Python
                             # only, which hands palmc exactly one SIGINT.

@@ -137,3 +137,28 @@ def test_sweep(tmp_path, example, palmc_bin):
     assert set(c["cell"]) == {0, 1, 2, 3} and set(c["eta_bw"]) == {"[10 10 10]", "[50 50 50]"}
     assert set(c["seed"]) == {1, 2} and c["angle_WPPT_BPP"].notna().all()
     assert s.cell(0).summary["task"] == "bw_only"
+
+
+def test_python_killed_checkpoints(tmp_path, example):
+    """Python killed (SIGKILL) during palmc.run: palmc is told (SIGTERM),
+    saves its checkpoint and stops, and the run resumes."""
+    p = dict(example, random_seed=[7], epochs=300, rec_per_steps=10000)
+    (tmp_path / "p.json").write_text(json.dumps(p))
+    code = f"""
+import palmc, json
+print("start", flush=True)
+palmc.run(json.load(open({str(tmp_path / 'p.json')!r})), "bw_only", out={str(tmp_path / 'r')!r}, no_plots=True, quiet=True)
+"""
+    proc = run_script(code)
+    assert proc.stdout.readline().strip() == "start"
+    time.sleep(2.5)
+    proc.kill()
+    proc.wait()
+    for _ in range(100):
+        if (tmp_path / "r/checkpoint.npz").exists() and not subprocess.run(
+                ["pgrep", "-f", str(tmp_path / "r")], capture_output=True).stdout:
+            break
+        time.sleep(0.2)
+    assert (tmp_path / "r/checkpoint.npz").exists()
+    run = palmc.run(None, "bw_only", out=tmp_path / "r", resume=True, quiet=True, no_plots=True)
+    assert run.summary["networks"][0]["status"] == "ok"
