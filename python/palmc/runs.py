@@ -70,6 +70,18 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
     RunError
         palmc failed (its message; a run with a diverged network too: the
         folder holds the results, ``palmc.load(e.folder)`` reads them).
+
+    Examples
+    --------
+    >>> p = dict(palmc.params("example"), epochs=1, random_seed=[1])
+    >>> run = palmc.run(p, "bw_only", out="ex1", compare_bp=True, quiet=True)
+    >>> run.results["seed1/BPP/0"].shape          # records, rows, columns
+    (20, 20, 10)
+    >>> t, epoch, angle = run.series("angle_WPPT_BPP", "seed1", 0)
+    >>> t[-1], epoch[-1]
+    (200.0, 1.0)
+    >>> palmc.load("ex1").summary["networks"][0]["status"]
+    'ok'
     """
     if task not in TASKS:
         raise ValueError(f"palmc: unknown task {task!r} (bw_only, fw_bw or classify)")
