@@ -278,3 +278,17 @@ func TestTooLargeIsRefused(t *testing.T) {
 		t.Errorf("a recording within its limit: %v", err)
 	}
 }
+
+// The keys that classify does not read are left out of the params given
+// back unless the params had them.
+func TestUnusedKeys(t *testing.T) {
+	b, _ := experiments.Params("yinyang-pal")
+	r, err := checkParams("json", string(b), "")
+	if err != nil || r.Task != "classify" || !reflect.DeepEqual(r.Unused, []string{"dataset_size", "input_signal"}) {
+		t.Errorf("yinyang-pal: %+v, %v", r, err)
+	}
+	r, err = checkParams("experiment", "example", "")
+	if err != nil || r.Task != "bw_only" || len(r.Unused) != 0 {
+		t.Errorf("example: %+v, %v", r, err)
+	}
+}

@@ -86,6 +86,10 @@ type paramsResult struct {
 	Text     string   `json:"text"`
 	Task     string   `json:"task"`
 	Warnings []string `json:"warnings"`
+	// Unused lists the keys of Text that the task does not read and the
+	// params did not give (classify: dataset_size, input_signal), which
+	// the caller leaves out so that they bring no warning when run.
+	Unused []string `json:"unused"`
 }
 
 // checkParams reads params from JSON text (kind "json"), a file ("file")
@@ -129,7 +133,17 @@ func checkParams(kind, value, task string) (*paramsResult, error) {
 	if warnings == nil {
 		warnings = []string{}
 	}
-	return &paramsResult{Text: string(out), Task: string(t), Warnings: warnings}, nil
+	unused := []string{}
+	if t == params.Classify {
+		var given map[string]json.RawMessage
+		json.Unmarshal(text, &given)
+		for _, k := range []string{"dataset_size", "input_signal"} {
+			if _, ok := given[k]; !ok {
+				unused = append(unused, k)
+			}
+		}
+	}
+	return &paramsResult{Text: string(out), Task: string(t), Warnings: warnings, Unused: unused}, nil
 }
 
 // readParamsFile reads a params file, or the params.json of a folder, as

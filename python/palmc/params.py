@@ -48,7 +48,10 @@ def check(src, task=None):
     out = ctypes.c_void_p()
     _lib.check(_lib.lib().palmc_params(kind.encode(), value.encode(), (task or "").encode(), ctypes.byref(out)))
     r = _lib.out_json(out)
-    return json.loads(r["text"]), r["task"], r["warnings"]
+    p = json.loads(r["text"])
+    for k in r["unused"]:
+        p.pop(k, None)
+    return p, r["task"], r["warnings"]
 
 
 def params(source, task=None):
