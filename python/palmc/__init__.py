@@ -19,7 +19,7 @@ fault; :class:`DivergedError`, :class:`DataError`, :class:`ClosedError`,
 from ._version import __version__
 from .data import data, save_data
 from .errors import (ClosedError, DataError, DivergedError, InternalError, PalmcError, ParamsError,
-                     RunError)
+                     ParamsWarning, RunError)
 from .network import Network, Recording, teacher_seed
 from .params import experiments, params
 from .runs import Run, load, run
@@ -33,5 +33,6 @@ def version():
 
 
 __all__ = ["ClosedError", "DataError", "DivergedError", "InternalError", "Network", "PalmcError", "ParamsError",
+           "ParamsWarning",
            "Recording", "Run", "RunError", "Sweep", "data", "experiments", "load", "load_sweep", "params", "run",
            "save_data", "teacher_seed", "version", "__version__"]

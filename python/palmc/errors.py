@@ -50,3 +50,8 @@ class RunError(PalmcError):
 
 class InternalError(PalmcError):
     """A fault inside palmc, a Go panic included: report it."""
+
+
+class ParamsWarning(UserWarning):
+    """A warning of palmc about params that still run: an unknown key (with
+    the key it may mean), a repeated key, a key the task does not read."""

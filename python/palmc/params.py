@@ -4,6 +4,7 @@ import ctypes
 import json
 import math
 import os
+import warnings
 
 from . import _lib, errors
 
@@ -51,6 +52,8 @@ def check(src, task=None):
     p = json.loads(r["text"])
     for k in r["unused"]:
         p.pop(k, None)
+    for w in r["warnings"]:
+        warnings.warn(w, errors.ParamsWarning, stacklevel=3)
     return p, r["task"], r["warnings"]
 
 
@@ -79,6 +82,12 @@ def params(source, task=None):
     ParamsError
         For bad params; the message names every field at fault, as the
         command's does, and ``.fields`` lists them.
+
+    Warns
+    -----
+    ParamsWarning
+        For what palmc warns about: an unknown key (and the key it may
+        mean), a repeated key, a key the task does not read.
 
     Examples
     --------

@@ -129,6 +129,9 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
     finally:
         if tmp is not None:
             os.unlink(tmp.name)
+    if code == 0 and message and not quiet:
+        # What palmc run says at its end (what it wrote, its warnings).
+        print(message, file=sys.stderr, flush=True)
     if code != 0:
         if tmp is not None:
             message = message.replace(tmp.name, "the params given")

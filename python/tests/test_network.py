@@ -285,3 +285,11 @@ def test_close_while_running(example):
     net.close()
     t.join(timeout=30)
     assert not t.is_alive() and isinstance(got[0], palmc.ClosedError)
+
+
+def test_params_warnings(example):
+    with pytest.warns(palmc.ParamsWarning, match="eta_bww"):
+        p = palmc.params(dict(example, eta_bww=[1, 2, 3]))
+    assert "eta_bww" not in p
+    with pytest.warns(palmc.ParamsWarning, match="dataset_size is not used"):
+        palmc.params(dict(palmc.params("yinyang-pal"), dataset_size=10), "classify")
