@@ -332,8 +332,8 @@ class Network:
             stride = n0
         else:
             raise ValueError(f"palmc: r0 has shape {x.shape}: one row of {n0} or T rows")
-        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-            raise ValueError(f"palmc: steps must be a whole number >= 0, not {steps!r}")
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps < 2**62:
+            raise ValueError(f"palmc: steps must be a whole number in [0, 2**62), not {steps!r}")
         steps = int(steps)
         t, tstride = None, 0
         if target is not None:
@@ -346,12 +346,12 @@ class Network:
                 raise ValueError(f"palmc: target has shape {t.shape}: {nN} values or {steps}×{nN}")
         record = [record] if isinstance(record, str) else list(record)
         recording = bool(record) or compare
-        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or not 1 <= every < 2**62:
             raise ValueError(f"palmc: every must be a whole number >= 1, not {every!r}")
         L = _lib.lib()
         if recording:
             if max_memory is not None and (isinstance(max_memory, bool) or not isinstance(max_memory, (int, np.integer))
-                                           or max_memory < 1):
+                                           or not 1 <= max_memory < 2**63):
                 raise ValueError(f"palmc: max_memory must be a number of bytes >= 1, not {max_memory!r}")
             _lib.check(L.palmc_net_record_start(h, json.dumps(record).encode(), int(every), steps, int(bool(compare)),
                                                 int(max_memory or 0)))

@@ -37,7 +37,7 @@ class Progress:
         self.tty = False
         if _notebook():
             from IPython.display import display
-            self.handle = display(self._line(0), display_id=True)
+            self.handle = display({"text/plain": self._line(0)}, raw=True, display_id=True)
         else:
             self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
 
@@ -60,7 +60,7 @@ class Progress:
         self.last = now
         self.text = self._line(done, note)
         if self.handle is not None:
-            self.handle.update(self.text)
+            self.handle.update({"text/plain": self.text}, raw=True)
         elif self.tty:
             self.stream.write("\r" + self.text + "\033[K")
             self.stream.flush()
@@ -73,7 +73,7 @@ class Progress:
         if note:
             self.text = self.text + " " + note
             if self.handle is not None:
-                self.handle.update(self.text)
+                self.handle.update({"text/plain": self.text}, raw=True)
         if self.tty:
             if note:
                 self.stream.write("\r" + self.text + "\033[K")
