@@ -81,6 +81,17 @@ def test_load_errors(tmp_path):
         palmc.load_sweep(tmp_path / "empty")
 
 
+def started(folder):
+    """Waits until palmc runs in folder (its lock file is there), and a
+    second more, so that its networks step."""
+    for _ in range(600):
+        if (folder / ".palmc.lock").exists():
+            time.sleep(1.5)
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"palmc did not start in {folder}")
+
+
 def test_ctrl_c_checkpoints_and_resume(tmp_path, example):
     """Ctrl-C in palmc.run: palmc saves the checkpoint, Python gets
     KeyboardInterrupt; resume=True finishes the run with the numbers of an
@@ -98,7 +109,7 @@ except KeyboardInterrupt as e:
 """
     proc = run_script(code)
     assert proc.stdout.readline().strip() == "start"
-    time.sleep(2.5)
+    started(tmp_path / "r")
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
@@ -151,7 +162,7 @@ palmc.run(json.load(open({str(tmp_path / 'p.json')!r})), "bw_only", out={str(tmp
 """
     proc = run_script(code)
     assert proc.stdout.readline().strip() == "start"
-    time.sleep(2.5)
+    started(tmp_path / "r")
     proc.kill()
     proc.wait()
     for _ in range(100):
