@@ -4,7 +4,6 @@ import datetime
 import json
 import os
 import pathlib
-import shutil
 import signal
 import subprocess
 import sys
@@ -154,17 +153,32 @@ def _watch(args, quiet):
     """Runs palmc with args, showing its progress; returns its exit code and
     its messages. Ctrl-C is handed to palmc once (it checkpoints), then
     KeyboardInterrupt is raised when palmc has stopped."""
-    cmd = [str(_lib.binary_path()), *args]
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        # If Python dies, palmc gets SIGTERM: it saves its checkpoint and
-        # stops, instead of running on unwatched.
-        cmd = [setpriv, "--pdeathsig", "TERM", "--", *cmd]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([str(_lib.binary_path()), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             # Out of the terminal's process group: a Ctrl-C reaches Python
                             # only, which hands palmc exactly one SIGINT.
                             start_new_session=True)
+    # A watchdog sends palmc one SIGTERM (it saves its checkpoint and stops)
+    # if Python dies: it waits for the end of a pipe that only Python holds.
+    # (A parent-death signal would come once per thread of this process.)
+    r, w = os.pipe()
+    try:
+        watchdog = subprocess.Popen(["/bin/sh", "-c", f"read _; kill -TERM {proc.pid} 2>/dev/null"], stdin=r,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        watchdog = None
+    os.close(r)
+    try:
+        return _follow(proc, quiet)
+    finally:
+        if watchdog is not None:
+            watchdog.kill()
+            watchdog.wait()
+        os.close(w)
+
+
+def _follow(proc, quiet):
+    """Shows palmc's progress until it ends; see _watch."""
     lines, nets = [], {}
     bar = None
 
