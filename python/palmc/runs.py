@@ -125,6 +125,12 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
     args.append("--quiet" if quiet else "--progress-json")
     try:
         code, message = _watch(args, quiet)
+    except KeyboardInterrupt as e:
+        if (folder / "checkpoint.npz").exists():
+            hint = f"palmc.run(None, {task!r}, out={str(folder)!r}, resume=True) goes on"
+            print(f"palmc: {hint}", file=sys.stderr, flush=True)
+            raise KeyboardInterrupt(f"{e}; {hint}") from None
+        raise
     finally:
         if tmp is not None:
             os.unlink(tmp.name)
@@ -134,6 +140,8 @@ def run(params, task, out=None, compare_bp=False, quiet=False, resume=False, res
     if code != 0:
         if tmp is not None:
             message = message.replace(tmp.name, "the params given")
+        if "--resume" in message:
+            message += f" (from Python: palmc.run(None, {task!r}, out={str(folder)!r}, resume=True), or restart=True)"
         raise errors.RunError(message or f"palmc run: exit code {code}", code, str(folder))
     return load(folder)
 
