@@ -94,6 +94,9 @@ type Config struct {
 	// before clipping to [0, 1]. It is used as given, 0 included (no
 	// noise); Default has 0.1.
 	Noise float64
+	// Files names the npz files of train, validation and test of the data
+	// set Files (one's own samples); other data sets ignore it.
+	Files [3]string
 }
 
 // MaxGenerated is the largest Size of a generated data set (yinyang,
@@ -228,8 +231,12 @@ func MaxSize(name string, split Split) (int, error) {
 // Load makes the split of the data set cfg.Name that cfg describes. Its
 // errors name what was wrong: a *ConfigError for a bad name, split, size,
 // seed or noise, a *NotFoundError when no folder has the IDX files, and
-// otherwise an error that names the file.
+// otherwise an error that names the file. The data set Files reads the
+// split's file of cfg.Files.
 func Load(cfg Config, split Split) (*Set, error) {
+	if cfg.Name == Files {
+		return loadFiles(cfg, split)
+	}
 	k, err := lookup(cfg.Name)
 	if err != nil {
 		return nil, err

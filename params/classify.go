@@ -31,6 +31,12 @@ func (p *Params) splitSize(i int) int {
 	if len(p.DatasetSizes) == 3 && p.DatasetSizes[i] > 0 {
 		return p.DatasetSizes[i]
 	}
+	if p.Dataset == dataset.Files {
+		if p.files == nil {
+			return 0
+		}
+		return p.files.Sizes[i]
+	}
 	c, err := dataset.Default(p.Dataset, dataset.Splits()[i])
 	if err != nil {
 		return 0
@@ -41,6 +47,16 @@ func (p *Params) splitSize(i int) int {
 // DatasetConfig returns the dataset.Config of one split (0 train, 1
 // validation, 2 test) as the params give it.
 func (p *Params) DatasetConfig(split dataset.Split) (dataset.Config, error) {
+	if p.Dataset == dataset.Files {
+		c := dataset.Config{Name: dataset.Files}
+		copy(c.Files[:], p.DatasetFiles)
+		for i, s := range dataset.Splits() {
+			if s == split && len(p.DatasetSizes) == 3 {
+				c.Size = p.DatasetSizes[i]
+			}
+		}
+		return c, nil
+	}
 	c, err := dataset.Default(p.Dataset, split)
 	if err != nil {
 		return c, err
@@ -67,7 +83,28 @@ func (p *Params) validateDataset(v *validator, n int, dtOK, tpresOK bool) bool {
 	if v.skip("dataset") {
 		return false
 	}
-	names := dataset.Names()
+	var ok bool
+	if p.Dataset == dataset.Files {
+		ok = p.validateFiles(v, n)
+	} else if ok = p.validateBuiltin(v, n); !ok && !p.known() {
+		return false
+	}
+	return p.validateProtocol(v, dtOK, tpresOK, ok)
+}
+
+// known reports whether p names a built-in data set.
+func (p *Params) known() bool {
+	_, _, err := dataset.Describe(p.Dataset)
+	return err == nil
+}
+
+// validateBuiltin checks the data set fields of a built-in data set
+// against the layers and reports whether the split sizes are usable.
+func (p *Params) validateBuiltin(v *validator, n int) bool {
+	if !v.skip("dataset_files") && p.DatasetFiles != nil {
+		v.fail("dataset_files", -1, p.DatasetFiles, invalidf("only the data set %q reads files of one's own: leave dataset_files out", dataset.Files))
+	}
+	names := append(dataset.Names(), dataset.Files)
 	inputs, classes, err := dataset.Describe(p.Dataset)
 	if err != nil {
 		v.errs = append(v.errs, &FieldError{Field: "dataset", Index: -1, Value: p.Dataset,
@@ -128,6 +165,13 @@ func (p *Params) validateDataset(v *validator, n int, dtOK, tpresOK bool) bool {
 			v.fail("dataset_noise", -1, p.DatasetNoise, invalidf("only the bars data set has noise"))
 		}
 	}
+	return ok
+}
+
+// validateProtocol checks the targets and readouts of the classify task,
+// and, where the split sizes are usable (ok), that every split has a
+// sample; it reports whether they are.
+func (p *Params) validateProtocol(v *validator, dtOK, tpresOK, ok bool) bool {
 	if !v.skip("uhigh") && !v.skip("ulow") {
 		fin := v.finite("uhigh", -1, p.Uhigh) && v.finite("ulow", -1, p.Ulow)
 		if fin && !(p.Ulow < p.Uhigh) {
@@ -166,8 +210,16 @@ func classifySpecs(add func(fieldSpec)) {
 		d, _ := numField(get)
 		add(spec(key, doc, def, ex, d, func(p *Params) (any, bool) { return *get(p), isClassify(p) }))
 	}
-	str("dataset", "classify: the data set, "+strings.Join(dataset.Names(), ", "), "required for task classify", `"yinyang"`,
+	str("dataset", "classify: the data set, "+strings.Join(dataset.Names(), ", ")+", or files (one's own: dataset_files)", "required for task classify", `"yinyang"`,
 		func(p *Params) *string { return &p.Dataset })
+	add(spec("dataset_files", "classify, dataset \"files\": npz files (keys x: samples × inputs, y: labels) of the training, validation and test samples, as palmc data writes them; a relative path is taken from the directory palmc runs in", "required for dataset \"files\"", `["train.npz", "validation.npz", "test.npz"]`,
+		func(p *Params, v jsonValue) *decodeErr {
+			files, err := list(v, "a list of file names", jsonValue.str)
+			if err == nil {
+				p.DatasetFiles = files
+			}
+			return err
+		}, func(p *Params) (any, bool) { return p.DatasetFiles, p.DatasetFiles != nil }))
 	str("dataset_dir", "classify: folder of the IDX files of mnist or fashion-mnist; \"\" looks in the default places", `default ""`, `""`,
 		func(p *Params) *string { return &p.DatasetDir })
 	add(spec("dataset_sizes", "classify: training, validation and test samples (counts; 0 = the data set's default)", "default: the data set's", "[5000, 1000, 1000]",
@@ -223,4 +275,74 @@ func (p *Params) classifyDefaults(present map[string]bool) {
 			p.DatasetNoise = c.Noise
 		}
 	}
+}
+
+// validateFiles checks the fields of the data set "files": three readable
+// npz files whose inputs and classes match the layers, sizes within them,
+// and none of the fields of the built-in data sets.
+func (p *Params) validateFiles(v *validator, n int) bool {
+	for _, k := range []string{"dataset_seeds", "dataset_dir"} {
+		if v.skip(k) {
+			continue
+		}
+		if (k == "dataset_seeds" && p.DatasetSeeds != nil) || (k == "dataset_dir" && p.DatasetDir != "") {
+			v.fail(k, -1, map[string]any{"dataset_seeds": p.DatasetSeeds, "dataset_dir": p.DatasetDir}[k],
+				invalidf("the data set %q is read from dataset_files: leave %s out", dataset.Files, k))
+		}
+	}
+	if !v.skip("dataset_noise") && p.DatasetNoise != 0 {
+		v.fail("dataset_noise", -1, p.DatasetNoise, invalidf("only the bars data set has noise"))
+	}
+	if v.skip("dataset_files") {
+		return false
+	}
+	if len(p.DatasetFiles) != 3 {
+		if p.DatasetFiles == nil {
+			v.errs = append(v.errs, &FieldError{Field: "dataset_files", Index: -1, Err: ErrMissing})
+		} else {
+			v.fail("dataset_files", -1, p.DatasetFiles, invalidf("needs 3 entries: the npz files of the training, validation and test samples"))
+		}
+		return false
+	}
+	var paths [3]string
+	copy(paths[:], p.DatasetFiles)
+	d, err := dataset.DescribeFiles(paths)
+	if err != nil {
+		idx := -1
+		for i, f := range paths {
+			if strings.Contains(err.Error(), f) {
+				idx = i
+				break
+			}
+		}
+		v.fail("dataset_files", idx, nil, invalidf("%s", strings.TrimPrefix(err.Error(), "dataset: ")))
+		return false
+	}
+	p.files = &d
+	if n > 0 && !v.skip("layers") {
+		if p.Layers[0] != d.Inputs {
+			v.fail("layers", 0, p.Layers[0], invalidf("must be %d: the samples of dataset_files have %d inputs", d.Inputs, d.Inputs))
+		}
+		if p.Layers[n] != d.Classes {
+			v.fail("layers", n, p.Layers[n], invalidf("must be %d: the labels of dataset_files go up to %d, one output neuron per class", d.Classes, d.Classes-1))
+		}
+	}
+	ok := true
+	if !v.skip("dataset_sizes") && p.DatasetSizes != nil {
+		if len(p.DatasetSizes) != 3 {
+			v.fail("dataset_sizes", -1, p.DatasetSizes, invalidf("needs 3 entries: training, validation and test samples (0: the whole file)"))
+			return false
+		}
+		for i, sz := range p.DatasetSizes {
+			switch {
+			case sz < 0:
+				v.fail("dataset_sizes", i, sz, invalidf("must be >= 0 (0: the whole file)"))
+				ok = false
+			case sz > d.Sizes[i]:
+				v.fail("dataset_sizes", i, sz, invalidf("%s has %d samples", paths[i], d.Sizes[i]))
+				ok = false
+			}
+		}
+	}
+	return ok
 }

@@ -1,6 +1,10 @@
 package params
 
-import "math"
+import (
+	"math"
+
+	"palmc/dataset"
+)
 
 // Task names an experiment of docs/model.md §6. It decides which fields are required:
 // only FwBw needs the init_teacher_*_range fields (and BwOnly with the
@@ -293,6 +297,14 @@ type Params struct {
 	// DatasetNoise is the noise of the bars data set (JSON
 	// "dataset_noise", in [0, 1]). Default: the data set's (0.1).
 	DatasetNoise float64
+	// DatasetFiles names the npz files (keys x and y) of the training,
+	// validation and test samples of the data set "files", one's own
+	// (JSON "dataset_files", three paths; a relative one is taken from the
+	// directory palmc runs in). Required for that data set only.
+	DatasetFiles []string
+	// files is what validation found in DatasetFiles (not a JSON key):
+	// their inputs, classes and sizes.
+	files *dataset.Described
 	// Uhigh is the target voltage of the output neuron of the true class
 	// (JSON "uhigh"). Default 1.
 	Uhigh float64

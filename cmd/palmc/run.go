@@ -43,6 +43,7 @@ type runFlags struct {
 	checkpointEvery time.Duration
 	maxMemory       string
 	noPlots         bool
+	progressJSON    bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -113,6 +114,7 @@ Exit codes: 0 done, 1 failed or interrupted, 2 bad usage or params.`,
 	fl.DurationVar(&f.checkpointEvery, "checkpoint-every", defaultCheckpointEvery, "save a checkpoint this often while the run goes on (0: only when stopped)")
 	fl.StringVar(&f.maxMemory, "max-memory", "", "memory the run may need, e.g. 64G (default: what is available; 0: no check)")
 	fl.BoolVar(&f.noPlots, "no-plots", false, "leave out the plots (palmc plot DIR draws them later)")
+	fl.BoolVar(&f.progressJSON, "progress-json", false, "progress as one JSON object per line on standard error, for programs (the Python package)")
 	fl.BoolVar(&f.shared, "shared-input", false, "bw_only: seeds share one input, as the published code run in one process\n(its notebooks); default: each seed has its own, as the published runner.py")
 	return cmd
 }
@@ -296,6 +298,9 @@ func simulate(cmd *cobra.Command, folder *runfolder.Folder, f runFlags, o runfol
 	learning func(name string, n int) int, warnings []string, sig signals, start func(stop, abort context.Context, o runfolder.Options) (*runfolder.Outcome, error)) error {
 	log := cmd.ErrOrStderr()
 	pr := newProgress(log, f.quiet, names, totals, learning)
+	if f.progressJSON && !f.quiet {
+		pr = newJSONProgress(log)
+	}
 	o.Progress = pr.update
 	began := time.Now()
 	out, err := start(sig.stop, sig.abort, o)
