@@ -63,6 +63,12 @@ func Parse(data []byte, task Task) (*Params, []string, error) {
 	if task == Classify || present["dataset"] {
 		p.classifyDefaults(present)
 	}
+	if !present["input_update"] {
+		p.InputUpdate = InputPerStep
+		if task == Classify || present["dataset"] {
+			p.InputUpdate = InputPerSample
+		}
+	}
 	if task == Classify {
 		for _, k := range []string{"dataset_size", "input_signal"} {
 			if present[k] {
