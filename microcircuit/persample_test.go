@@ -57,7 +57,31 @@ func perSampleCases() []perSampleCase {
 	c.Connectivity = Skip
 	c.EtaIP = []float64{0.02}
 	add("PAL skip", c)
+	c = small(PAL)
+	c.Layers = []int{30, 12, 4}
+	add("PAL 30 inputs", c)
+	add("MNIST PAL", mnistConfig(PAL))
+	add("MNIST BP", mnistConfig(BP))
 	return out
+}
+
+// rowsFor returns n input rows and targets for cfg: MNIST-like images for
+// 784 inputs (most blocks of four zero), heldRows otherwise.
+func rowsFor(g *rng.RandomState, n int, cfg Config) ([][]float64, [][]float64) {
+	out := cfg.Layers[len(cfg.Layers)-1]
+	if cfg.Layers[0] != 784 {
+		return heldRows(g, n, cfg.Layers[0], out)
+	}
+	rows, classes := mnistRows(g, n)
+	targets := make([][]float64, n)
+	for i, c := range classes {
+		targets[i] = make([]float64, out)
+		for k := range targets[i] {
+			targets[i][k] = 0.1
+		}
+		targets[i][c] = 1
+	}
+	return rows, targets
 }
 
 // heldRows returns n input rows of width w with about a third of the
@@ -118,7 +142,7 @@ func TestPerSampleMatchesPerStep(t *testing.T) {
 	for _, tc := range perSampleCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			g := rng.New(11)
-			rows, targets := heldRows(g, 6, tc.cfg.Layers[0], tc.cfg.Layers[len(tc.cfg.Layers)-1])
+			rows, targets := rowsFor(g, 6, tc.cfg)
 			ps := tc.cfg
 			ps.InputUpdate = PerSample
 			a, err := New(tc.cfg, 5)
@@ -135,9 +159,18 @@ func TestPerSampleMatchesPerStep(t *testing.T) {
 				b.Sync()
 				ma, mb := a.StateMats(), b.StateMats()
 				for i, f := range ma {
+					// The low-passed increments sum terms of both signs
+					// within a sample, whose cancellation costs them up
+					// to two more digits (measured: 1.3e-12 after one
+					// MNIST sample of BP); the weights they are added to
+					// keep the bound.
+					bound := tol
+					if f.Name == "dWPP_LO" {
+						bound = 100 * tol
+					}
 					for l, m := range f.Mats {
-						if d := relDiff(mb[i].Mats[l].Data, m.Data); d > tol {
-							t.Errorf("%s: %s[%d] differs by %.3g relative, more than %g", when, f.Name, l, d, tol)
+						if d := relDiff(mb[i].Mats[l].Data, m.Data); d > bound {
+							t.Errorf("%s: %s[%d] differs by %.3g relative, more than %g", when, f.Name, l, d, bound)
 						}
 					}
 				}
@@ -226,7 +259,7 @@ func TestPerSampleCopyAndObserve(t *testing.T) {
 			cfg := tc.cfg
 			cfg.InputUpdate = PerSample
 			g := rng.New(4)
-			rows, targets := heldRows(g, 5, cfg.Layers[0], cfg.Layers[len(cfg.Layers)-1])
+			rows, targets := rowsFor(g, 5, cfg)
 			const hold = 50
 			a, _ := New(cfg, 7)
 			b, _ := New(cfg, 7)
@@ -293,6 +326,47 @@ func TestPerSampleEvaluationBits(t *testing.T) {
 		b.Step(rows[s/100], nil, Switches{}, nil)
 		if d := stateBits(a, b); d != "" {
 			t.Fatalf("step %d: %s differs", s, d)
+		}
+	}
+}
+
+// The AVX2 kernel of a pass over WPP[0] makes the operations of the Go
+// loop: the same bits, for every kind of block and both with and without
+// the low-pass.
+func TestHeldPassKernelBits(t *testing.T) {
+	if !useAVX2 {
+		t.Skip("no AVX2")
+	}
+	g := rng.New(17)
+	for _, lowPass := range []bool{true, false} {
+		cfg := mnistConfig(PAL)
+		cfg.InputUpdate, cfg.Layers = PerSample, []int{64, 9, 3}
+		cfg.DWPPLowPass = lowPass
+		n, err := New(cfg, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &n.held
+		for _, v := range [][]float64{h.p, h.delta, h.u, h.v, h.su, h.sv, n.WPP[0].Data, n.DWPPLO[0].Data} {
+			g.FillUniform(v, -1, 1)
+		}
+		h.sc[scG], h.sc[scP] = g.Float64(), g.Float64()
+		r := randVec(g, 64, 0, 1)
+		h.ops, h.factors = h.ops[:0], h.factors[:0]
+		for b := range 16 {
+			if code := int32(b % 8); code != 0 {
+				h.ops = append(h.ops, int32(b)<<opShift|code)
+				h.factors = append(h.factors, g.Float64(), g.Float64())
+			}
+		}
+		w, lo := n.WPP[0].Clone(), n.DWPPLO[0].Clone()
+		n.passRows(n.WPP[0], n.DWPPLO[0], r)
+		wp, lp := append([]float64(nil), h.wp...), append([]float64(nil), h.lp...)
+		n.passRowsGo(w, lo, r)
+		for name, pair := range map[string][2][]float64{"W": {n.WPP[0].Data, w.Data}, "lo": {n.DWPPLO[0].Data, lo.Data}, "W·p": {wp, h.wp}, "lo·p": {lp, h.lp}} {
+			if i := sameBits(pair[0], pair[1]); i >= 0 {
+				t.Errorf("low-pass %v: %s[%d]: kernel %v, Go %v", lowPass, name, i, pair[0][i], pair[1][i])
+			}
 		}
 	}
 }
