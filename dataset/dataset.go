@@ -41,8 +41,14 @@ type Set struct {
 	// labels.
 	Inputs, Classes int
 	// X holds the samples, Len()×Inputs in row-major order: the rates fed
-	// to the network's input layer.
+	// to the network's input layer. It is nil for a set kept as bytes
+	// (Pixels).
 	X []float64
+	// Pixels holds the samples of the image data sets (MNIST,
+	// Fashion-MNIST) as their bytes, Len()×Inputs: sample value b/256,
+	// the same float64 as X would hold, in an eighth of the memory. Nil
+	// for sets kept in X.
+	Pixels []byte
 	// Y holds the labels, one per sample, in [0, Classes).
 	Y []int
 	// Dir is the folder the IDX files were read from; "" for the
@@ -53,13 +59,52 @@ type Set struct {
 // Len returns the number of samples.
 func (s *Set) Len() int { return len(s.Y) }
 
-// Row returns sample i's inputs, a slice of X with capacity Inputs (an
-// append copies). It panics if i is out of [0, Len()).
+// Row returns sample i's inputs: a slice of X with capacity Inputs (an
+// append copies), or for a set kept as bytes a new slice. It panics if i is
+// out of [0, Len()).
 func (s *Set) Row(i int) []float64 {
+	return s.RowTo(nil, i)
+}
+
+// RowTo returns sample i's inputs: a slice of X with capacity Inputs, or
+// for a set kept as bytes the values written into dst (which it allocates
+// when dst is shorter than Inputs). It panics if i is out of [0, Len()).
+func (s *Set) RowTo(dst []float64, i int) []float64 {
 	if i < 0 || i >= s.Len() {
 		panic(fmt.Sprintf("dataset: row %d out of range [0, %d)", i, s.Len()))
 	}
-	return s.X[i*s.Inputs : (i+1)*s.Inputs : (i+1)*s.Inputs]
+	if s.Pixels == nil {
+		return s.X[i*s.Inputs : (i+1)*s.Inputs : (i+1)*s.Inputs]
+	}
+	if len(dst) < s.Inputs {
+		dst = make([]float64, s.Inputs)
+	}
+	dst = dst[:s.Inputs:s.Inputs]
+	for j, b := range s.Pixels[i*s.Inputs : (i+1)*s.Inputs] {
+		dst[j] = pixel(b)
+	}
+	return dst
+}
+
+// pixel is the rate of a pixel byte.
+func pixel(b byte) float64 { return float64(b) / 256 }
+
+// Values returns all samples as float64, Len()×Inputs in row-major order:
+// X itself, or a new slice for a set kept as bytes.
+func (s *Set) Values() []float64 {
+	if s.Pixels == nil {
+		return s.X
+	}
+	x := make([]float64, len(s.Pixels))
+	for i, b := range s.Pixels {
+		x[i] = pixel(b)
+	}
+	return x
+}
+
+// Bytes returns the memory the samples and labels take.
+func (s *Set) Bytes() int64 {
+	return int64(8*len(s.X)) + int64(len(s.Pixels)) + int64(8*len(s.Y))
 }
 
 // ClassCounts returns the number of samples of each class, Classes

@@ -63,7 +63,7 @@ func readIDX(set *Set, dir string, n int) error {
 	if err != nil {
 		return err
 	}
-	set.X, set.Y, set.Dir = x, labels, folder
+	set.Pixels, set.Y, set.Dir = x, labels, folder
 	return nil
 }
 
@@ -222,7 +222,7 @@ func readLabels(name, path string, sp idxSplit, n int) ([]int, error) {
 // split's first n images as rates pixel/256, row-major. It reads through
 // a gzipped file to its end, to check its length and checksum, but keeps
 // only the split's first n images.
-func readImages(name, path string, sp idxSplit, n int) ([]float64, error) {
+func readImages(name, path string, sp idxSplit, n int) ([]byte, error) {
 	x, err := openIDX(name, path)
 	if err != nil {
 		return nil, err
@@ -254,18 +254,9 @@ func readImages(name, path string, sp idxSplit, n int) ([]float64, error) {
 	images := func(k int64) string {
 		return fmt.Sprintf("%d of its %d images", int64(sp.first)+k/imageSize, sp.count)
 	}
-	rates := make([]float64, n*imageSize)
-	chunks, free := readAhead(x.r, int64(len(rates)))
-	done := 0
-	for c := range chunks {
-		for i, b := range c.b {
-			rates[done+i] = float64(b) / 256
-		}
-		done += len(c.b)
-		free <- c.b
-		if c.err != nil {
-			return nil, x.readErr(c.err, images(int64(done)))
-		}
+	pixels := make([]byte, n*imageSize)
+	if done, err := io.ReadFull(x.r, pixels); err != nil {
+		return nil, x.readErr(err, images(int64(done)))
 	}
 	if x.gz != nil {
 		want := int64(sp.count-sp.first-n) * imageSize
@@ -279,39 +270,5 @@ func readImages(name, path string, sp idxSplit, n int) ([]float64, error) {
 			return nil, x.errorf("more bytes after its last image")
 		}
 	}
-	return rates, nil
-}
-
-// chunk is a part of what readAhead reads, and the error that ended it.
-type chunk struct {
-	b   []byte
-	err error
-}
-
-// readAhead reads n bytes of r in a goroutine and sends them in chunks, in
-// order, so that reading the next chunk (decompressing a gzipped file)
-// overlaps with converting this one. The receiver hands each chunk's bytes
-// back on free once it is done with them. The goroutine stops after n
-// bytes or at the first error, which comes with the last chunk; the
-// channel is then closed.
-func readAhead(r io.Reader, n int64) (chunks <-chan chunk, free chan<- []byte) {
-	const size, count = 1 << 18, 4
-	c := make(chan chunk, count)
-	f := make(chan []byte, count)
-	for range count {
-		f <- make([]byte, size)
-	}
-	go func() {
-		defer close(c)
-		for n > 0 {
-			b := <-f
-			k, err := io.ReadFull(r, b[:min(int64(cap(b)), n)])
-			n -= int64(k)
-			c <- chunk{b[:k], err}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	return c, f
+	return pixels, nil
 }

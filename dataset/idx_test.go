@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,8 +47,12 @@ func TestMNISTDefaultFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s.Len() != tc.size || len(s.X) != tc.size*784 || s.Inputs != 784 || s.Classes != 10 {
-				t.Fatalf("%d samples, len(X) %d, %d inputs, %d classes", s.Len(), len(s.X), s.Inputs, s.Classes)
+			// Kept as bytes: 784 per image, no float64 copy.
+			if s.Len() != tc.size || len(s.Pixels) != tc.size*784 || s.X != nil || s.Inputs != 784 || s.Classes != 10 {
+				t.Fatalf("%d samples, len(Pixels) %d, len(X) %d, %d inputs, %d classes", s.Len(), len(s.Pixels), len(s.X), s.Inputs, s.Classes)
+			}
+			if b := s.Bytes(); b != int64(tc.size)*(784+8) {
+				t.Errorf("the split takes %d bytes, want %d", b, tc.size*(784+8))
 			}
 			if s.Y[0] != tc.first {
 				t.Errorf("first label %d, want %d", s.Y[0], tc.first)
@@ -58,16 +63,25 @@ func TestMNISTDefaultFiles(t *testing.T) {
 			if tc.counts != nil && !slices.Equal(s.ClassCounts(), tc.counts) {
 				t.Errorf("label counts %v, want %v", s.ClassCounts(), tc.counts)
 			}
-			if m := slices.Max(s.X); m != 255.0/256 {
+			x := s.Values()
+			if m := slices.Max(x); m != 255.0/256 {
 				t.Errorf("largest rate %v, want 255/256", m)
 			}
-			for _, v := range s.X {
+			row := make([]float64, 784)
+			for i := range s.Len() {
+				for j, r := range s.RowTo(row, i) {
+					if v := x[i*784+j]; math.Float64bits(r) != math.Float64bits(v) {
+						t.Fatalf("sample %d pixel %d: Values %v, RowTo %v", i, j, v, r)
+					}
+				}
+			}
+			for _, v := range x {
 				if v < 0 || v*256 != float64(int(v*256)) {
 					t.Fatalf("rate %v is not a pixel/256", v)
 				}
 			}
 		})
-		runtime.GC() // one split's 314 MB at a time
+		runtime.GC() // one split's 314 MB of Values at a time
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"palmc/dataset"
 	"palmc/microcircuit"
 	"palmc/params"
 	"palmc/record"
@@ -90,6 +91,10 @@ type trainer struct {
 	sw      microcircuit.Switches
 	order   []int
 	pos, h  int // sample position in the epoch and step within its hold
+	// set, for classify, gives the samples (in has no rows), read into
+	// row at the first step of each.
+	set      *dataset.Set
+	row, cur []float64
 }
 
 // newTrainer builds and settles the first student of p as Run does. For
@@ -178,7 +183,16 @@ func (tr *trainer) train(ctx context.Context, steps int, rec *record.Recorder) e
 		if rec != nil {
 			obs = rec.Next()
 		}
-		n.Step(in.FirstRow(i), tgt, tr.sw, obs)
+		var r0 []float64
+		if tr.set != nil {
+			if tr.h == 0 || tr.cur == nil {
+				tr.cur = tr.set.RowTo(tr.row, i)
+			}
+			r0 = tr.cur
+		} else {
+			r0 = in.FirstRow(i)
+		}
+		n.Step(r0, tgt, tr.sw, obs)
 		if tr.h++; tr.h == in.Hold {
 			tr.h = 0
 			if tr.pos++; tr.pos == in.Samples {
@@ -210,14 +224,15 @@ func newClassifyTrainer(p *params.Params) (*trainer, error) {
 		return nil, err
 	}
 	set := d.Train
-	in := &Input{Rows: set.X, First: set.X, Samples: set.Len(), Width: set.Inputs, Hold: d.hold}
-	tr := &trainer{net: n, in: in, sw: microcircuit.Switches{LearnFW: true, LearnLat: true, LearnBW: true}}
+	in := &Input{Samples: set.Len(), Width: set.Inputs, Hold: d.hold}
+	tr := &trainer{net: n, in: in, set: set, row: make([]float64, set.Inputs),
+		sw: microcircuit.Switches{LearnFW: true, LearnLat: true, LearnBW: true}}
 	tr.targets = make([][]float64, set.Len())
 	for i, y := range set.Y {
 		tr.targets[i] = d.targets[y]
 	}
 	for t := 0; t < p.SettlingSteps(); t++ {
-		n.Step(in.At(t%in.Steps()), nil, microcircuit.Switches{}, nil)
+		n.Step(set.RowTo(tr.row, t/in.Hold%set.Len()), nil, microcircuit.Switches{}, nil)
 	}
 	tr.order = make([]int, in.Samples)
 	for i := range tr.order {

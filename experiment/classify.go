@@ -114,8 +114,11 @@ func (d *ClassifyData) Fingerprint() string {
 				b = buf[:0]
 			}
 		}
-		for _, x := range set.X {
-			put(math.Float64bits(x))
+		row := make([]float64, set.Inputs)
+		for i := range set.Len() {
+			for _, x := range set.RowTo(row, i) {
+				put(math.Float64bits(x))
+			}
 		}
 		for _, y := range set.Y {
 			put(uint64(y))
@@ -299,8 +302,9 @@ func runClassifier(stop *halt, net *Net, p *params.Params, d *ClassifyData, sett
 	s := newStepper(stop, net, opts, total, p.Epochs)
 	// Settling runs on the training samples in their order, as the other
 	// tasks settle on their input.
+	row := make([]float64, d.Train.Inputs)
 	for t := net.Steps; t < settleSteps; t++ {
-		if err := s.step(d.Train.Row(t/d.hold%d.Train.Len()), nil, microcircuit.Switches{}); err != nil {
+		if err := s.step(d.Train.RowTo(row, t/d.hold%d.Train.Len()), nil, microcircuit.Switches{}); err != nil {
 			return err
 		}
 	}
@@ -344,9 +348,10 @@ func (d *ClassifyData) runPass(s *stepper, st stage, within int) error {
 	if st.kind == training {
 		sw = microcircuit.Switches{LearnFW: true, LearnLat: true, LearnBW: true}
 	}
+	row := make([]float64, st.set.Inputs)
 	for pos := within / d.hold; pos < size; pos++ {
 		i := net.Order[pos]
-		r0, label := st.set.Row(i), st.set.Y[i]
+		r0, label := st.set.RowTo(row, i), st.set.Y[i]
 		var tgt []float64
 		if st.kind == training {
 			tgt = d.targets[label]

@@ -88,6 +88,9 @@ func Config(p *params.Params, teacher bool) (microcircuit.Config, error) {
 			return c, fmt.Errorf("experiment: noise_mode %q is not supported", p.NoiseMode)
 		}
 	}
+	if p.PerSample() && !teacher {
+		c.InputUpdate = microcircuit.PerSample
+	}
 	if teacher {
 		c.InitWPP, c.InitWIP = p.InitTeacherWPPRange, p.InitTeacherWIPRange
 		c.InitBPP, c.InitBPI = p.InitTeacherBPPRange, p.InitTeacherBPIRange

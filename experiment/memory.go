@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 
+	"palmc/dataset"
 	"palmc/microcircuit"
 	"palmc/params"
 	"palmc/record"
@@ -67,7 +68,13 @@ func Memory(p *params.Params, opts Options) ([]MemoryPart, error) {
 	}
 	if opts.Task == params.Classify {
 		all := float64(p.TrainSize() + p.ValidationSize() + p.TestSize())
-		parts = append(parts, MemoryPart{"data set", "dataset, dataset_sizes", all * (n0 + 1) * f64},
+		// Image data sets keep a byte per pixel, the others a float64 per
+		// value; a label is an int.
+		perValue := float64(f64)
+		if generated, _ := dataset.Generated(p.Dataset); !generated {
+			perValue = 1
+		}
+		parts = append(parts, MemoryPart{"data set", "dataset, dataset_sizes", all * (n0*perValue + f64)},
 			MemoryPart{"test predictions", "dataset_sizes, seeds", 3 * students * float64(p.TestSize()) * f64})
 	} else {
 		inputCopies := 1.0
@@ -116,6 +123,10 @@ func networkValues(c microcircuit.Config) float64 {
 	}
 	for k := 0; k < c.H(); k++ {
 		v += 4 * L[k+1] * L[c.ApicalSource(k)+1]
+	}
+	if c.InputUpdate == microcircuit.PerSample {
+		// What an observer sees of WPP[0] and its low-passed increments.
+		v += 2 * L[1] * L[0]
 	}
 	return v
 }

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"sync"
 	"time"
 )
@@ -47,9 +48,13 @@ func (sn *snapshotter) start(net *Net) {
 // finish marks a student as finished after its last step with the error
 // it ended with, counts the time it ran and hands over a copy still owed.
 func (sn *snapshotter) finish(net *Net, err error) {
-	// Bring the state the lazy input columns owe up to date: from here on
-	// it is read as it is (results, checkpoints).
-	net.Network.Sync()
+	// A network that ended brings WPP[0] up to date: from here on it is
+	// read as it is (results, model). One that was interrupted keeps the
+	// state of its per-sample input weights as it is, which its checkpoint
+	// saves, so that it goes on bit for bit.
+	if !errors.Is(err, ErrInterrupted) {
+		net.Network.Sync()
+	}
 	sn.mu.Lock()
 	net.Err = err
 	net.Wall += time.Since(net.segment)

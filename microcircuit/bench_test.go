@@ -198,7 +198,7 @@ func benchmarkClassify(b *testing.B, cfg Config, rows [][]float64, classes []int
 			target = targets[k]
 		}
 		n.Step(rows[k], target, sw, nil)
-		if s%100 == 99 {
+		if s%100 == 99 && cfg.InputUpdate == PerStep {
 			// With LazyInputColumns, the columns of zero input owe the
 			// steps of the row; in a run they are made when the matrices
 			// are next read, at the latest. Here, after every row.
@@ -284,3 +284,20 @@ func BenchmarkMNISTTraffic(b *testing.B) {
 		pass()
 	}
 }
+
+// perSample is cfg with per-sample input weights, as classify runs have
+// them by default.
+func perSample(cfg Config) Config {
+	cfg.InputUpdate = PerSample
+	return cfg
+}
+
+func benchmarkMNISTPerSample(b *testing.B, model Model, train bool) {
+	rows, classes := mnistRows(rng.New(5), 10)
+	benchmarkClassify(b, perSample(mnistConfig(model)), rows, classes, train)
+}
+
+func BenchmarkStepMNISTPALPerSample(b *testing.B)  { benchmarkMNISTPerSample(b, PAL, true) }
+func BenchmarkStepMNISTFAPerSample(b *testing.B)   { benchmarkMNISTPerSample(b, FA, true) }
+func BenchmarkStepMNISTBPPerSample(b *testing.B)   { benchmarkMNISTPerSample(b, BP, true) }
+func BenchmarkStepMNISTEvalPerSample(b *testing.B) { benchmarkMNISTPerSample(b, PAL, false) }

@@ -98,6 +98,30 @@ const (
 	NoiseUPAdaptive
 )
 
+// InputUpdate is how the forward weights from the input, WPP[0], learn
+// (docs/model.md §4 I).
+type InputUpdate int
+
+const (
+	// PerStep updates WPP[0] and its low-passed increments in every step,
+	// as the published code does.
+	PerStep InputUpdate = iota
+	// PerSample updates them in closed form over each stretch of steps
+	// with the same input (a sample held for Tpres): the same numbers to
+	// round-off, with the matrices read and written once per sample.
+	PerSample
+)
+
+func (u InputUpdate) String() string {
+	switch u {
+	case PerStep:
+		return "per_step"
+	case PerSample:
+		return "per_sample"
+	}
+	return fmt.Sprintf("InputUpdate(%d)", int(u))
+}
+
 // Config is everything that defines one network. Lists indexed by pyramidal
 // layer have N = len(Layers)-1 entries, lists indexed by hidden layer have
 // H = N-1 entries; longer lists are allowed and only their first entries are
@@ -219,6 +243,12 @@ type Config struct {
 	// and WPP[0]'s columns are a multiple of four; otherwise Sync does
 	// nothing and nothing lags.
 	LazyInputColumns bool
+
+	// InputUpdate is PerStep (the published update) or PerSample. With
+	// PerSample, LazyInputColumns has no effect, and WPP[0] and DWPPLO[0]
+	// lag between steps as with LazyInputColumns: call Network.Sync before
+	// reading or writing them outside an Observer.
+	InputUpdate InputUpdate
 }
 
 // N returns the number of pyramidal layers.
@@ -309,6 +339,9 @@ func (c *Config) Check() error {
 	}
 	if !(c.Dt > 0) || math.IsInf(c.Dt, 0) {
 		return fmt.Errorf("microcircuit: Dt = %v must be positive", c.Dt)
+	}
+	if c.InputUpdate != PerStep && c.InputUpdate != PerSample {
+		return fmt.Errorf("microcircuit: unknown input update %v", c.InputUpdate)
 	}
 	if c.PhaseSteps < 0 {
 		return fmt.Errorf("microcircuit: PhaseSteps = %d must not be negative", c.PhaseSteps)

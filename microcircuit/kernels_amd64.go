@@ -60,3 +60,6 @@ func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64)
 
 //go:noescape
 func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64)
+
+//go:noescape
+func heldPassAVX2(w, lo *float64, rows, cols int, ops *int32, nops int, f *float64, p, d, r, u, v, su, sv *float64, gs, pk float64, lowPass int, wp, lp *float64)

@@ -1688,3 +1688,130 @@ ad3loop:
 ad3done:
 	VZEROUPPER
 	RET
+
+// func heldPassAVX2(w, lo *float64, rows, cols int, ops *int32, nops int, f *float64, p, d, r, u, v, su, sv *float64, gs, pk float64, lowPass int, wp, lp *float64)
+//
+// passRows of the per-sample input weights (persample.go): for every row i
+// and every listed block (code = block<<3 | close 1 | settle 2 | product 4),
+// with W and L the block's four weights and low-passed increments:
+//
+//	close, lowPass: W = ((W + g·L) + su[i]·p) + sv[i]·d;  L = ((pk·L) + u[i]·p) + v[i]·d
+//	close:          W = (W + su[i]·p) + sv[i]·d
+//	settle:         W = W + fg·L;  L = fp·L   (fg, fp = f[2t], f[2t+1])
+//	product:        aw += W·r;  al += L·r     (four lanes)
+//
+// then wp[i] = (aw0 + aw2) + (aw1 + aw3), lp[i] likewise: the operations of
+// passRows' Go loop, one rounding each, no fused multiply-add.
+TEXT ·heldPassAVX2(SB), NOSPLIT, $0-152
+	MOVQ         w+0(FP), SI
+	MOVQ         lo+8(FP), DI
+	MOVQ         cols+24(FP), R11
+	SHLQ         $3, R11              // row stride in bytes
+	MOVQ         ops+32(FP), R8
+	MOVQ         f+48(FP), R12
+	MOVQ         p+56(FP), DX
+	MOVQ         d+64(FP), R9
+	MOVQ         r+72(FP), R10
+	VBROADCASTSD gs+112(FP), Y12
+	VBROADCASTSD pk+120(FP), Y13
+	XORQ         R13, R13             // row i
+
+hprow:
+	CMPQ         R13, rows+16(FP)
+	JGE          hpdone
+	MOVQ         u+80(FP), AX
+	VBROADCASTSD (AX)(R13*8), Y8
+	MOVQ         v+88(FP), AX
+	VBROADCASTSD (AX)(R13*8), Y9
+	MOVQ         su+96(FP), AX
+	VBROADCASTSD (AX)(R13*8), Y10
+	MOVQ         sv+104(FP), AX
+	VBROADCASTSD (AX)(R13*8), Y11
+	VXORPD       Y14, Y14, Y14
+	VXORPD       Y15, Y15, Y15
+	XORQ         CX, CX
+
+	PCALIGN $32
+hpop:
+	CMPQ    CX, nops+40(FP)
+	JGE     hprowend
+	MOVL    (R8)(CX*4), BX
+	MOVQ    BX, AX
+	SHRQ    $3, AX
+	SHLQ    $5, AX                    // the block's byte offset
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD (DI)(AX*1), Y1
+	TESTL   $1, BX
+	JZ      hpsettle
+	VMOVUPD (DX)(AX*1), Y2
+	VMOVUPD (R9)(AX*1), Y3
+	CMPQ    lowPass+128(FP), $0
+	JE      hpplain
+	VMULPD  Y12, Y1, Y4
+	VADDPD  Y4, Y0, Y0
+	VMULPD  Y10, Y2, Y4
+	VADDPD  Y4, Y0, Y0
+	VMULPD  Y11, Y3, Y4
+	VADDPD  Y4, Y0, Y0
+	VMULPD  Y13, Y1, Y1
+	VMULPD  Y8, Y2, Y4
+	VADDPD  Y4, Y1, Y1
+	VMULPD  Y9, Y3, Y4
+	VADDPD  Y4, Y1, Y1
+	JMP     hpsettle
+
+hpplain:
+	VMULPD Y10, Y2, Y4
+	VADDPD Y4, Y0, Y0
+	VMULPD Y11, Y3, Y4
+	VADDPD Y4, Y0, Y0
+
+hpsettle:
+	TESTL        $2, BX
+	JZ           hpstore
+	MOVQ         CX, R14
+	SHLQ         $4, R14
+	VBROADCASTSD (R12)(R14*1), Y5
+	VBROADCASTSD 8(R12)(R14*1), Y6
+	VMULPD       Y5, Y1, Y4
+	VADDPD       Y4, Y0, Y0
+	VMULPD       Y6, Y1, Y1
+
+hpstore:
+	TESTL   $3, BX
+	JZ      hpproduct
+	VMOVUPD Y0, (SI)(AX*1)
+	VMOVUPD Y1, (DI)(AX*1)
+
+hpproduct:
+	TESTL   $4, BX
+	JZ      hpnext
+	VMOVUPD (R10)(AX*1), Y7
+	VMULPD  Y7, Y0, Y4
+	VADDPD  Y4, Y14, Y14
+	VMULPD  Y7, Y1, Y4
+	VADDPD  Y4, Y15, Y15
+
+hpnext:
+	INCQ CX
+	JMP  hpop
+
+hprowend:
+	VEXTRACTF128 $1, Y14, X4
+	VADDPD       X4, X14, X14
+	VHADDPD      X14, X14, X14
+	MOVQ         wp+136(FP), AX
+	VMOVSD       X14, (AX)(R13*8)
+	VEXTRACTF128 $1, Y15, X4
+	VADDPD       X4, X15, X15
+	VHADDPD      X15, X15, X15
+	MOVQ         lp+144(FP), AX
+	VMOVSD       X15, (AX)(R13*8)
+	ADDQ         R11, SI
+	ADDQ         R11, DI
+	INCQ         R13
+	JMP          hprow
+
+hpdone:
+	VZEROUPPER
+	RET

@@ -64,3 +64,7 @@ func addOuter3AVX2(m *float64, groups int, x, yp *float64, a float64) {
 func addOuterDecay3AVX2(m *float64, groups int, x, yp *float64, a, reg float64) {
 	panic("microcircuit: no AVX2 kernels")
 }
+
+func heldPassAVX2(w, lo *float64, rows, cols int, ops *int32, nops int, f *float64, p, d, r, u, v, su, sv *float64, gs, pk float64, lowPass int, wp, lp *float64) {
+	panic("microcircuit: no AVX2 kernels")
+}

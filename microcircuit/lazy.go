@@ -32,16 +32,32 @@ package microcircuit
 // works on, 0 when it is off.
 func (n *Network) lazyBlocks() int {
 	cols := n.Cfg.Layers[0]
-	if !n.Cfg.LazyInputColumns || !useAVX2 || cols%4 != 0 {
+	if !n.Cfg.LazyInputColumns || n.Cfg.InputUpdate == PerSample || !useAVX2 || cols%4 != 0 {
 		return 0
 	}
 	return cols / 4
 }
 
-// Sync makes the steps that the idle input blocks of WPP[0] and DWPPLO[0]
-// owe (Config.LazyInputColumns), so that both hold what the steps made so
-// far give. It does nothing when nothing is owed.
+// Sync brings WPP[0] and DWPPLO[0] up to date, so that both hold what the
+// steps made so far give and may be read or written: the idle input blocks
+// make the steps they owe (Config.LazyInputColumns, the same bits as if
+// they had been made one by one), and with per-sample input weights the
+// open segment is written and every column makes its owed steps
+// (persample.go). The latter is exact only to round-off: a network that is
+// synced in the middle of a sample goes on with numbers that differ in
+// their last bits from those of one that is not. Copies (Clone),
+// checkpoints and observers need no Sync and change nothing.
 func (n *Network) Sync() {
+	n.syncLazy()
+	if n.perSample {
+		n.syncHeld()
+	}
+}
+
+// syncLazy makes the steps that the idle input blocks of WPP[0] and
+// DWPPLO[0] owe (Config.LazyInputColumns), one by one with the same
+// operations. It does nothing when nothing is owed.
+func (n *Network) syncLazy() {
 	if !n.owing {
 		return
 	}
@@ -66,7 +82,7 @@ func (n *Network) lazyBasal(sw Switches, observed bool) bool {
 	w, vbas := n.WPP[0], n.VBas[0]
 	c := &n.Cfg
 	if !n.fusesForward(0, sw, observed) {
-		n.Sync()
+		n.syncLazy()
 		if observed {
 			return false
 		}

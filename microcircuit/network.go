@@ -86,6 +86,10 @@ type Network struct {
 	dPhiA []([]float64) // phi' of the lower layer (varphi regulariser)
 	dPhiB []([]float64) // phi' of the upper layer (varphi regulariser)
 	fused []bool        // which WPP updates dendrites made this step
+	// perSample is Cfg.InputUpdate == PerSample; held is its state
+	// (persample.go).
+	perSample bool
+	held      held
 	// The lazy input columns of WPP[0] (lazy.go): per block of four
 	// columns, the number of lazy steps whose updates it holds; the lazy
 	// steps made; whether a block owes some; the active blocks of a step.
@@ -220,6 +224,9 @@ func (n *Network) alloc() {
 		hidden += s
 	}
 	n.fused = make([]bool, N)
+	if n.perSample {
+		n.allocHeld()
+	}
 	if nb := n.lazyBlocks(); nb > 0 {
 		n.lazyDone = make([]int64, nb)
 		n.blocks = make([]int32, nb)
@@ -259,6 +266,7 @@ func (n *Network) derive() {
 	N := c.N()
 	n.noisy = c.Model.Noisy()
 	n.lowPassFW = c.DWPPLowPass && (n.noisy || c.DWPPLowPassAllModels)
+	n.perSample = c.InputUpdate == PerSample
 	n.skip = c.Connectivity == Skip
 	n.out = N - 1
 	n.epsThresh = (1 - math.Cos(c.NoiseDeg*math.Pi/180)) / 2

@@ -6,8 +6,13 @@ package microcircuit
 // with StateMats, the generator (Rand), NoiseCounter and BWSteps they are
 // everything the next step reads, so that a network set from them steps
 // on as the original would.
+//
+// With per-sample input weights the state includes the scheme's own
+// (held_p, held_delta, …, held_done, held_scalars; persample.go), and WPP[0]
+// and DWPPLO[0] are stored as the scheme keeps them, not brought up to
+// date: setting the same values gives a network that steps on bit for bit.
 func (n *Network) StateVecs() []StateVec {
-	return []StateVec{
+	v := []StateVec{
 		{"uP", n.UP}, {"uP_old", n.UPOld}, {"uP_breve", n.UPBreve},
 		{"rP_breve", n.RPBreve}, {"rP_breve_old", n.RPBreveOld},
 		{"vbas", n.VBas}, {"vbas_old", n.VBasOld},
@@ -20,13 +25,19 @@ func (n *Network) StateVecs() []StateVec {
 		{"r0", [][]float64{n.R0}}, {"r0_old", [][]float64{n.R0Old}},
 		{"epsilon", [][]float64{n.Epsilon}}, {"epsilon_LO", [][]float64{n.EpsilonLO}},
 	}
+	if n.perSample {
+		v = append(v, n.heldStateVecs()...)
+	}
+	return v
 }
 
 // StateMats names every matrix of the state of n: the weights and their
-// increments, and PAL's low-passed forward increments. It syncs n first
-// (see Sync), so that they are current, and so that they may be written.
+// increments, and PAL's low-passed forward increments. The lazy input
+// columns make their owed steps first (the same bits), so that the
+// matrices may be written; per-sample input weights are left as the scheme
+// keeps them (see StateVecs; Sync brings them up to date).
 func (n *Network) StateMats() []StateMat {
-	n.Sync()
+	n.syncLazy()
 	return []StateMat{
 		{"WPP", n.WPP}, {"WIP", n.WIP}, {"BPP", n.BPP}, {"BPI", n.BPI},
 		{"dWPP", n.DWPP}, {"dWIP", n.DWIP}, {"dBPP", n.DBPP}, {"dBPI", n.DBPI},

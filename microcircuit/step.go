@@ -42,7 +42,7 @@ func (n *Network) Step(r0, target []float64, sw Switches, obs Observer) {
 	n.soma(target, sw)
 	n.plasticity(sw, obs != nil)
 	if obs != nil {
-		obs.Observe(n)
+		n.observe(obs)
 	}
 	if noisy {
 		n.highPass()
@@ -118,6 +118,10 @@ func (n *Network) dendrites(sw Switches, observed bool) {
 	c := &n.Cfg
 	lazy := n.lazyBasal(sw, observed)
 	for j, w := range n.WPP {
+		if j == 0 && n.perSample {
+			n.heldBasal(sw)
+			continue
+		}
 		if j == 0 && lazy {
 			continue
 		}
@@ -276,6 +280,10 @@ func (n *Network) plasticity(sw Switches, observed bool) {
 		n.backpropTransport()
 	}
 	for j := range n.WPP {
+		if j == 0 && n.perSample {
+			n.heldPlasticity(sw.LearnFW, observed)
+			continue
+		}
 		n.forwardPlasticity(j, sw.LearnFW, observed)
 	}
 	for k := range n.BPI {
@@ -311,28 +319,9 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 		return
 	}
 	c := &n.Cfg
-	pal := n.noisy
-	p := n.forwardPre(j)
-	if pal && c.DWPPRLowPass {
-		lo := n.PreLO[j][:len(p)]
-		a := c.Dt / c.TauLO
-		for i, v := range p {
-			lo[i] += a * (v - lo[i])
-		}
-		p = lo
-	}
-	postLO := pal && c.DWPPPostLowPass && !c.DWPPRLowPass
-	if !learn && !observed && !postLO {
+	p, e := n.forwardFactors(j, learn || observed)
+	if !learn && !observed {
 		return
-	}
-	e := n.forwardPost(j)
-	if postLO {
-		lo := n.PostLO[j][:len(e)]
-		a := c.Dt / c.TauLO
-		for i, v := range e {
-			lo[i] += a * (v - lo[i])
-		}
-		e = lo
 	}
 	a := c.Dt * c.EtaFW[j]
 	w := n.WPP[j]
@@ -351,6 +340,52 @@ func (n *Network) forwardPlasticity(j int, learn, observed bool) {
 	case learn:
 		w.addOuter(a, e, p)
 	}
+}
+
+// forwardFactors returns the pre and post factors of dWPP[j], advancing
+// PAL's low-pass filters of the factors, which advance every step
+// (docs/model.md §4 F). The post factor is computed only when need is set
+// or its filter advances; otherwise it is nil.
+func (n *Network) forwardFactors(j int, need bool) (pre, post []float64) {
+	c := &n.Cfg
+	pal := n.noisy
+	p := n.forwardPre(j)
+	if pal && c.DWPPRLowPass {
+		lo := n.PreLO[j][:len(p)]
+		a := c.Dt / c.TauLO
+		for i, v := range p {
+			lo[i] += a * (v - lo[i])
+		}
+		p = lo
+	}
+	postLO := pal && c.DWPPPostLowPass && !c.DWPPRLowPass
+	if !need && !postLO {
+		return p, nil
+	}
+	e := n.forwardPost(j)
+	if postLO {
+		lo := n.PostLO[j][:len(e)]
+		a := c.Dt / c.TauLO
+		for i, v := range e {
+			lo[i] += a * (v - lo[i])
+		}
+		e = lo
+	}
+	return p, e
+}
+
+// observe calls the observer of the step. With per-sample input weights
+// it sees WPP[0] and DWPPLO[0] as they are after the step, computed into
+// other matrices (see heldView), so that looking changes nothing.
+func (n *Network) observe(obs Observer) {
+	if !n.perSample {
+		obs.Observe(n)
+		return
+	}
+	w, lo := n.WPP[0], n.DWPPLO[0]
+	n.WPP[0], n.DWPPLO[0] = n.heldView()
+	obs.Observe(n)
+	n.WPP[0], n.DWPPLO[0] = w, lo
 }
 
 // forwardPre returns the presynaptic factor p[j] of dWPP[j]: the previous

@@ -364,6 +364,13 @@ func buildSpecs() []fieldSpec {
 		func(p *Params) *bool { return &p.VarphiRegularizer })
 	flag("dWPP_use_activation", "compare rates (true) or voltages (false) in dWPP", "default true", "true",
 		func(p *Params) *bool { return &p.DWPPUseActivation })
+	d, _ := strField(func(p *Params) *string { return &p.InputUpdate })
+	add(spec("input_update", "how WPP[0] learns: per_step (every step, as the published code) or per_sample (in closed form once per held input: the same numbers to round-off, docs/model.md §4 I)",
+		"default per_sample for task classify, per_step otherwise", `"per_step"`, d,
+		func(p *Params) (any, bool) {
+			return p.InputUpdate, p.InputUpdate == InputPerSample || (p.Dataset != "" && p.InputUpdate != "")
+		}))
+	s[len(s)-1].commentOnly = true
 	str("input_signal", "input signal: step (uniform random rates, each held for Tpres)", req, `"step"`,
 		func(p *Params) *string { return &p.InputSignal })
 	flag("copy_teacher_weights", "give the students the teacher's weights at start (testing aid)", "default false", "false",

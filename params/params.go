@@ -75,6 +75,18 @@ const (
 // InputStep is the only input signal: uniform random rates held for Tpres.
 const InputStep = "step"
 
+// The input_update values.
+const (
+	InputPerStep   = "per_step"
+	InputPerSample = "per_sample"
+)
+
+// PerSample reports whether WPP[0] learns once per held input
+// (InputUpdate "per_sample", or "" in a classify params).
+func (p *Params) PerSample() bool {
+	return p.InputUpdate == InputPerSample || (p.InputUpdate == "" && p.Dataset != "")
+}
+
 // MaxSeed is the largest seed numpy's RandomState accepts (2^32 - 1).
 const MaxSeed = math.MaxUint32
 
@@ -239,6 +251,12 @@ type Params struct {
 	// postsynaptic factor of dWPP (JSON "dWPP_use_activation", bool).
 	// Default true.
 	DWPPUseActivation bool
+	// InputUpdate is how the forward weights from the input learn (JSON
+	// "input_update"): "per_step", in every step as the published code
+	// does, or "per_sample", in closed form once per held input, the same
+	// numbers to round-off (docs/model.md §4 I). Default per_sample for the
+	// classify task (a file with "dataset"), per_step otherwise.
+	InputUpdate string
 
 	// InputSignal names the input (JSON "input_signal"; only "step").
 	// Required.

@@ -96,6 +96,12 @@ func parse(data []byte, task Task, lenient bool) (*Params, []string, error) {
 	if task == Classify || present["dataset"] {
 		p.classifyDefaults(present)
 	}
+	if !present["input_update"] {
+		p.InputUpdate = InputPerStep
+		if task == Classify || present["dataset"] {
+			p.InputUpdate = InputPerSample
+		}
+	}
 	if task == Classify {
 		for _, k := range []string{"dataset_size", "input_signal"} {
 			if present[k] {

@@ -16,6 +16,7 @@ var (
 	noiseModes  = []string{ModeConst, ModeUP, ModeUPBreve, ModeVapi, ModeUPAdaptive}
 	connModes   = []string{ConnLayered, ConnSkip}
 	inputSignal = []string{InputStep}
+	inputUpdate = []string{InputPerStep, InputPerSample}
 	tasks       = []string{string(BwOnly), string(FwBw), string(Classify)}
 )
 
@@ -296,6 +297,11 @@ func (p *Params) validate(task Task, bad map[string]bool) []error {
 	v.interval("init_teacher_BPI_range", p.InitTeacherBPIRange)
 
 	p.validateSeeds(v)
+	if (p.InputUpdate == "" || v.oneOf("input_update", p.InputUpdate, inputUpdate, "input update")) &&
+		p.PerSample() && dtOK && tpresOK && p.StepsPerSample() < 2 {
+		v.fail("input_update", -1, p.InputUpdate, invalidf(
+			"per_sample needs each input held for two steps or more, and Tpres/dt is %d: use per_step", p.StepsPerSample()))
+	}
 	if task != Classify {
 		v.oneOf("input_signal", p.InputSignal, inputSignal, "input signal")
 	}

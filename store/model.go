@@ -41,7 +41,10 @@ import (
 // the run had gone on.
 
 // optionalVecFields may be absent from files written before them.
-var optionalVecFields = map[string]bool{"epsilon": true, "epsilon_LO": true}
+var optionalVecFields = map[string]bool{"epsilon": true, "epsilon_LO": true,
+	// The per-sample input weights' state: absent, nothing is owed.
+	"held_p": true, "held_delta": true, "held_Wp": true, "held_LOp": true, "held_u": true, "held_v": true,
+	"held_U": true, "held_V": true, "held_done": true, "held_scalars": true}
 
 // NetworkEntries returns the full state of n under "<prefix><var>/<i>".
 func NetworkEntries(prefix string, n *microcircuit.Network) []Entry {

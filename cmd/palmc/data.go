@@ -289,7 +289,7 @@ func runData(cmd *cobra.Command, name string, f dataFlags) error {
 		labels[i] = int64(y)
 	}
 	entries := []store.Entry{
-		{Key: "x", Value: store.Array{Shape: []int{set.Len(), set.Inputs}, Data: set.X}},
+		{Key: "x", Value: store.Array{Shape: []int{set.Len(), set.Inputs}, Data: set.Values()}},
 		{Key: "y", Value: labels},
 	}
 	stop, _, release := withSignals(cmd.ErrOrStderr(), "stopping; nothing is written")
