@@ -292,3 +292,71 @@ func TestUnusedKeys(t *testing.T) {
 		t.Errorf("example: %+v, %v", r, err)
 	}
 }
+
+// With per-sample input weights, get reads WPP[0] and dWPP_LO[0] as they
+// are in the middle of a sample without changing the steps to come; set
+// takes the sample so far into them first, and the bookkeeping is
+// read-only.
+func TestGetPerSample(t *testing.T) {
+	b, err := experiments.Params("yinyang-pal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["input_update"] = "per_sample"
+	text, _ := json.Marshal(m)
+	looked, _, err := newNetwork(text, "classify", 7, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _, _ := newNetwork(text, "classify", 7, false)
+	per := int(math.Round(looked.p.Tpres / looked.p.Dt))
+	x := make([]float64, 4*per)
+	for s := 0; s < 4; s++ {
+		for i := 0; i < per; i++ {
+			copy(x[4*i:], []float64{0.1 * float64(s+1), 0.9, 0.2, 1 - 0.1*float64(s)})
+		}
+		sw := microcircuit.Switches{LearnFW: true, LearnBW: true, LearnLat: true}
+		for i := 0; i < per; i += per / 4 {
+			if err := looked.run(x[4*i:4*(i+per/4)], 4, nil, 0, per/4, sw); err != nil {
+				t.Fatal(err)
+			}
+			w, lo := make([]float64, 30*4), make([]float64, 30*4)
+			if err := looked.get("WPP", 0, w); err != nil {
+				t.Fatal(err)
+			}
+			if err := looked.get("dWPP_LO", 0, lo); err != nil {
+				t.Fatal(err)
+			}
+			synced := looked.net.Clone()
+			synced.Sync()
+			if !reflect.DeepEqual(w, synced.WPP[0].Data) || !reflect.DeepEqual(lo, synced.DWPPLO[0].Data) {
+				t.Fatalf("sample %d step %d: get is not the weights of the step", s, i+per/4)
+			}
+		}
+		if err := plain.run(x, 4, nil, 0, per, sw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	looked.net.Sync()
+	plain.net.Sync()
+	if !reflect.DeepEqual(looked.net.WPP, plain.net.WPP) || !reflect.DeepEqual(looked.net.UP, plain.net.UP) {
+		t.Error("reading the weights changed the run")
+	}
+	if err := looked.set("held_p", 0, make([]float64, 4)); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("set held_p: %v", err)
+	}
+	w := make([]float64, 30*4)
+	if err := looked.set("WPP", 0, w); err != nil {
+		t.Fatal(err)
+	}
+	looked.get("WPP", 0, w)
+	for _, v := range w {
+		if v != 0 {
+			t.Fatal("set WPP[0] was not kept")
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"palmc/experiment"
@@ -155,15 +156,22 @@ func (nw *network) slot(name string, layer int) ([]float64, error) {
 func (nw *network) get(name string, layer int, dst []float64) error {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
-	src, err := nw.slot(name, layer)
-	if err != nil {
-		return err
-	}
-	if len(dst) != len(src) {
-		return valueErr("palmc: %s[%d] has %d values, not %d", name, layer, len(src), len(dst))
-	}
-	copy(dst, src)
-	return nil
+	var err error
+	// Look: with per-sample input weights WPP[0] and dWPP_LO[0] are read
+	// as they are now, without folding the sample into them (which would
+	// change the bits of the steps to come).
+	nw.net.Look(func(*microcircuit.Network) {
+		var src []float64
+		if src, err = nw.slot(name, layer); err != nil {
+			return
+		}
+		if len(dst) != len(src) {
+			err = valueErr("palmc: %s[%d] has %d values, not %d", name, layer, len(src), len(dst))
+			return
+		}
+		copy(dst, src)
+	})
+	return err
 }
 
 // set copies src into the state of name and layer. Every value must be
@@ -171,6 +179,11 @@ func (nw *network) get(name string, layer int, dst []float64) error {
 func (nw *network) set(name string, layer int, src []float64) error {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
+	if strings.HasPrefix(name, "held_") {
+		return valueErr("palmc: %s is the per-sample input weights' own bookkeeping (input_update \"per_sample\"), read-only", name)
+	}
+	// The stored input weights take the sample so far first.
+	nw.net.Sync()
 	dst, err := nw.slot(name, layer)
 	if err != nil {
 		return err

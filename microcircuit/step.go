@@ -388,6 +388,19 @@ func (n *Network) observe(obs Observer) {
 	n.WPP[0], n.DWPPLO[0] = w, lo
 }
 
+// Look calls f with the network as an observer of its last step sees it:
+// with per-sample input weights, WPP[0] and DWPPLO[0] hold their current
+// values, computed into other matrices, and nothing of the network changes
+// (Sync would fold the open sample into them, which changes later bits).
+// f must not write the network or keep its matrices.
+func (n *Network) Look(f func(n *Network)) {
+	n.observe(lookFunc(f))
+}
+
+type lookFunc func(n *Network)
+
+func (f lookFunc) Observe(n *Network) { f(n) }
+
 // forwardPre returns the presynaptic factor p[j] of dWPP[j]: the previous
 // step's input or rates of layer j-1.
 func (n *Network) forwardPre(j int) []float64 {

@@ -1,4 +1,4 @@
-package params
+package params_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"palmc/dataset"
 	"palmc/experiments"
+	"palmc/params"
 )
 
 // filesParams returns the yinyang-pal params turned to the data set
@@ -47,9 +48,9 @@ func filesParams(t *testing.T) map[string]any {
 	return m
 }
 
-func parseMap(m map[string]any) (*Params, error) {
+func parseMap(m map[string]any) (*params.Params, error) {
 	b, _ := json.Marshal(m)
-	p, _, err := Parse(b, Classify)
+	p, _, err := params.Parse(b, params.Classify)
 	return p, err
 }
 
@@ -71,7 +72,7 @@ func TestDatasetFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, _, err := Parse(b, Classify)
+	q, _, err := params.Parse(b, params.Classify)
 	if err != nil || q.DatasetFiles[1] != p.DatasetFiles[1] {
 		t.Errorf("round trip: %v", err)
 	}
