@@ -255,7 +255,8 @@ type Params struct {
 	// "input_update"): "per_step", in every step as the published code
 	// does, or "per_sample", in closed form once per held input, the same
 	// numbers to round-off (docs/model.md §4 I). Default per_sample for the
-	// classify task (a file with "dataset"), per_step otherwise.
+	// classify task (or a file with "dataset" parsed for no task), per_step
+	// otherwise.
 	InputUpdate string
 
 	// InputSignal names the input (JSON "input_signal"; only "step").

@@ -98,7 +98,8 @@ func parse(data []byte, task Task, lenient bool) (*Params, []string, error) {
 	}
 	if !present["input_update"] {
 		p.InputUpdate = InputPerStep
-		if task == Classify || present["dataset"] {
+		// A params file of another task ignores its data set keys.
+		if task == Classify || task == "" && present["dataset"] {
 			p.InputUpdate = InputPerSample
 		}
 	}

@@ -152,8 +152,9 @@ resumes where it stopped.
 
 Exit codes: 0 every cell done (or requeued), 1 a cell failed, was
 interrupted, or its network diverged (as with palmc run: the results are
-saved and the cell is done), 2 bad usage or a cell that cannot run as it is (edited by hand,
-or refused as palmc run refuses it, e.g. for its memory).`,
+saved and the cell is done), 2 bad usage or a cell that cannot run as it
+is (edited by hand, or refused as palmc run refuses it, e.g. for its
+memory).`,
 		Example: `  palmc sweep cell study 3
   palmc sweep cell study "$SLURM_ARRAY_TASK_ID" --block 4 --requeue`,
 		Args: usageArgs(cobra.ExactArgs(2)),
