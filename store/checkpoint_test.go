@@ -25,21 +25,27 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 	for _, c := range []struct {
 		name   string
 		task   params.Task
-		stopAt []int // steps of the first student at which to interrupt
+		stopAt []int          // steps of the first student at which to interrupt
+		set    map[string]any // keys of a classify experiment replaced
 	}{
 		// Training ends at step 4000; then angle_dWPP_BP's teacher runs
 		// (to 6000) and three replays of 1000 steps each.
-		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100, 5000, 6500, 7000, 8950}},
-		{"fa_fw_relu", params.FwBw, []int{200, 1700}},
+		{"pal_bw_deep", params.BwOnly, []int{300, 2500, 3100, 5000, 6500, 7000, 8950}, nil},
+		{"fa_fw_relu", params.FwBw, []int{200, 1700}, nil},
 		// After a readout step of the first validation pass, at its last
 		// step, inside a training pass, at its last step, after a readout
 		// step of the test pass (interrupted at exactly these steps).
-		{"yinyang-pal", params.Classify, []int{5021, 10000, 25013, 40000, 95081}},
+		{"yinyang-pal", params.Classify, []int{5021, 10000, 25013, 40000, 95081}, nil},
+		// Per-sample input weights: stopped inside samples (the open
+		// segment and the blocks' owed steps are in the checkpoint), at a
+		// sample's end, and in the test pass.
+		{"yinyang-pal", params.Classify, []int{5021, 25013, 30000, 40057, 95081}, map[string]any{"input_update": "per_sample"}},
+		{"mnist-pal", params.Classify, []int{12345, 30000, 40057, 95081}, nil},
 	} {
 		var p *params.Params
 		var err error
 		if c.task == params.Classify {
-			p = classifyParams(t, c.name)
+			p = classifyParams(t, c.name, c.set)
 		} else {
 			p, _, err = params.Load(filepath.Join("../testdata/golden", c.name, "params.json"), c.task)
 		}
@@ -134,7 +140,7 @@ func TestInterruptResumeBitIdentical(t *testing.T) {
 
 // classifyParams reads a classify experiment, made small: 2 epochs on 300
 // training, 100 validation and 100 test samples (100,000 steps), 2 seeds.
-func classifyParams(t *testing.T, name string) *params.Params {
+func classifyParams(t *testing.T, name string, set map[string]any) *params.Params {
 	t.Helper()
 	b, err := experiments.Params(name)
 	if err != nil {
@@ -145,6 +151,9 @@ func classifyParams(t *testing.T, name string) *params.Params {
 		t.Fatal(err)
 	}
 	m["epochs"], m["dataset_sizes"], m["random_seed"], m["rec_per_steps"] = 2, []int{300, 100, 100}, []int{11, 12}, 700
+	for k, v := range set {
+		m[k] = v
+	}
 	b, _ = json.Marshal(m)
 	p, _, err := params.Parse(b, params.Classify)
 	if err != nil {
