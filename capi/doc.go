@@ -44,4 +44,10 @@
 // plasticity switches, recording with the recorder of palmc run
 // (package record) at every step whose count since the network was built
 // is a multiple of the recording interval, as palmc run records.
+//
+// With per-sample input weights (input_update "per_sample", the default of
+// classify; docs/model.md §4 I) a network's WPP[0] and dWPP_LO[0] are read
+// as they are after the last step, computed aside, so that reading changes
+// none of the steps to come; a write first takes the sample so far into
+// them. The vectors held_* are that scheme's own state: read-only.
 package main

@@ -201,6 +201,9 @@ class Network:
         ``layer`` may be left out for the variables that are one vector
         (``r0``, ``r0_old``, ``epsilon``, ``epsilon_LO``); for the others,
         ``layer=None`` gives a list with the array of every layer.
+        With per-sample input weights (``input_update`` ``"per_sample"``,
+        the default of classify) ``WPP[0]`` and ``dWPP_LO[0]`` are read as
+        they are after the last step without changing the steps to come.
         """
         h = self._handle()
         shapes = self._layers_of(name)
@@ -214,7 +217,8 @@ class Network:
     def set(self, name, layer, array):
         """Writes ``array`` into state variable ``name`` of ``layer``
         (``None`` for the single-vector variables). Its shape must be the
-        variable's, its values finite; the next step reads it."""
+        variable's, its values finite; the next step reads it. The
+        ``held_*`` variables of per-sample input weights are read-only."""
         h = self._handle()
         shapes = self._layers_of(name)
         i = self._layer(name, layer, len(shapes))

@@ -288,8 +288,11 @@ def test_close_while_running(example):
 
 
 def test_params_warnings(example):
-    with pytest.warns(palmc.ParamsWarning, match="eta_bww"):
-        p = palmc.params(dict(example, eta_bww=[1, 2, 3]))
-    assert "eta_bww" not in p
+    with pytest.warns(palmc.ParamsWarning, match="my_label"):
+        p = palmc.params(dict(example, my_label=[1, 2, 3]))
+    assert "my_label" not in p
+    # A key this close to a known one is a misspelling: refused, not ignored.
+    with pytest.raises(palmc.ParamsError, match='did you mean "eta_bw"'):
+        palmc.params(dict(example, eta_bww=[1, 2, 3]))
     with pytest.warns(palmc.ParamsWarning, match="dataset_size is not used"):
         palmc.params(dict(palmc.params("yinyang-pal"), dataset_size=10), "classify")
