@@ -301,3 +301,18 @@ func BenchmarkStepMNISTPALPerSample(b *testing.B)  { benchmarkMNISTPerSample(b, 
 func BenchmarkStepMNISTFAPerSample(b *testing.B)   { benchmarkMNISTPerSample(b, FA, true) }
 func BenchmarkStepMNISTBPPerSample(b *testing.B)   { benchmarkMNISTPerSample(b, BP, true) }
 func BenchmarkStepMNISTEvalPerSample(b *testing.B) { benchmarkMNISTPerSample(b, PAL, false) }
+
+// BenchmarkStepMNISTPALFloor times the rest of an MNIST step, the floor of
+// the per-sample one: the network with one input instead of 784, so that
+// WPP[0] costs next to nothing and the [100, 10] rest is what is left.
+// BenchmarkStepMNISTPALPerSample minus it is what WPP[0] still costs.
+func BenchmarkStepMNISTPALFloor(b *testing.B) {
+	cfg := perSample(mnistConfig(PAL))
+	cfg.Layers = append([]int{1}, cfg.Layers[1:]...)
+	_, classes := mnistRows(rng.New(5), 10)
+	rows := make([][]float64, len(classes))
+	for i := range rows {
+		rows[i] = []float64{0.1 + 0.08*float64(i)}
+	}
+	benchmarkClassify(b, cfg, rows, classes, true)
+}
