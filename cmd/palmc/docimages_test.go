@@ -176,7 +176,7 @@ func TestDocStudyFromChecksParams(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range []string{"bp", "fa", "pal"} {
-		if err := writeExperiment("mnist-"+m, dir, m, map[string]any{"random_seed": []int{123456}, "_comment": "kept apart"}); err != nil {
+		if err := writeExperiment("mnist-"+m, dir, m, map[string]any{"random_seed": []int{123456}, "rec_per_steps": 600000, "_comment": "kept apart"}); err != nil {
 			t.Fatal(err)
 		}
 	}
