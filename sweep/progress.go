@@ -28,6 +28,7 @@ type display struct {
 	nets    map[int]map[string]int
 	first   map[int]map[string]bool
 	made    int // steps made in this process
+	resumed int // steps the resumed cells had made before it
 	left    int // steps left in the cells to run
 	start   time.Time
 	last    time.Time
@@ -83,8 +84,10 @@ func (d *display) status(force bool) {
 	}
 	msg := fmt.Sprintf("palmc: sweep %d/%d cells done, %d running, %d failed, %d interrupted, %d to run",
 		d.before+d.done, d.cells, len(d.running), d.failed, d.interrupted, d.pending)
-	if all := d.made + d.left; all > 0 {
-		msg += fmt.Sprintf("; %.0f%% of the steps", 100*float64(d.made)/float64(all))
+	// The share counts the steps of resumed cells made before; the time
+	// left, the rate of this process.
+	if all := d.resumed + d.made + d.left; all > 0 {
+		msg += fmt.Sprintf("; %.0f%% of the steps", 100*float64(d.resumed+d.made)/float64(all))
 	}
 	if el := time.Since(d.start); d.made > 0 && d.left > 0 {
 		eta := time.Duration(float64(el) / float64(d.made) * float64(d.left))
@@ -135,6 +138,7 @@ func (d *display) progress(cell int, p experiment.Progress) {
 	if !d.first[cell][p.Name] {
 		d.first[cell][p.Name] = true
 		d.left -= p.Step
+		d.resumed += p.Step
 		return
 	}
 	d.made += p.Step - prev
