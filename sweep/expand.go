@@ -314,9 +314,10 @@ func valueLabel(raw json.RawMessage) string {
 }
 
 // Steps returns the steps the cell's networks make in all (teacher
-// included), for estimates of the time left.
-func (c *Cell) Steps(task params.Task) int {
-	_, steps := experiment.Networks(c.Params, task)
+// included, with compare the replays of a bw_only student for
+// angle_dWPP_BP), for estimates of the time left.
+func (c *Cell) Steps(task params.Task, compare bool) int {
+	_, steps := experiment.NetworksOf(c.Params, experiment.Options{Task: task, Compare: compare})
 	total := 0
 	for _, s := range steps {
 		total += s

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"palmc/experiment"
 	"palmc/params"
 )
 
@@ -353,5 +354,33 @@ func TestInitIntoLink(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(target, IndexFile)); err != nil {
 		t.Errorf("the sweep is not in the folder the link names: %v", err)
+	}
+}
+
+// A bw_only cell with --compare BP makes the replays of angle_dWPP_BP
+// after its training: the index counts them, so that the share of the
+// steps and the time left hold through them.
+func TestIndexStepsCountReplays(t *testing.T) {
+	steps := func(flags string) (int, *params.Params) {
+		path := writeSweep(t, tinyBase(t), `{"base": "base.json", "task": "bw_only", "flags": [`+flags+`], "seeds": [123]}`)
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells, err := f.Expand()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return newIndex(f, cells).Cells[0].Steps, cells[0].Params
+	}
+	plain, _ := steps("")
+	compare, p := steps(`"--compare", "BP"`)
+	_, nets := experiment.NetworksOf(p, experiment.Options{Task: params.BwOnly, Compare: true})
+	want := 0
+	for _, n := range nets {
+		want += n
+	}
+	if compare != want || compare <= plain {
+		t.Errorf("steps with --compare BP %d, without %d; the run makes %v", compare, plain, nets)
 	}
 }

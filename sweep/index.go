@@ -198,6 +198,8 @@ func newIndex(f *File, cells []Cell) *Index {
 	for _, v := range f.Variants {
 		ix.Variants = append(ix.Variants, v.Name)
 	}
+	// The flags were checked when the sweep file was read.
+	flags, _ := parseFlags(f.Flags, f.Task)
 	for i := range cells {
 		c := &cells[i]
 		vals := c.Values
@@ -206,7 +208,7 @@ func newIndex(f *File, cells []Cell) *Index {
 		}
 		canon, _ := c.Params.MarshalJSON()
 		ix.Cells = append(ix.Cells, IndexCell{Index: c.Index, Dir: c.Dir, Variant: c.Variant, Values: vals,
-			Seed: c.Seed, Steps: c.Steps(f.Task), ParamsSHA256: digest(c.Text), RunParamsSHA256: runParamsDigest(canon)})
+			Seed: c.Seed, Steps: c.Steps(f.Task, flags.Compare), ParamsSHA256: digest(c.Text), RunParamsSHA256: runParamsDigest(canon)})
 	}
 	return ix
 }
