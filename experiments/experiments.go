@@ -62,13 +62,13 @@ var infos = map[string]Info{
 	"yinyang-fa":             {params.Classify, "Yin-Yang, feedback alignment (10 seeds, 400 epochs)", "3–10 min per seed"},
 	"yinyang-pal":            {params.Classify, "Yin-Yang, PAL (10 seeds, 400 epochs)", "3–10 min per seed"},
 	"yinyang-pal-bw0":        {params.Classify, "Yin-Yang, PAL with eta_bw 0: the control for PAL's gain", "3–10 min per seed"},
-	"mnist-bp":               {params.Classify, "MNIST, backprop: a 784-100-10 network, the GeNN port's run (10 seeds, 100 epochs)", "30 min–1 h per seed"},
-	"mnist-fa":               {params.Classify, "MNIST, feedback alignment (10 seeds, 100 epochs)", "30 min–1 h per seed"},
-	"mnist-pal":              {params.Classify, "MNIST, PAL (10 seeds, 100 epochs)", "30 min–1 h per seed"},
-	"mnist-pal-bw0":          {params.Classify, "MNIST, PAL with eta_bw 0: the control for PAL's gain", "30 min–1 h per seed"},
-	"fashion-mnist-bp":       {params.Classify, "Fashion-MNIST, backprop: mnist-bp's network and parameters (10 seeds, 100 epochs)", "30 min–1 h per seed"},
-	"fashion-mnist-fa":       {params.Classify, "Fashion-MNIST, feedback alignment (10 seeds, 100 epochs)", "30 min–1 h per seed"},
-	"fashion-mnist-pal":      {params.Classify, "Fashion-MNIST, PAL (10 seeds, 100 epochs)", "30 min–1 h per seed"},
+	"mnist-bp":               {params.Classify, "MNIST, backprop: a 784-100-10 network, the GeNN port's run (10 seeds, 100 epochs)", "15 min–1 h per seed"},
+	"mnist-fa":               {params.Classify, "MNIST, feedback alignment (10 seeds, 100 epochs)", "15 min–1 h per seed"},
+	"mnist-pal":              {params.Classify, "MNIST, PAL (10 seeds, 100 epochs)", "15 min–1 h per seed"},
+	"mnist-pal-bw0":          {params.Classify, "MNIST, PAL with eta_bw 0: the control for PAL's gain", "15 min–1 h per seed"},
+	"fashion-mnist-bp":       {params.Classify, "Fashion-MNIST, backprop: mnist-bp's network and parameters (10 seeds, 100 epochs)", "15 min–1 h per seed"},
+	"fashion-mnist-fa":       {params.Classify, "Fashion-MNIST, feedback alignment (10 seeds, 100 epochs)", "15 min–1 h per seed"},
+	"fashion-mnist-pal":      {params.Classify, "Fashion-MNIST, PAL (10 seeds, 100 epochs)", "15 min–1 h per seed"},
 }
 
 // About describes the named experiment; false for an unknown name.
