@@ -263,6 +263,28 @@ func TestHangupAndUSR1SaveACheckpoint(t *testing.T) {
 	}
 }
 
+// A run started with SIGHUP ignored (nohup) keeps it ignored: a hangup
+// neither stops nor checkpoints it.
+func TestIgnoredHangupStaysIgnored(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	par := writeParams(t, "pal_bw_deep", dir, longSet)
+	cmd := exec.Command("/bin/sh", "-c", `trap "" HUP; exec "$0" "$@"`, buildPalmc(t), "run", "--params", par, "--task", "bw_only")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitFor(t, "progress", func() bool { return strings.Contains(stderr.String(), " step ") })
+	cmd.Process.Signal(syscall.SIGHUP)
+	if code := exitCode(t, cmd, time.Minute); code != 0 {
+		t.Fatalf("exit %d after an ignored SIGHUP; stderr:\n%s", code, &stderr)
+	}
+	if !exists(filepath.Join(dir, resultsFile)) || exists(filepath.Join(dir, runfolder.CheckpointFile)) {
+		t.Errorf("the run did not end as without the hangup; stderr:\n%s", &stderr)
+	}
+}
+
 // warningParams writes pal_fw_tiny's params with n unknown keys: n warning
 // lines at the start of a run and again at its end.
 func warningParams(t *testing.T, dir string, n int) string {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -48,6 +49,12 @@ func buildPalmc(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	// Under nohup the palmc processes the tests start would inherit an
+	// ignored SIGHUP, which palmc keeps ignored (signals.go); catching it
+	// here gives them its default action, as when run from a terminal.
+	if signal.Ignored(syscall.SIGHUP) {
+		signal.Notify(make(chan os.Signal, 1), syscall.SIGHUP)
+	}
 	code := m.Run()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
