@@ -147,23 +147,14 @@ func TestPeriodicCheckpointSurvivesKill(t *testing.T) {
 func TestTerminateWhileWriting(t *testing.T) {
 	ref := reference(t, "pal_bw_deep", manyPlots, "--task", "bw_only")
 	dir := filepath.Join(t.TempDir(), "run")
-	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
-	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
-	before := tree(t, dir)
-	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	par, before := previousRun(t, dir)
 	cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only", "--quiet")
 	waitFor(t, "palmc to write its outputs", func() bool { return stageExists(dir) })
 	cmd.Process.Signal(syscall.SIGTERM)
 	if code := exitCode(t, cmd, 10*time.Second); code != 1 {
 		t.Fatalf("exit %d after SIGTERM; stderr:\n%s", code, stderr)
 	}
-	after := tree(t, dir)
-	delete(after, runfolder.CheckpointFile)
-	delete(after, "params.json")
-	delete(before, "params.json")
-	if diff := diffTrees(before, after); diff != "" {
-		t.Fatalf("the previous run's outputs changed: %s", diff)
-	}
+	keptPreviousRun(t, dir, before, runfolder.CheckpointFile)
 	if !exists(filepath.Join(dir, runfolder.CheckpointFile)) {
 		t.Fatalf("no checkpoint of the finished simulation; stderr:\n%s", stderr)
 	}
@@ -185,10 +176,7 @@ func TestTerminateWhileWriting(t *testing.T) {
 func TestSecondSignalWhileWriting(t *testing.T) {
 	for attempt := 1; ; attempt++ {
 		dir := filepath.Join(t.TempDir(), "run")
-		par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
-		run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
-		before := tree(t, dir)
-		writeParams(t, "pal_bw_deep", dir, manyPlots)
+		par, before := previousRun(t, dir)
 		cmd, stderr := start(t, "run", "--params", par, "--task", "bw_only")
 		waitFor(t, "palmc to write its outputs", func() bool { return stageExists(dir) })
 		cmd.Process.Signal(syscall.SIGTERM)
@@ -205,13 +193,33 @@ func TestSecondSignalWhileWriting(t *testing.T) {
 		if !strings.Contains(msg, "stopped at once") || strings.Contains(msg, "wrote") {
 			t.Errorf("stderr:\n%s", msg)
 		}
-		after := tree(t, dir)
-		delete(after, "params.json")
-		delete(before, "params.json")
-		if diff := diffTrees(before, after); diff != "" {
-			t.Fatalf("the previous run's outputs changed: %s", diff)
-		}
+		keptPreviousRun(t, dir, before, "")
 		return
+	}
+}
+
+// previousRun runs pal_bw_deep for one epoch into dir, keeps its outputs'
+// contents, and rewrites its params as manyPlots, for a second run whose
+// writing a test interrupts.
+func previousRun(t *testing.T, dir string) (par string, before map[string]string) {
+	t.Helper()
+	par = writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
+	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
+	before = tree(t, dir)
+	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	return par, before
+}
+
+// keptPreviousRun fails unless dir holds the outputs of previousRun
+// unchanged, besides params.json and the file allowed ("" for none).
+func keptPreviousRun(t *testing.T, dir string, before map[string]string, allowed string) {
+	t.Helper()
+	after := tree(t, dir)
+	delete(after, "params.json")
+	delete(before, "params.json")
+	delete(after, allowed)
+	if diff := diffTrees(before, after); diff != "" {
+		t.Fatalf("the previous run's outputs changed: %s", diff)
 	}
 }
 
@@ -393,20 +401,12 @@ func TestFullDisk(t *testing.T) {
 	}
 	defer syscall.Unmount(mnt, 0)
 	dir := filepath.Join(mnt, "run")
-	par := writeParams(t, "pal_bw_deep", dir, map[string]any{"epochs": 1, "rec_only": []string{"WPP"}})
-	run(t, 0, "run", "--params", par, "--task", "bw_only", "--quiet")
-	before := tree(t, dir)
-	writeParams(t, "pal_bw_deep", dir, manyPlots)
+	par, before := previousRun(t, dir)
 	msg := run(t, 1, "run", "--params", par, "--task", "bw_only")
 	if !strings.Contains(msg, "no space") || strings.Contains(msg, "wrote") {
 		t.Errorf("message: %s", msg)
 	}
-	after := tree(t, dir)
-	delete(after, "params.json")
-	delete(before, "params.json")
-	if diff := diffTrees(before, after); diff != "" {
-		t.Fatalf("the previous run's outputs changed: %s", diff)
-	}
+	keptPreviousRun(t, dir, before, "")
 	if h := hidden(t, dir); len(h) > 0 {
 		t.Errorf("left behind: %v", h)
 	}
